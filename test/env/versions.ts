@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The pinned versions of test/env/versions.env (the one place they are set). */
+export const versions: Readonly<Record<string, string>> = Object.fromEntries(
+  readFileSync(join(here, 'versions.env'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => line.split('=', 2) as [string, string]),
+);
+
+/** The binary cache that test/env/setup.sh fills, keyed by version (outside the work tree). */
+export const cacheDir = process.env.DKO_TESTENV_CACHE
+  ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dash-keycloak-operator-testenv');
+
+/** Absolute paths of the cached binaries for the pinned versions. */
+export const binaries = {
+  kubeApiserver: join(cacheDir, `kubernetes-${versions.KUBERNETES_VERSION}`, 'bin', 'kube-apiserver'),
+  kubectl: join(cacheDir, `kubernetes-${versions.KUBERNETES_VERSION}`, 'bin', 'kubectl'),
+  etcd: join(cacheDir, `etcd-${versions.ETCD_VERSION}`, 'bin', 'etcd'),
+  helm: join(cacheDir, `helm-${versions.HELM_VERSION}`, 'bin', 'helm'),
+  keycloakHome: join(cacheDir, `keycloak-${versions.KEYCLOAK_VERSION}`, 'dist'),
+} as const;
