@@ -21,9 +21,10 @@ export default {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/env/jest-global-setup.ts',
-      globalTeardown: '<rootDir>/test/env/jest-global-teardown.ts',
+      globalSetup: '<rootDir>/test/env/jest-global-setup.mjs',
+      globalTeardown: '<rootDir>/test/env/jest-global-teardown.mjs',
       slowTestThreshold: 60,
+      setupFilesAfterEnv: ['<rootDir>/test/env/jest-integration-setup.ts'],
     },
   ],
 };
