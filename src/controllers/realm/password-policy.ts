@@ -58,8 +58,13 @@ export function parsePasswordPolicy(policy: string | undefined): Map<string, str
 
 /** True when Keycloak's current policy string means the same as the desired structured policy. */
 export function passwordPolicyMatches(desired: PasswordPolicyFields, observed: string | undefined): boolean {
-  const want = parsePasswordPolicy(renderPasswordPolicy(desired));
-  const have = parsePasswordPolicy(observed);
+  return samePasswordPolicy(renderPasswordPolicy(desired), observed);
+}
+
+/** True when two policy strings hold the same policies with the same arguments, in any order. */
+export function samePasswordPolicy(a: string | undefined, b: string | undefined): boolean {
+  const want = parsePasswordPolicy(a);
+  const have = parsePasswordPolicy(b);
   if (want.size !== have.size) return false;
   for (const [id, arg] of want) if (have.get(id) !== arg) return false;
   return true;

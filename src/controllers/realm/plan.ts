@@ -1,0 +1,143 @@
+import type { DashRealmSpec } from '../../api/realm.js';
+import { renderPasswordPolicy, samePasswordPolicy } from './password-policy.js';
+
+/** Realm settings the operator may write, named as in Keycloak's RealmRepresentation. */
+export interface RealmSettings {
+  registrationAllowed?: boolean;
+  resetPasswordAllowed?: boolean;
+  rememberMe?: boolean;
+  verifyEmail?: boolean;
+  loginWithEmailAllowed?: boolean;
+  duplicateEmailsAllowed?: boolean;
+  editUsernameAllowed?: boolean;
+  passwordPolicy?: string;
+  smtpServer?: Record<string, string>;
+}
+
+/** What Keycloak holds for the realm, as far as the plan needs it. */
+export interface ObservedRealm {
+  settings: RealmSettings;
+  /** Undefined when the `dash` client does not exist. */
+  client?: { uuid: string; roles: readonly string[] };
+  /** Client roles of the `dash` client inside `default-roles-<realm>`. */
+  defaultClientRoles: readonly string[];
+  requiredActions: readonly { alias: string; enabled: boolean; defaultAction: boolean }[];
+}
+
+/** Inputs resolved outside the plan: Secret contents and what status remembers. */
+export interface RealmInputs {
+  /** The SMTP password from its Secret, when spec.email.auth is set. */
+  smtpPassword?: string;
+  /** Identity of the SMTP password's current Secret content, and the one last sent to Keycloak. */
+  smtpPasswordVersion?: string;
+  appliedSmtpPasswordVersion?: string;
+  /** The logout-all annotation's value, and the value last acted on. */
+  logoutAllRequest?: string;
+  logoutAllDone?: string;
+}
+
+/** One change to Keycloak; the apply step executes these in order without decisions of its own. */
+export type RealmStep =
+  | { kind: 'createRealm' }
+  | { kind: 'createClient' }
+  | { kind: 'createClientRole'; role: string }
+  | { kind: 'addDefaultClientRole'; role: string }
+  | { kind: 'updateRealm'; settings: RealmSettings; fields: string[] }
+  | { kind: 'updateRequiredAction'; alias: string; enabled: boolean; defaultAction: boolean }
+  | { kind: 'logoutAll'; request: string };
+
+/** Dash Enterprise's client roles, and the one every user gets through the default roles. */
+export const DASH_CLIENT_ROLES = ['admin', 'licensed_user', 'viewer'] as const;
+const DEFAULT_ROLE = 'viewer';
+
+/**
+ * Plans the realm: structure first (realm, `dash` client, its roles, `viewer` as a default
+ * role), then only the settings the spec sets and Keycloak differs on, then required actions.
+ * `observed` undefined means the realm does not exist. Empty result: up to date.
+ */
+export function planRealm(spec: DashRealmSpec, observed: ObservedRealm | undefined, inputs: RealmInputs): RealmStep[] {
+  const steps: RealmStep[] = [];
+  if (!observed) steps.push({ kind: 'createRealm' });
+  if (!observed?.client) steps.push({ kind: 'createClient' });
+  const roles = new Set(observed?.client?.roles ?? []);
+  for (const role of DASH_CLIENT_ROLES) if (!roles.has(role)) steps.push({ kind: 'createClientRole', role });
+  if (!observed?.defaultClientRoles.includes(DEFAULT_ROLE)) steps.push({ kind: 'addDefaultClientRole', role: DEFAULT_ROLE });
+  const update = settingsDiff(desiredSettings(spec, inputs), observed?.settings ?? {}, inputs);
+  if (update.fields.length > 0) steps.push({ kind: 'updateRealm', ...update });
+  steps.push(...requiredActionSteps(spec, observed));
+  if (inputs.logoutAllRequest && inputs.logoutAllRequest !== inputs.logoutAllDone) {
+    steps.push({ kind: 'logoutAll', request: inputs.logoutAllRequest });
+  }
+  return steps;
+}
+
+/** The realm settings the spec manages; absent spec fields are absent here (unmanaged). */
+export function desiredSettings(spec: DashRealmSpec, inputs: RealmInputs): RealmSettings {
+  const login = spec.login ?? {};
+  const settings: RealmSettings = {
+    registrationAllowed: login.userRegistration,
+    resetPasswordAllowed: login.forgotPassword,
+    rememberMe: login.rememberMe,
+    verifyEmail: login.verifyEmail,
+    loginWithEmailAllowed: login.loginWithEmail,
+    duplicateEmailsAllowed: login.duplicateEmails,
+    editUsernameAllowed: login.editUsername,
+  };
+  if (spec.passwordPolicy) settings.passwordPolicy = renderPasswordPolicy(spec.passwordPolicy);
+  if (spec.email) settings.smtpServer = smtpMap(spec.email, inputs.smtpPassword);
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as RealmSettings;
+}
+
+/** Keycloak's `smtpServer` map: every value a string; the full map is always sent. */
+export function smtpMap(email: NonNullable<DashRealmSpec['email']>, password: string | undefined): Record<string, string> {
+  const map: Record<string, string | undefined> = {
+    host: email.host,
+    port: email.port === undefined ? undefined : String(email.port),
+    from: email.from,
+    fromDisplayName: email.fromDisplayName,
+    replyTo: email.replyTo,
+    replyToDisplayName: email.replyToDisplayName,
+    envelopeFrom: email.envelopeFrom,
+    ssl: String(email.ssl),
+    starttls: String(email.starttls),
+    auth: String(email.auth !== undefined),
+    user: email.auth?.username,
+    password: email.auth ? password : undefined,
+  };
+  return Object.fromEntries(Object.entries(map).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+}
+
+function settingsDiff(desired: RealmSettings, observed: RealmSettings, inputs: RealmInputs): { settings: RealmSettings; fields: string[] } {
+  const fields = (Object.keys(desired) as (keyof RealmSettings)[]).filter((field) => {
+    if (field === 'passwordPolicy') return !samePasswordPolicy(desired.passwordPolicy, observed.passwordPolicy);
+    if (field === 'smtpServer') return !smtpMatches(desired.smtpServer ?? {}, observed.smtpServer ?? {}, inputs);
+    return desired[field] !== observed[field];
+  }).sort();
+  const settings = Object.fromEntries(fields.map((f) => [f, desired[f]])) as RealmSettings;
+  return { settings, fields };
+}
+
+/**
+ * Compares SMTP maps without the password: Keycloak returns it masked (`**********`), so
+ * it can never be compared. A password change is seen through the Secret's version instead.
+ */
+export function smtpMatches(desired: Record<string, string>, observed: Record<string, string>, inputs: RealmInputs): boolean {
+  const keys = new Set([...Object.keys(desired), ...Object.keys(observed)]);
+  keys.delete('password');
+  for (const key of keys) if ((desired[key] ?? '') !== (observed[key] ?? '')) return false;
+  if (desired.password === undefined) return true;
+  // No stored password at all (Keycloak cleared it, e.g. after a host change): send it.
+  if (!observed.password) return false;
+  return inputs.smtpPasswordVersion === inputs.appliedSmtpPasswordVersion;
+}
+
+function requiredActionSteps(spec: DashRealmSpec, observed: ObservedRealm | undefined): RealmStep[] {
+  const have = new Map((observed?.requiredActions ?? []).map((a) => [a.alias, a]));
+  return (spec.requiredActions ?? [])
+    .filter((want) => {
+      const got = have.get(want.alias);
+      return !got || got.enabled !== want.enabled || got.defaultAction !== want.defaultAction;
+    })
+    .sort((a, b) => a.alias.localeCompare(b.alias))
+    .map((want) => ({ kind: 'updateRequiredAction', alias: want.alias, enabled: want.enabled, defaultAction: want.defaultAction }));
+}
