@@ -1,0 +1,57 @@
+/** A Keycloak group as the group plan sees it. */
+export interface ObservedGroup {
+  id: string;
+  name: string;
+  /** The `identity.dashops.dev/owner` attribute value, when the operator created the group. */
+  owner?: string;
+}
+
+/** What a DashGroup wants in Keycloak once its parent is resolved. */
+export interface DesiredGroup {
+  name: string;
+  /** Keycloak id of the parent group; undefined for a top-level group. */
+  parentId?: string;
+  /** `<namespace>/<name>` of the DashGroup, written as the owner attribute on groups it creates. */
+  owner: string;
+}
+
+/** How the DashGroup relates to the group it found in Keycloak. */
+export type GroupClaim = 'none' | 'ours' | 'adoptable' | 'foreign';
+
+/** One change to Keycloak for a DashGroup. */
+export type GroupStep =
+  | { kind: 'createGroup'; name: string; parentId?: string; owner: string }
+  | { kind: 'renameGroup'; id: string; name: string };
+
+/**
+ * Decides whose the group found in Keycloak is. `knownId` is the id status recorded: a
+ * group with that id is ours whatever its name (a rename in Keycloak is drift to correct).
+ * Otherwise a group found by exact name and parent is ours if it carries our owner mark
+ * (we created it and crashed before writing status), foreign if it carries another's mark,
+ * and adoptable if it carries none.
+ */
+export function classifyGroup(desired: DesiredGroup, found: ObservedGroup | undefined, knownId: string | undefined): GroupClaim {
+  if (!found) return 'none';
+  if (knownId !== undefined && found.id === knownId) return 'ours';
+  if (found.owner === desired.owner) return 'ours';
+  return found.owner ? 'foreign' : 'adoptable';
+}
+
+/**
+ * Plans the group: create it when missing, rename it back when it drifted. Adoption and
+ * conflicts are decided by `classifyGroup` before planning; a foreign group gets no steps.
+ */
+export function planGroup(desired: DesiredGroup, found: ObservedGroup | undefined, claim: GroupClaim): GroupStep[] {
+  if (claim === 'foreign') return [];
+  if (!found || claim === 'none') {
+    return [{ kind: 'createGroup', name: desired.name, parentId: desired.parentId, owner: desired.owner }];
+  }
+  if (found.name !== desired.name) return [{ kind: 'renameGroup', id: found.id, name: desired.name }];
+  return [];
+}
+
+/** Joins a parent path and a name into a path without a leading slash (`Parent/child`). */
+export function childPath(parentPath: string | undefined, name: string): string {
+  const parent = (parentPath ?? '').replace(/^\/+|\/+$/g, '');
+  return parent ? `${parent}/${name}` : name;
+}
