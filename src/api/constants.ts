@@ -1,0 +1,52 @@
+/** The API group of the four custom resources. */
+export const API_GROUP = 'identity.dashops.dev';
+
+/** The one served and stored version. */
+export const API_VERSION = 'v1alpha1';
+
+/** `apiVersion` as it appears in every manifest. */
+export const API_GROUP_VERSION = `${API_GROUP}/${API_VERSION}`;
+
+/** Names of each kind as the CRDs register them; `kubectl get dash` lists all four through the category. */
+export const KINDS = {
+  DashRealm: { kind: 'DashRealm', plural: 'dashrealms', singular: 'dashrealm', shortNames: ['drealm'], listKind: 'DashRealmList' },
+  DashGroup: { kind: 'DashGroup', plural: 'dashgroups', singular: 'dashgroup', shortNames: ['dgroup'], listKind: 'DashGroupList' },
+  DashUser: { kind: 'DashUser', plural: 'dashusers', singular: 'dashuser', shortNames: ['duser'], listKind: 'DashUserList' },
+  DashRoleBinding: { kind: 'DashRoleBinding', plural: 'dashrolebindings', singular: 'dashrolebinding', shortNames: ['drb'], listKind: 'DashRoleBindingList' },
+} as const;
+
+/** One of the four kinds. */
+export type Kind = keyof typeof KINDS;
+
+/** The four kinds in dependency order (realms first), for loops that install or watch them. */
+export const KIND_NAMES = ['DashRealm', 'DashGroup', 'DashUser', 'DashRoleBinding'] as const satisfies readonly Kind[];
+
+/** The category every CRD joins, so `kubectl get dash` lists all four kinds. */
+export const CATEGORY = 'dash';
+
+/** Annotations users set on the resources. */
+export const ANNOTATIONS = {
+  /** On a DashRealm: a new value logs every user of the realm out once; status.lastLogoutAll records it. */
+  logoutAll: `${API_GROUP}/logout-all`,
+  /** `"true"` on a DashRoleBinding or DashUser confirms a `licensed_user` removal held under `licenseRevocation: Protect`. */
+  confirmLicenseRevocation: `${API_GROUP}/confirm-license-revocation`,
+} as const;
+
+/** The finalizer the operator puts on every resource so that deletion reaches Keycloak first. */
+export const FINALIZER = `${API_GROUP}/finalizer`;
+
+/**
+ * Keycloak group attribute that marks a group the operator created, valued `<namespace>/<name>`
+ * of the owning DashGroup. Users are not marked this way: Keycloak 24+ drops user attributes
+ * its user profile does not declare.
+ */
+export const OWNER_ATTRIBUTE = `${API_GROUP}/owner`;
+
+/** The condition every status carries. */
+export const READY_CONDITION = 'Ready';
+
+/** Dash Enterprise's client roles on the realm's `dash` client. */
+export const DASH_ROLES = ['viewer', 'licensed_user', 'admin'] as const;
+
+/** The role that takes a license seat; never mapped to a group without a warning, never removed silently. */
+export const LICENSED_USER_ROLE = 'licensed_user';

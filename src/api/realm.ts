@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { immutableRule, matchesRule, withRules } from './cel.js';
+import { ANNOTATIONS } from './constants.js';
+import { DELETION_POLICIES, keyRef, localRef, requiredActionAlias, statusBase, timestamp } from './common.js';
+import { emailSchema, passwordPolicySchema } from './realm-settings.js';
+
+const REALM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+const HTTP_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
+
+/** How the operator treats sessions after a change that reaches users through a group. */
+export const LOGOUT_POLICIES = ['Manual', 'Automatic'] as const;
+/** What happens when `licensed_user` would be removed from a user. */
+export const LICENSE_REVOCATION_POLICIES = ['Warn', 'Protect'] as const;
+/** Whether the operator removes role mappings it did not grant. */
+export const ROLE_MANAGEMENT_POLICIES = ['Additive', 'Exclusive'] as const;
+
+const caBundleSchema = withRules(z.object({
+  configMapRef: keyRef('ConfigMap key holding the PEM CA bundle.', 'ConfigMap').optional(),
+  secretRef: keyRef('Secret key holding the PEM CA bundle.', 'Secret').optional(),
+}), 'CA bundle that signs the Keycloak server certificate: exactly one of configMapRef or secretRef.', [{
+  rule: 'has(self.configMapRef) != has(self.secretRef)',
+  message: 'spec.keycloak.caBundle needs exactly one of configMapRef or secretRef',
+  check: (v) => (v.configMapRef === undefined) !== (v.secretRef === undefined),
+}]);
+
+const keycloakSchema = z.object({
+  url: withRules(z.string().min(1).max(2048), 'Base URL of the Keycloak server, e.g. https://auth-dash.example.com.', [
+    matchesRule(HTTP_URL, 'spec.keycloak.url must be an http(s) URL like https://auth-dash.example.com'),
+  ]),
+  credentialsSecretRef: localRef(
+    'Secret with the admin credentials: keys clientId + clientSecret (client-credentials grant, preferred) or username + password (password grant).',
+    'Secret',
+  ),
+  authRealm: z.string().min(1).max(255).regex(REALM_NAME, { error: 'must be a realm name: letters, digits, ".", "_" and "-"' })
+    .default('master').describe('Realm the admin credentials belong to.'),
+  caBundle: caBundleSchema.optional(),
+}).describe("Connection to a Keycloak server other than the operator's default one (flags, environment, Helm values).");
+
+const optionalSwitch = (description: string) => z.boolean().optional().describe(`${description} Unset: left as it is in Keycloak.`);
+
+const loginSchema = z.object({
+  userRegistration: optionalSwitch('Users may register themselves.'),
+  forgotPassword: optionalSwitch('Show the "Forgot password" link; needs spec.email.'),
+  rememberMe: optionalSwitch('Offer "Remember me" on the login page.'),
+  verifyEmail: optionalSwitch('Users must verify their e-mail address; needs spec.email.'),
+  loginWithEmail: optionalSwitch('Users may log in with their e-mail address.'),
+  duplicateEmails: optionalSwitch('Several users may share one e-mail address.'),
+  editUsername: optionalSwitch('Users may change their username.'),
+}).describe('Realm login settings; only the switches that are set are managed.');
+
+const requiredActionSchema = withRules(z.object({
+  alias: requiredActionAlias('Alias of the required action, e.g. CONFIGURE_TOTP, UPDATE_PASSWORD, VERIFY_EMAIL, UPDATE_PROFILE, TERMS_AND_CONDITIONS, webauthn-register.'),
+  enabled: z.boolean().default(true).describe('Whether the action is enabled in the realm.'),
+  defaultAction: z.boolean().default(false).describe('Whether every new user gets the action (needs enabled).'),
+}), 'One realm required action.', [{
+  rule: '!self.defaultAction || self.enabled',
+  message: 'spec.requiredActions[].defaultAction: true needs enabled: true (Keycloak applies only enabled actions)',
+  fieldPath: '.defaultAction',
+  check: (v) => !v.defaultAction || v.enabled,
+}]);
+
+const forgotPasswordNeedsEmail = 'spec.login.forgotPassword: true needs spec.email (SMTP settings): Keycloak sends the reset link by e-mail';
+const verifyEmailNeedsEmail = 'spec.login.verifyEmail: true needs spec.email (SMTP settings): Keycloak sends the verification link by e-mail';
+
+/** DashRealm.spec: one Keycloak realm that Dash Enterprise uses. */
+export const dashRealmSpecSchema = withRules(z.object({
+  realm: withRules(z.string().min(1).max(255), 'Name of the Keycloak realm. Immutable.', [
+    matchesRule(REALM_NAME, 'spec.realm must be a realm name: letters, digits, ".", "_" and "-"'),
+  ]).default('dash'),
+  clientId: withRules(z.string().min(1).max(255), "Client whose client roles are Dash Enterprise's roles (viewer, licensed_user, admin). Immutable.", [
+    matchesRule(CLIENT_ID, 'spec.clientId must be a client id: letters, digits, ".", "_", ":" and "-"'),
+  ]).default('dash'),
+  keycloak: keycloakSchema.optional(),
+  login: loginSchema.optional(),
+  email: emailSchema.optional(),
+  requiredActions: z.array(requiredActionSchema).max(64).meta({
+    description: 'Required actions to manage; actions not listed are left as they are.',
+    'x-kubernetes-list-type': 'map',
+    'x-kubernetes-list-map-keys': ['alias'],
+  }).optional(),
+  passwordPolicy: passwordPolicySchema.optional(),
+  logoutPolicy: z.enum(LOGOUT_POLICIES).default('Manual')
+    .describe('Manual: report users whose roles changed through a group until they log in again. Automatic: the operator logs out their sessions.'),
+  licenseRevocation: z.enum(LICENSE_REVOCATION_POLICIES).default('Warn')
+    .describe(`Warn: remove licensed_user with a Warning event. Protect: keep it until the binding or user is annotated ${ANNOTATIONS.confirmLicenseRevocation}: "true".`),
+  roleManagement: z.enum(ROLE_MANAGEMENT_POLICIES).default('Additive')
+    .describe('Additive: never remove a role mapping the operator did not grant. Exclusive: DashRoleBindings are the only source of dash client role mappings (default roles excepted).'),
+  deletionPolicy: z.enum(DELETION_POLICIES).default('Retain')
+    .describe('Retain (default): deleting the DashRealm leaves the Keycloak realm. Delete: the realm is deleted too, unless it was adopted.'),
+}), 'Desired state of the realm.', [
+  {
+    rule: '!has(self.login) || !has(self.login.forgotPassword) || !self.login.forgotPassword || has(self.email)',
+    message: forgotPasswordNeedsEmail,
+    fieldPath: '.login.forgotPassword',
+    check: (v) => !v.login?.forgotPassword || v.email !== undefined,
+  },
+  {
+    rule: '!has(self.login) || !has(self.login.verifyEmail) || !self.login.verifyEmail || has(self.email)',
+    message: verifyEmailNeedsEmail,
+    fieldPath: '.login.verifyEmail',
+    check: (v) => !v.login?.verifyEmail || v.email !== undefined,
+  },
+  immutableRule('realm', 'spec.realm is immutable: create a new DashRealm for another realm'),
+  immutableRule('clientId', 'spec.clientId is immutable: role grants recorded by DashRoleBindings refer to this client'),
+]);
+
+/** DashRealm.status: what Keycloak holds for the realm. */
+export const dashRealmStatusSchema = z.object({
+  ...statusBase,
+  clientUuid: z.string().max(64).optional().describe('Internal id of the dash client.'),
+  keycloakUrl: z.string().max(2048).optional().describe('Keycloak server the realm lives on.'),
+  lastLogoutAll: z.object({
+    value: z.string().max(1024).describe('Value of the logout-all annotation that was acted on.'),
+    at: timestamp('When every session of the realm was logged out.'),
+  }).optional().describe(`The last "log out everyone" requested with the ${ANNOTATIONS.logoutAll} annotation.`),
+}).describe('Observed state of the realm.');
+
+/** DashRealm.spec after defaults. */
+export type DashRealmSpec = z.output<typeof dashRealmSpecSchema>;
+/** DashRealm.spec as written in a manifest (defaults optional). */
+export type DashRealmSpecInput = z.input<typeof dashRealmSpecSchema>;
+/** DashRealm.status. */
+export type DashRealmStatus = z.output<typeof dashRealmStatusSchema>;
+/** How the operator treats pending logouts. */
+export type LogoutPolicy = (typeof LOGOUT_POLICIES)[number];
+/** What happens to a `licensed_user` removal. */
+export type LicenseRevocationPolicy = (typeof LICENSE_REVOCATION_POLICIES)[number];
+/** Additive or exclusive role management. */
+export type RoleManagementPolicy = (typeof ROLE_MANAGEMENT_POLICIES)[number];

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { immutableRule, withRules } from './cel.js';
+import {
+  DELETION_POLICIES, emailAddress, groupPath, keyRef, kubeName, localRef, requiredActionAlias, statusBase, stringList, timestamp, username,
+} from './common.js';
+
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_.:-]+$/;
+const MAX_ATTRIBUTES = 64;
+
+const groupRefSchema = withRules(z.object({
+  name: kubeName('A DashGroup in this namespace.').optional(),
+  path: groupPath('A Keycloak group path like Parent/child (a group not managed as a DashGroup).').optional(),
+}), 'A group the user is a member of: exactly one of name or path.', [{
+  rule: 'has(self.name) != has(self.path)',
+  message: 'spec.groups[] needs exactly one of name (a DashGroup) or path (a Keycloak group path like Parent/child)',
+  check: (v) => (v.name === undefined) !== (v.path === undefined),
+}]);
+
+const initialPasswordSchema = z.object({
+  secretRef: keyRef('Secret key holding the password; never copied into status or events.', 'Secret'),
+  temporary: z.boolean().default(true).describe('The user must change the password at first login.'),
+  rotateOnChange: z.boolean().default(false)
+    .describe("Set the password again when the Secret's content changes; otherwise it is set once, at creation."),
+}).describe('Initial password, set once when the operator creates the user (never on later reconciles, which would break passwordHistory).');
+
+const executeActionsEmailSchema = z.object({
+  actions: z.array(requiredActionAlias('A required action, e.g. UPDATE_PASSWORD, VERIFY_EMAIL, CONFIGURE_TOTP.'))
+    .min(1).max(16).meta({ description: 'Actions the e-mail asks the user to perform.', 'x-kubernetes-list-type': 'set' }),
+  lifespanSeconds: z.int().min(60).max(2_592_000).default(43_200).describe('How long the link in the e-mail is valid (60 s to 30 days).'),
+}).describe("Send Keycloak's execute-actions e-mail once when the operator creates the user; needs spec.email and the realm's email settings.");
+
+const attributesSchema = withRules(
+  z.record(z.string().max(255), z.array(z.string().max(2048)).max(32))
+    .refine((v) => Object.keys(v).length <= MAX_ATTRIBUTES, { error: `must have at most ${MAX_ATTRIBUTES} keys` }),
+  'User attributes; only the listed keys are managed. Keycloak 24+ keeps only attributes its user profile declares: a dropped one is reported in a condition.',
+  [{
+    rule: `self.all(k, k.matches(r'${ATTRIBUTE_NAME.source}'))`,
+    message: "spec.attributes keys must be attribute names: letters, digits, '.', '_', ':' and '-'",
+    check: (v) => Object.keys(v).every((k) => ATTRIBUTE_NAME.test(k)),
+  }],
+).meta({ maxProperties: MAX_ATTRIBUTES });
+
+/** DashUser.spec: one Keycloak user. */
+export const dashUserSpecSchema = withRules(z.object({
+  realmRef: localRef('The DashRealm the user belongs to. Immutable.', 'DashRealm'),
+  username: username('Keycloak username (lowercase). Immutable.'),
+  email: emailAddress('E-mail address.').optional(),
+  firstName: z.string().max(255).optional().describe('First name.'),
+  lastName: z.string().max(255).optional().describe('Last name.'),
+  enabled: z.boolean().default(true).describe('Whether the user can log in.'),
+  emailVerified: z.boolean().optional().describe('Whether the e-mail address counts as verified. Unset: left as it is.'),
+  requiredActions: z.array(requiredActionAlias('A required action alias.')).max(32).meta({
+    description: "The user's own required actions, e.g. UPDATE_PASSWORD. Unset: left as they are; []: none.",
+    'x-kubernetes-list-type': 'set',
+  }).optional(),
+  groups: z.array(groupRefSchema).max(64)
+    .describe('Groups the user is a member of (membership in other groups is left alone unless []: then none).').optional(),
+  attributes: attributesSchema.optional(),
+  initialPassword: initialPasswordSchema.optional(),
+  executeActionsEmail: executeActionsEmailSchema.optional(),
+  deletionPolicy: z.enum(DELETION_POLICIES).optional()
+    .describe('Delete or Retain. Unset: Delete when the operator created the user, Retain when it adopted an existing one.'),
+}), 'Desired state of the user.', [
+  {
+    rule: '!(has(self.initialPassword) && has(self.executeActionsEmail))',
+    message: 'spec.initialPassword and spec.executeActionsEmail are exclusive: set a password from a Secret or send the execute-actions e-mail',
+    fieldPath: '.executeActionsEmail',
+    check: (v) => v.initialPassword === undefined || v.executeActionsEmail === undefined,
+  },
+  {
+    rule: '!has(self.executeActionsEmail) || has(self.email)',
+    message: 'spec.executeActionsEmail needs spec.email: the user must have an e-mail address',
+    fieldPath: '.executeActionsEmail',
+    check: (v) => v.executeActionsEmail === undefined || v.email !== undefined,
+  },
+  immutableRule('realmRef', 'spec.realmRef is immutable: create a new DashUser in the other realm'),
+  immutableRule('username', 'spec.username is immutable: it identifies the Keycloak user; create a new DashUser to rename'),
+]);
+
+/** One effective role with where it comes from. */
+export const effectiveRoleSchema = z.object({
+  name: z.string().max(128).describe('Client role name.'),
+  sources: stringList('Where the role comes from: direct, group:<path>, default or composite.', 64, 1100),
+}).describe('An effective role of the user.');
+
+/** DashUser.status: what Keycloak holds for the user. */
+export const dashUserStatusSchema = z.object({
+  ...statusBase,
+  assignedRoles: stringList('dash client roles mapped to the user directly (sorted).', 64, 128).optional(),
+  effectiveRoles: z.array(effectiveRoleSchema).max(64)
+    .describe('dash client roles the user has, directly, through groups or by default, sorted by name.').optional(),
+  groups: stringList('Paths of the groups the user is a member of (sorted).', 256).optional(),
+  sessions: z.int().min(0).optional().describe('Number of active sessions.'),
+  logoutPending: z.boolean().optional().describe('True while a session predates a role change that reached the user through a group.'),
+  logoutPendingSince: timestamp('When the pending logout began.').optional(),
+  pendingLicenseRevocation: z.boolean().optional()
+    .describe('True while a licensed_user removal is held under licenseRevocation: Protect, waiting for the confirm annotation.'),
+  initialPassword: z.object({
+    setAt: timestamp('When the operator set the password.'),
+    secretVersion: z.string().max(256).describe("Opaque marker of the Secret content the password came from (never the password or a plain hash of it)."),
+  }).optional().describe('When the initial password was set, so it is set once (again only on a Secret change with rotateOnChange).'),
+  executeActionsEmailSentAt: timestamp('When the execute-actions e-mail was sent.').optional(),
+}).describe('Observed state of the user.');
+
+/** DashUser.spec after defaults. */
+export type DashUserSpec = z.output<typeof dashUserSpecSchema>;
+/** DashUser.spec as written in a manifest. */
+export type DashUserSpecInput = z.input<typeof dashUserSpecSchema>;
+/** DashUser.status. */
+export type DashUserStatus = z.output<typeof dashUserStatusSchema>;
+/** One entry of DashUser.spec.groups: `{name}` (a DashGroup) or `{path}` (a Keycloak group path). */
+export type GroupRef = z.output<typeof groupRefSchema>;
+/** One entry of DashUser.status.effectiveRoles. */
+export type EffectiveRoleStatus = z.output<typeof effectiveRoleSchema>;
