@@ -1,0 +1,135 @@
+import type { DashUserSpec } from '../../api/user.js';
+
+/** The user profile fields the operator may write, named as in Keycloak's UserRepresentation. */
+export interface UserFields {
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  enabled?: boolean;
+  emailVerified?: boolean;
+  requiredActions?: string[];
+  attributes?: Record<string, string[]>;
+}
+
+/** What Keycloak holds for the user, as far as the plan needs it. */
+export interface ObservedUser {
+  id: string;
+  fields: UserFields;
+  /** Paths (`Parent/child`) of the groups the user is a member of, with their ids. */
+  groups: ReadonlyMap<string, string>;
+}
+
+/** Inputs resolved outside the plan: group ids, the password Secret, what status remembers. */
+export interface UserInputs {
+  /** Desired group path -> Keycloak id (every desired group resolved, else the reconcile waits). */
+  groupIds: ReadonlyMap<string, string>;
+  /** Marker of the password Secret's current content (undefined: no initialPassword). */
+  passwordVersion?: string;
+  /** Marker of the content the password was last set from (undefined: never set). */
+  appliedPasswordVersion?: string;
+  /** Whether the execute-actions e-mail was sent already. */
+  actionsEmailSent: boolean;
+}
+
+/** One change to Keycloak for a DashUser. */
+export type UserStep =
+  | { kind: 'createUser'; username: string; fields: UserFields }
+  | { kind: 'updateUser'; fields: UserFields; changed: string[] }
+  | { kind: 'joinGroup'; groupId: string; path: string }
+  | { kind: 'leaveGroup'; groupId: string; path: string }
+  | { kind: 'setPassword'; temporary: boolean }
+  | { kind: 'sendActionsEmail'; actions: string[]; lifespanSeconds: number };
+
+// Keycloak adds UPDATE_PASSWORD itself for a temporary password: dropping it would let the
+// user skip the change, so the operator never removes it.
+const KEPT_ACTIONS = ['UPDATE_PASSWORD'];
+
+/**
+ * Plans the user: create it (with password or e-mail once), otherwise write only the fields
+ * the spec sets that differ, and join/leave groups so membership equals `spec.groups` when
+ * set. `observed` undefined: the user does not exist. Empty result: up to date.
+ */
+export function planUser(spec: DashUserSpec, observed: ObservedUser | undefined, inputs: UserInputs): UserStep[] {
+  const desired = desiredFields(spec);
+  if (!observed) return [{ kind: 'createUser', username: spec.username, fields: desired }, ...onceAfterCreate(spec, inputs)];
+  const steps: UserStep[] = [];
+  const changed = changedFields(desired, observed.fields);
+  if (changed.length > 0) steps.push({ kind: 'updateUser', fields: mergeForUpdate(desired, observed.fields, changed), changed });
+  steps.push(...membershipSteps(spec, observed, inputs));
+  // Set once at creation; later only when the Secret changed and the spec opts in. An adopted
+  // user (never set by us) keeps its password: re-setting would break passwordHistory.
+  const applied = inputs.appliedPasswordVersion;
+  const rotate = spec.initialPassword?.rotateOnChange && applied !== undefined && inputs.passwordVersion !== applied;
+  if (spec.initialPassword && rotate) {
+    steps.push({ kind: 'setPassword', temporary: spec.initialPassword.temporary });
+  }
+  return steps;
+}
+
+/** The user fields the spec manages; absent spec fields stay absent (unmanaged). */
+export function desiredFields(spec: DashUserSpec): UserFields {
+  const fields: UserFields = {
+    email: spec.email, firstName: spec.firstName, lastName: spec.lastName, enabled: spec.enabled,
+    emailVerified: spec.emailVerified,
+    requiredActions: spec.requiredActions ? [...spec.requiredActions].sort() : undefined,
+    attributes: spec.attributes,
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as UserFields;
+}
+
+function onceAfterCreate(spec: DashUserSpec, inputs: UserInputs): UserStep[] {
+  const steps: UserStep[] = [...inputs.groupIds].sort(([a], [b]) => a.localeCompare(b))
+    .map(([path, groupId]) => ({ kind: 'joinGroup', groupId, path }));
+  if (spec.initialPassword) steps.push({ kind: 'setPassword', temporary: spec.initialPassword.temporary });
+  if (spec.executeActionsEmail && !inputs.actionsEmailSent) {
+    steps.push({ kind: 'sendActionsEmail', actions: [...spec.executeActionsEmail.actions], lifespanSeconds: spec.executeActionsEmail.lifespanSeconds });
+  }
+  return steps;
+}
+
+function changedFields(desired: UserFields, observed: UserFields): string[] {
+  return (Object.keys(desired) as (keyof UserFields)[]).filter((field) => {
+    if (field === 'requiredActions') {
+      const want = withKept(desired.requiredActions ?? [], observed.requiredActions ?? []);
+      return !sameSet(want, observed.requiredActions ?? []);
+    }
+    if (field === 'attributes') {
+      return Object.entries(desired.attributes ?? {}).some(([k, v]) => !sameList(v, observed.attributes?.[k] ?? []));
+    }
+    return desired[field] !== observed[field];
+  }).sort();
+}
+
+// Keycloak replaces attributes and required actions wholesale on update: merge so that
+// unmanaged attribute keys and kept actions survive.
+function mergeForUpdate(desired: UserFields, observed: UserFields, changed: string[]): UserFields {
+  const out: UserFields = {};
+  for (const field of changed as (keyof UserFields)[]) {
+    if (field === 'attributes') out.attributes = { ...observed.attributes, ...desired.attributes };
+    else if (field === 'requiredActions') out.requiredActions = withKept(desired.requiredActions ?? [], observed.requiredActions ?? []);
+    else (out as Record<string, unknown>)[field] = desired[field];
+  }
+  return out;
+}
+
+function membershipSteps(spec: DashUserSpec, observed: ObservedUser, inputs: UserInputs): UserStep[] {
+  if (!spec.groups) return [];
+  const join = [...inputs.groupIds].filter(([path]) => !observed.groups.has(path))
+    .map(([path, groupId]): UserStep => ({ kind: 'joinGroup', groupId, path }));
+  const leave = [...observed.groups].filter(([path]) => !inputs.groupIds.has(path))
+    .map(([path, groupId]): UserStep => ({ kind: 'leaveGroup', groupId, path }));
+  const byPath = (a: UserStep, b: UserStep) => ('path' in a && 'path' in b ? a.path.localeCompare(b.path) : 0);
+  return [...join.sort(byPath), ...leave.sort(byPath)];
+}
+
+function withKept(want: readonly string[], have: readonly string[]): string[] {
+  return [...new Set([...want, ...have.filter((a) => KEPT_ACTIONS.includes(a))])].sort();
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === new Set(b).size && a.every((x) => b.includes(x));
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
