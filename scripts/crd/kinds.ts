@@ -48,7 +48,7 @@ export const KIND_DOCS: Record<Kind, { description: string; columns: PrinterColu
     columns: [
       ready, reason,
       { name: 'Username', type: 'string', jsonPath: '.spec.username', description: 'Keycloak username.' },
-      { name: 'Roles', type: 'string', jsonPath: '.status.effectiveRoles[*].name', description: 'Effective dash client roles.' },
+      { name: 'Roles', type: 'string', jsonPath: '.status.effectiveRoleNames', description: 'Effective dash client roles.' },
       { name: 'Logout Pending', type: 'boolean', jsonPath: '.status.logoutPending', description: 'A session predates a role change that reached the user through a group.' },
       { name: 'Sessions', type: 'integer', jsonPath: '.status.sessions', description: 'Active sessions.', priority: 1 },
       message, age,
@@ -59,8 +59,8 @@ export const KIND_DOCS: Record<Kind, { description: string; columns: PrinterColu
     columns: [
       ready, reason,
       { name: 'Roles', type: 'string', jsonPath: '.spec.roles', description: 'Granted roles.' },
-      { name: 'Users', type: 'string', jsonPath: '.spec.subjects[?(@.kind=="User")].name', description: 'User subjects.', priority: 1 },
-      { name: 'Groups', type: 'string', jsonPath: '.spec.subjects[?(@.kind=="Group")].name', description: 'Group subjects given by DashGroup name.', priority: 1 },
+      // A list path in a printer column shows only its first match: print the whole list instead.
+      { name: 'Subjects', type: 'string', jsonPath: '.spec.subjects', description: 'Users and groups.', priority: 1 },
       message, age,
     ],
   },

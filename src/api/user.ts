@@ -89,6 +89,7 @@ export const dashUserStatusSchema = z.object({
   assignedRoles: stringList('dash client roles mapped to the user directly (sorted).', 64, 128).optional(),
   effectiveRoles: z.array(effectiveRoleSchema).max(64)
     .describe('dash client roles the user has, directly, through groups or by default, sorted by name.').optional(),
+  effectiveRoleNames: stringList('The names in effectiveRoles, for kubectl get (a printer column shows only the first match of a list path).', 64, 128).optional(),
   groups: stringList('Paths of the groups the user is a member of (sorted).', 256).optional(),
   sessions: z.int().min(0).optional().describe('Number of active sessions.'),
   logoutPending: z.boolean().optional().describe('True while a session predates a role change that reached the user through a group.'),
