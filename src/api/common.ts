@@ -108,7 +108,7 @@ export const conditionSchema = z.object({
 /** A status condition. */
 export type Condition = z.output<typeof conditionSchema>;
 
-/** `status.observedGeneration` and `status.conditions`, shared by every kind's status. */
+/** Status fields shared by the kinds backed by one Keycloak object: observedGeneration, conditions, keycloakId, adopted. */
 export const statusBase = {
   observedGeneration: z.int().min(0).optional().describe('The .metadata.generation the operator last acted on.'),
   conditions: z.array(conditionSchema).max(16)

@@ -54,7 +54,7 @@ export const dashUserSpecSchema = withRules(z.object({
     'x-kubernetes-list-type': 'set',
   }).optional(),
   groups: z.array(groupRefSchema).max(64)
-    .describe('Groups the user is a member of (membership in other groups is left alone unless []: then none).').optional(),
+    .describe('Groups the user is a member of. Set: membership is exactly this list ([]: no groups). Unset: membership is left as it is.').optional(),
   attributes: attributesSchema.optional(),
   initialPassword: initialPasswordSchema.optional(),
   executeActionsEmail: executeActionsEmailSchema.optional(),
