@@ -1,0 +1,156 @@
+import KcAdminClient from '@keycloak/keycloak-admin-client';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { Dispatcher } from 'undici';
+import { KeycloakError, KeycloakErrorKind, KeycloakHttpError, isKeycloakError, statusOf, toKeycloakError } from './errors.js';
+import type { FetchLike, TokenCache } from './token.js';
+
+/** The admin client as the adapter uses it. */
+export type AdminClient = KcAdminClient;
+
+/** Query parameters; undefined values are left out. */
+export type Query = Record<string, string | number | boolean | undefined>;
+
+/** What one connection's requests share. */
+export interface HttpSettings {
+  /** Keycloak's base URL without a trailing slash. */
+  url: string;
+  timeoutMs: number;
+  maxConcurrency: number;
+  dispatcher: Dispatcher;
+  tokens: TokenCache;
+}
+
+/**
+ * The adapter's only way to Keycloak: admin-client calls and raw admin REST calls alike run
+ * under one concurrency limit, with the connection's timeout, dispatcher (CA bundle) and
+ * token, re-authenticate once on a 401, and fail with one KeycloakError naming the operation.
+ */
+export class KeycloakHttp {
+  readonly admin: AdminClient;
+  readonly #settings: HttpSettings;
+  readonly #limit: LimitFunction;
+
+  constructor(settings: HttpSettings) {
+    this.#settings = settings;
+    this.#limit = pLimit(settings.maxConcurrency);
+    // realmName stays unset: every call passes its realm (setConfig would race between reconciles).
+    this.admin = new KcAdminClient({
+      baseUrl: settings.url,
+      timeout: settings.timeoutMs,
+      // Node's fetch takes the undici dispatcher as a non-standard init field.
+      requestOptions: { dispatcher: settings.dispatcher } as unknown as RequestInit,
+    });
+    this.admin.registerTokenProvider({ getAccessToken: () => settings.tokens.get() });
+  }
+
+  /** fetch through this connection's dispatcher with its timeout (no token, no limit). */
+  fetch(url: string, init: RequestInit): Promise<Response> {
+    return connectionFetch(this.#settings.dispatcher, this.#settings.timeoutMs)(url, init);
+  }
+
+  /** Runs one admin-client call; the client reads the cached token itself. */
+  call<T>(operation: string, fn: (admin: AdminClient) => Promise<T>): Promise<T> {
+    return this.#run(operation, () => fn(this.admin));
+  }
+
+  /** Sends one admin REST request to `/admin/realms<path>` and returns the parsed body and the Location header. */
+  request<T = unknown>(operation: string, method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<{ data: T; location?: string }> {
+    return this.#run(operation, (token) => this.#send<T>(token, method, path, options));
+  }
+
+  /** Like `call`, but a 404 (or the admin client's `null` for one) gives undefined. */
+  async read<T>(operation: string, fn: (admin: AdminClient) => Promise<T | null | undefined>): Promise<T | undefined> {
+    try {
+      return (await this.call(operation, fn)) ?? undefined;
+    } catch (err) {
+      if (isKeycloakError(err, KeycloakErrorKind.NotFound)) return undefined;
+      throw err;
+    }
+  }
+
+  /** A GET through `request` whose 404 gives undefined. */
+  async get<T>(operation: string, path: string, query?: Query): Promise<T | undefined> {
+    try {
+      return (await this.request<T>(operation, 'GET', path, { query })).data ?? undefined;
+    } catch (err) {
+      if (isKeycloakError(err, KeycloakErrorKind.NotFound)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Like `call` for a delete or another idempotent write: a 404 is success. */
+  async ignoreMissing(operation: string, fn: (admin: AdminClient) => Promise<unknown>): Promise<void> {
+    try {
+      await this.call(operation, fn);
+    } catch (err) {
+      if (!isKeycloakError(err, KeycloakErrorKind.NotFound)) throw err;
+    }
+  }
+
+  #run<T>(operation: string, attempt: (token: string) => Promise<T>): Promise<T> {
+    return this.#limit(async () => {
+      const { tokens, timeoutMs } = this.#settings;
+      const token = await this.#token(operation);
+      try {
+        return await attempt(token);
+      } catch (err) {
+        if (statusOf(err) !== 401) throw toKeycloakError(operation, err, timeoutMs);
+        // The token was revoked or the server restarted (in-memory sessions): log in once more.
+        tokens.invalidate(token);
+        try {
+          return await attempt(await this.#token(operation));
+        } catch (retryErr) {
+          throw toKeycloakError(operation, retryErr, timeoutMs);
+        }
+      }
+    });
+  }
+
+  async #token(operation: string): Promise<string> {
+    try {
+      return await this.#settings.tokens.get();
+    } catch (err) {
+      throw toKeycloakError(operation, err, this.#settings.timeoutMs);
+    }
+  }
+
+  async #send<T>(token: string, method: string, path: string, options: { query?: Query; body?: unknown }): Promise<{ data: T; location?: string }> {
+    const url = new URL(`${this.#settings.url}/admin/realms${path}`);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await this.fetch(url.toString(), { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const text = await res.text();
+    const data = text === '' ? undefined : parseBody(text);
+    if (!res.ok) throw new KeycloakHttpError(res.status, data);
+    return { data: data as T, location: res.headers.get('location') ?? undefined };
+  }
+}
+
+/** fetch bound to a connection's dispatcher (pool, CA bundle, observer) and request timeout. */
+export function connectionFetch(dispatcher: Dispatcher, timeoutMs: number): FetchLike {
+  // Node's fetch takes the undici dispatcher as a non-standard init field.
+  return (url, init) => fetch(url, { ...init, dispatcher, signal: AbortSignal.timeout(timeoutMs) } as RequestInit);
+}
+
+/** `/<realm>/<segments...>` with every segment URL-encoded. */
+export function realmPath(realm: string, ...segments: string[]): string {
+  return ['', realm, ...segments].map((s) => encodeURIComponent(s)).join('/');
+}
+
+/** The last path segment of a `Location` header: the id Keycloak gave a created object. */
+export function idFromLocation(operation: string, location: string | undefined): string {
+  const id = location?.split('/').pop();
+  if (!id) throw new KeycloakError(KeycloakErrorKind.Invalid, `${operation}: Keycloak sent no Location header with the new id`);
+  return decodeURIComponent(id);
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
