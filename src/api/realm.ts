@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { immutableRule, matchesRule, withRules } from './cel.js';
 import { ANNOTATIONS } from './constants.js';
-import { DELETION_POLICIES, keyRef, localRef, requiredActionAlias, statusBase, timestamp } from './common.js';
+import { DELETION_POLICIES, keyRef, localRef, requiredActionAlias, statusBase, timestamp, uniqueItems, WHITESPACE } from './common.js';
 import { emailSchema, passwordPolicySchema } from './realm-settings.js';
 
 const REALM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
-const HTTP_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
+const HTTP_URL = new RegExp(String.raw`^https?:\/\/[^${WHITESPACE}/?#]+(\/[^${WHITESPACE}?#]*)?$`, 'u');
 
 /** How the operator treats sessions after a change that reaches users through a group. */
 export const LOGOUT_POLICIES = ['Manual', 'Automatic'] as const;
@@ -74,7 +74,7 @@ export const dashRealmSpecSchema = withRules(z.object({
   keycloak: keycloakSchema.optional(),
   login: loginSchema.optional(),
   email: emailSchema.optional(),
-  requiredActions: z.array(requiredActionSchema).max(64).meta({
+  requiredActions: z.array(requiredActionSchema).max(64).superRefine(uniqueItems((a) => a.alias)).meta({
     description: 'Required actions to manage; actions not listed are left as they are.',
     'x-kubernetes-list-type': 'map',
     'x-kubernetes-list-map-keys': ['alias'],
@@ -110,6 +110,8 @@ export const dashRealmStatusSchema = z.object({
   ...statusBase,
   clientUuid: z.string().max(64).optional().describe('Internal id of the dash client.'),
   keycloakUrl: z.string().max(2048).optional().describe('Keycloak server the realm lives on.'),
+  smtpPasswordVersion: z.string().max(256).optional()
+    .describe('Opaque marker of the SMTP password Secret content last sent to Keycloak (never the password); a new marker re-sends it.'),
   lastLogoutAll: z.object({
     value: z.string().max(1024).describe('Value of the logout-all annotation that was acted on.'),
     at: timestamp('When every session of the realm was logged out.'),

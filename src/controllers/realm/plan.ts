@@ -16,7 +16,10 @@ export interface RealmSettings {
 
 /** What Keycloak holds for the realm, as far as the plan needs it. */
 export interface ObservedRealm {
+  /** Current values; `smtpServer` never holds the password (Keycloak only shows a mask). */
   settings: RealmSettings;
+  /** Whether Keycloak holds an SMTP password. */
+  smtpPasswordSet: boolean;
   /** Undefined when the `dash` client does not exist. */
   client?: { uuid: string; roles: readonly string[] };
   /** Client roles of the `dash` client inside `default-roles-<realm>`. */
@@ -62,7 +65,7 @@ export function planRealm(spec: DashRealmSpec, observed: ObservedRealm | undefin
   const roles = new Set(observed?.client?.roles ?? []);
   for (const role of DASH_CLIENT_ROLES) if (!roles.has(role)) steps.push({ kind: 'createClientRole', role });
   if (!observed?.defaultClientRoles.includes(DEFAULT_ROLE)) steps.push({ kind: 'addDefaultClientRole', role: DEFAULT_ROLE });
-  const update = settingsDiff(desiredSettings(spec, inputs), observed?.settings ?? {}, inputs);
+  const update = settingsDiff(desiredSettings(spec, inputs), observed, inputs);
   if (update.fields.length > 0) steps.push({ kind: 'updateRealm', ...update });
   steps.push(...requiredActionSteps(spec, observed));
   if (inputs.logoutAllRequest && inputs.logoutAllRequest !== inputs.logoutAllDone) {
@@ -107,10 +110,11 @@ export function smtpMap(email: NonNullable<DashRealmSpec['email']>, password: st
   return Object.fromEntries(Object.entries(map).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
 }
 
-function settingsDiff(desired: RealmSettings, observed: RealmSettings, inputs: RealmInputs): { settings: RealmSettings; fields: string[] } {
+function settingsDiff(desired: RealmSettings, realm: ObservedRealm | undefined, inputs: RealmInputs): { settings: RealmSettings; fields: string[] } {
+  const observed = realm?.settings ?? {};
   const fields = (Object.keys(desired) as (keyof RealmSettings)[]).filter((field) => {
     if (field === 'passwordPolicy') return !samePasswordPolicy(desired.passwordPolicy, observed.passwordPolicy);
-    if (field === 'smtpServer') return !smtpMatches(desired.smtpServer ?? {}, observed.smtpServer ?? {}, inputs);
+    if (field === 'smtpServer') return !smtpMatches(desired.smtpServer ?? {}, observed.smtpServer ?? {}, realm?.smtpPasswordSet ?? false, inputs);
     return desired[field] !== observed[field];
   }).sort();
   const settings = Object.fromEntries(fields.map((f) => [f, desired[f]])) as RealmSettings;
@@ -121,13 +125,13 @@ function settingsDiff(desired: RealmSettings, observed: RealmSettings, inputs: R
  * Compares SMTP maps without the password: Keycloak returns it masked (`**********`), so
  * it can never be compared. A password change is seen through the Secret's version instead.
  */
-export function smtpMatches(desired: Record<string, string>, observed: Record<string, string>, inputs: RealmInputs): boolean {
+export function smtpMatches(desired: Record<string, string>, observed: Record<string, string>, passwordSet: boolean, inputs: RealmInputs): boolean {
   const keys = new Set([...Object.keys(desired), ...Object.keys(observed)]);
   keys.delete('password');
   for (const key of keys) if ((desired[key] ?? '') !== (observed[key] ?? '')) return false;
   if (desired.password === undefined) return true;
   // No stored password at all (Keycloak cleared it, e.g. after a host change): send it.
-  if (!observed.password) return false;
+  if (!passwordSet) return false;
   return inputs.smtpPasswordVersion === inputs.appliedSmtpPasswordVersion;
 }
 

@@ -6,7 +6,7 @@ const spec = (over: Partial<DashRealmSpec> = {}): DashRealmSpec => ({
   roleManagement: 'Additive', deletionPolicy: 'Retain', ...over,
 });
 const complete = (over: Partial<ObservedRealm> = {}): ObservedRealm => ({
-  settings: {}, client: { uuid: 'c1', roles: ['admin', 'licensed_user', 'viewer'] },
+  settings: {}, smtpPasswordSet: false, client: { uuid: 'c1', roles: ['admin', 'licensed_user', 'viewer'] },
   defaultClientRoles: ['viewer'], requiredActions: [], ...over,
 });
 const email = { host: 'smtp.example.com', port: 587, from: 'dash@example.com', ssl: false, starttls: true, auth: { username: 'dash', passwordSecretRef: { name: 's', key: 'password' } } };
@@ -22,8 +22,9 @@ describe('planRealm', () => {
     const observed = complete({
       settings: {
         registrationAllowed: false, resetPasswordAllowed: true, rememberMe: true, passwordPolicy: 'digits(1) and length(12)',
-        smtpServer: { ...smtpMap(email, 'x'), password: '**********' },
+        smtpServer: { ...withoutPassword(smtpMap(email, 'x')) },
       },
+      smtpPasswordSet: true,
       requiredActions: [{ alias: 'CONFIGURE_TOTP', enabled: true, defaultAction: true }],
     });
     expect(planRealm(full, observed, { smtpPassword: 'x', smtpPasswordVersion: '7', appliedSmtpPasswordVersion: '7', logoutAllRequest: 'a', logoutAllDone: 'a' })).toEqual([]);
@@ -63,19 +64,23 @@ describe('planRealm', () => {
 
 describe('SMTP settings and the masked password', () => {
   const desired = smtpMap(email, 's3cret');
-  const masked = { ...desired, password: '**********' };
+  const masked = withoutPassword(desired);
 
   it('sends the full map with the real password, never the mask', () => {
     expect(desired).toEqual({ host: 'smtp.example.com', port: '587', from: 'dash@example.com', ssl: 'false', starttls: 'true', auth: 'true', user: 'dash', password: 's3cret' });
   });
 
   it('treats a masked password as equal while the Secret is unchanged', () => {
-    expect(smtpMatches(desired, masked, { smtpPasswordVersion: '1', appliedSmtpPasswordVersion: '1' })).toBe(true);
+    expect(smtpMatches(desired, masked, true, { smtpPasswordVersion: '1', appliedSmtpPasswordVersion: '1' })).toBe(true);
   });
 
   it('writes when the Secret changed, when Keycloak lost the password, or when the host changed', () => {
-    expect(smtpMatches(desired, masked, { smtpPasswordVersion: '2', appliedSmtpPasswordVersion: '1' })).toBe(false);
-    expect(smtpMatches(desired, { ...desired, password: '' }, { smtpPasswordVersion: '1', appliedSmtpPasswordVersion: '1' })).toBe(false);
-    expect(smtpMatches({ ...desired, host: 'new.example.com' }, masked, { smtpPasswordVersion: '1', appliedSmtpPasswordVersion: '1' })).toBe(false);
+    expect(smtpMatches(desired, masked, true, { smtpPasswordVersion: '2', appliedSmtpPasswordVersion: '1' })).toBe(false);
+    expect(smtpMatches(desired, masked, false, { smtpPasswordVersion: '1', appliedSmtpPasswordVersion: '1' })).toBe(false);
+    expect(smtpMatches({ ...desired, host: 'new.example.com' }, masked, true, { smtpPasswordVersion: '1', appliedSmtpPasswordVersion: '1' })).toBe(false);
   });
 });
+
+function withoutPassword(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).filter(([k]) => k !== 'password'));
+}
