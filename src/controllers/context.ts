@@ -19,9 +19,12 @@ export interface SecretReader {
   readConfigMap(namespace: string, name: string, key: string): Promise<string | undefined>;
 }
 
+/** A Keycloak port bound to one server; `url` is reported in status. */
+export type BoundKeycloak = KeycloakPort & { readonly url: string };
+
 /** Hands out the Keycloak connection a DashRealm uses (its override, else the default one). */
 export interface KeycloakConnections {
-  forRealm(realm: DashRealm): Promise<KeycloakPort>;
+  forRealm(realm: DashRealm): Promise<BoundKeycloak>;
 }
 
 /** A Kubernetes Event a reconcile asks for (the runtime deduplicates and records it). */
@@ -46,6 +49,14 @@ export interface ReconcileOutput<S> {
   events?: EventRequest[];
   /** Come back after this long even without a change (e.g. while a logout is pending). */
   requeueAfterMs?: number;
+}
+
+/** What a finalizer's cleanup hands back: whether the finalizer may go, and events to record. */
+export interface FinalizeOutput {
+  done: boolean;
+  /** Why cleanup waits, when not done (shown in the Ready condition). */
+  waiting?: string;
+  events?: EventRequest[];
 }
 
 /** What every reconciler needs from outside: the cache, Secrets, Keycloak and a clock. */

@@ -1,0 +1,144 @@
+import {
+  OWNER_ATTRIBUTE, MAX_LISTED_PENDING_USERS, effectiveDeletionPolicy, keycloakGroupName, normalizeGroupPath,
+  type DashGroup, type DashGroupStatus,
+} from '../../api/index.js';
+import type { KeycloakGroup } from '../../keycloak/port.js';
+import type { ControllerDeps, FinalizeOutput, ReconcileOutput } from '../context.js';
+import { conflict, waitFor } from '../errors.js';
+import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
+import { childPath, classifyGroup, planGroup, type DesiredGroup, type GroupStep } from './plan.js';
+
+interface Parent {
+  id?: string;
+  path?: string;
+  /** Roles members get from the parent and its ancestors. */
+  roles: string[];
+}
+
+/**
+ * Reconciles one DashGroup: resolve realm and parent (waiting for them), find the group by
+ * the id status recorded or by exact name under the parent, create or rename it back, then
+ * report path, roles and members.
+ */
+export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Promise<ReconcileOutput<DashGroupStatus>> {
+  const namespace = group.metadata.namespace ?? '';
+  const ref = await resolveRealm(namespace, group.spec.realmRef, deps);
+  const parent = await resolveParent(group, ref, deps);
+  const desired: DesiredGroup = { name: keycloakGroupName(group), parentId: parent.id, owner: `${namespace}/${group.metadata.name}` };
+  const path = childPath(parent.path, desired.name);
+  refuseSecondClaim(group, path, deps);
+  const found = await findGroup(ref, group.status?.keycloakId, desired);
+  const claim = classifyGroup(desired, found && ownerOf(found), group.status?.keycloakId);
+  if (claim === 'foreign') {
+    throw conflict(`Keycloak group ${path} is managed by ${found?.attributes[OWNER_ATTRIBUTE]?.[0]}: change nothing`);
+  }
+  const steps = planGroup(desired, found && ownerOf(found), claim);
+  const id = await applyGroupSteps(ref, steps) ?? found?.id ?? '';
+  return { status: await groupStatus(group, ref, id, path, parent, claim === 'adoptable' || group.status?.adopted === true, deps) };
+}
+
+/** Deletes the group if policy says so; waits while child DashGroups exist; lets go when the realm is gone. */
+export async function finalizeGroup(group: DashGroup, deps: ControllerDeps): Promise<FinalizeOutput> {
+  const namespace = group.metadata.namespace ?? '';
+  const children = deps.cache.list('DashGroup', namespace).filter((g) => g.spec.parentRef?.name === group.metadata.name);
+  if (children.length > 0) {
+    const names = children.map((c) => c.metadata.name).sort().join(', ');
+    return { done: false, waiting: `waiting for child DashGroups to be deleted first (Keycloak deletes subgroups with their parent): ${names}` };
+  }
+  if (realmGone(namespace, group.spec.realmRef, deps)) {
+    return { done: true, events: [{ type: 'Warning', reason: 'RealmGone', message: `DashRealm ${group.spec.realmRef.name} is gone: released without touching Keycloak` }] };
+  }
+  const id = group.status?.keycloakId;
+  if (!id || effectiveDeletionPolicy('DashGroup', group.spec, group.status?.adopted ?? true) !== 'Delete') return { done: true };
+  const ref = await resolveRealm(namespace, group.spec.realmRef, deps);
+  await ref.kc.deleteGroup(ref.name, id);
+  return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak group ${group.status?.path ?? id}` }] };
+}
+
+async function resolveParent(group: DashGroup, ref: RealmRef, deps: ControllerDeps): Promise<Parent> {
+  const namespace = group.metadata.namespace ?? '';
+  if (group.spec.parentRef) {
+    const parent = deps.cache.get('DashGroup', namespace, group.spec.parentRef.name);
+    if (!parent?.status?.keycloakId || !parent.status.path) {
+      throw waitFor('WaitingForParent', `spec.parentRef: DashGroup ${group.spec.parentRef.name} ${parent ? 'is not Ready yet' : `not found in namespace ${namespace}`}`);
+    }
+    return { id: parent.status.keycloakId, path: parent.status.path, roles: union(parent.status.roles, parent.status.inheritedRoles) };
+  }
+  if (group.spec.parentPath) {
+    const path = normalizeGroupPath(group.spec.parentPath);
+    const parent = await ref.kc.findGroupByPath(ref.name, path);
+    if (!parent) throw waitFor('WaitingForParent', `spec.parentPath: group ${path} not found in realm ${ref.name}`);
+    return { id: parent.id, path, roles: await ancestorRoles(ref, path) };
+  }
+  return { roles: [] };
+}
+
+// A group found by path has no DashGroup status to read inherited roles from: read the
+// direct mappings of it and each ancestor (rare: only for parents not managed here).
+async function ancestorRoles(ref: RealmRef, path: string): Promise<string[]> {
+  const parts = path.split('/');
+  const roles = await Promise.all(parts.map(async (_, i) => {
+    const ancestor = await ref.kc.findGroupByPath(ref.name, parts.slice(0, i + 1).join('/'));
+    if (!ancestor) return [];
+    return (await ref.kc.listClientRoleMappings(ref.name, { kind: 'group', id: ancestor.id }, ref.clientUuid, 'direct')).map((r) => r.name);
+  }));
+  return union(...roles);
+}
+
+function refuseSecondClaim(group: DashGroup, path: string, deps: ControllerDeps): void {
+  const earlier = deps.cache.list('DashGroup', group.metadata.namespace).find((other) =>
+    other.metadata.name !== group.metadata.name && other.spec.realmRef.name === group.spec.realmRef.name
+    && other.status?.path === path && other.status.keycloakId !== undefined);
+  if (earlier) throw conflict(`Keycloak group ${path} is already managed by DashGroup ${earlier.metadata.name}`);
+}
+
+async function findGroup(ref: RealmRef, knownId: string | undefined, desired: DesiredGroup): Promise<KeycloakGroup | undefined> {
+  const byId = knownId ? await ref.kc.getGroup(ref.name, knownId) : undefined;
+  if (byId) return byId;
+  return desired.parentId
+    ? ref.kc.findChildGroup(ref.name, desired.parentId, desired.name)
+    : ref.kc.findTopLevelGroup(ref.name, desired.name);
+}
+
+function ownerOf(group: KeycloakGroup): { id: string; name: string; owner?: string } {
+  return { id: group.id, name: group.name, owner: group.attributes[OWNER_ATTRIBUTE]?.[0] };
+}
+
+/** Executes the plan; returns the id of a group it created. */
+async function applyGroupSteps(ref: RealmRef, steps: GroupStep[]): Promise<string | undefined> {
+  let created: string | undefined;
+  for (const step of steps) {
+    switch (step.kind) {
+      case 'createGroup':
+        created = await ref.kc.createGroup(ref.name, { name: step.name, attributes: { [OWNER_ATTRIBUTE]: [step.owner] } }, step.parentId);
+        break;
+      case 'renameGroup':
+        await ref.kc.updateGroup(ref.name, step.id, { name: step.name });
+        break;
+    }
+  }
+  return created;
+}
+
+async function groupStatus(group: DashGroup, ref: RealmRef, id: string, path: string, parent: Parent, adopted: boolean, deps: ControllerDeps): Promise<DashGroupStatus> {
+  const [mapped, members] = await Promise.all([
+    ref.kc.listClientRoleMappings(ref.name, { kind: 'group', id }, ref.clientUuid, 'direct'),
+    ref.kc.listGroupMembers(ref.name, id),
+  ]);
+  const roles = mapped.map((r) => r.name).sort();
+  const inheritedRoles = parent.roles;
+  const before = union(group.status?.roles, group.status?.inheritedRoles).join(',');
+  const changed = group.status?.keycloakId !== undefined && before !== union(roles, inheritedRoles).join(',');
+  const pending = deps.cache.list('DashUser', group.metadata.namespace)
+    .filter((u) => u.status?.logoutPending && u.status.groups?.some((g) => g === path || g.startsWith(`${path}/`)))
+    .map((u) => u.spec.username).sort();
+  return {
+    keycloakId: id, adopted, path, roles, inheritedRoles, members: members.length,
+    logoutPending: pending.length, usersPendingLogout: pending.slice(0, MAX_LISTED_PENDING_USERS),
+    effectiveRolesChangedAt: changed ? deps.now().toISOString() : group.status?.effectiveRolesChangedAt,
+  };
+}
+
+function union(...lists: (readonly string[] | undefined)[]): string[] {
+  return [...new Set(lists.flatMap((l) => l ?? []))].sort();
+}

@@ -1,0 +1,34 @@
+import type { DashRealm } from '../api/index.js';
+import type { BoundKeycloak, ControllerDeps } from './context.js';
+import { waitFor } from './errors.js';
+
+/** The Keycloak realm a group, user or binding lives in, resolved from its DashRealm. */
+export interface RealmRef {
+  realm: DashRealm;
+  /** Keycloak realm name. */
+  name: string;
+  /** UUID of the realm's `dash` client. */
+  clientUuid: string;
+  kc: BoundKeycloak;
+}
+
+/**
+ * Resolves `spec.realmRef` from the cache. A missing DashRealm, or one whose `dash` client is
+ * not known yet, is a wait (not an error): the object converges once the realm is Ready.
+ */
+export async function resolveRealm(namespace: string, realmRef: { name: string }, deps: ControllerDeps): Promise<RealmRef> {
+  const realm = deps.cache.get('DashRealm', namespace, realmRef.name);
+  if (!realm) {
+    throw waitFor('WaitingForRealm', `spec.realmRef: DashRealm ${realmRef.name} not found in namespace ${namespace}`);
+  }
+  const clientUuid = realm.status?.clientUuid;
+  if (!clientUuid || realm.metadata.deletionTimestamp) {
+    throw waitFor('WaitingForRealm', `spec.realmRef: DashRealm ${realmRef.name} is not Ready yet`);
+  }
+  return { realm, name: realm.spec.realm, clientUuid, kc: await deps.keycloak.forRealm(realm) };
+}
+
+/** True when the DashRealm the object refers to no longer exists (so cleanup has nothing to reach). */
+export function realmGone(namespace: string, realmRef: { name: string }, deps: ControllerDeps): boolean {
+  return deps.cache.get('DashRealm', namespace, realmRef.name) === undefined;
+}

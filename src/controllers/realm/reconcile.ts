@@ -1,0 +1,122 @@
+import { ANNOTATIONS, effectiveDeletionPolicy, type DashRealm, type DashRealmStatus } from '../../api/index.js';
+import type { KeycloakPort, RoleRef } from '../../keycloak/port.js';
+import type { BoundKeycloak } from '../context.js';
+import type { ControllerDeps, EventRequest, FinalizeOutput, ReconcileOutput } from '../context.js';
+import { waitFor } from '../errors.js';
+import { planRealm, type ObservedRealm, type RealmInputs, type RealmStep } from './plan.js';
+
+/**
+ * Reconciles one DashRealm: observe Keycloak, plan, apply, observe again for status.
+ * Idempotent: an unchanged realm plans no step and so sends no write.
+ */
+export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Promise<ReconcileOutput<DashRealmStatus>> {
+  const kc = await deps.keycloak.forRealm(realm);
+  const inputs = await realmInputs(realm, deps);
+  const before = await observeRealm(kc, realm.spec.realm, realm.spec.clientId);
+  const steps = planRealm(realm.spec, before, inputs);
+  const events = await applyRealmSteps(kc, realm, steps, before?.client?.uuid);
+  const after = steps.length === 0 ? before : await observeRealm(kc, realm.spec.realm, realm.spec.clientId);
+  const logoutStep = steps.find((s) => s.kind === 'logoutAll');
+  return {
+    status: {
+      keycloakId: after?.id,
+      adopted: realm.status?.adopted ?? (before !== undefined),
+      clientUuid: after?.client?.uuid,
+      keycloakUrl: after?.url,
+      smtpPasswordVersion: inputs.smtpPasswordVersion,
+      lastLogoutAll: logoutStep ? { value: logoutStep.request, at: deps.now().toISOString() } : realm.status?.lastLogoutAll,
+    },
+    events,
+  };
+}
+
+/** Deletes the Keycloak realm when the deletion policy says so; a realm that is already gone is fine. */
+export async function finalizeRealm(realm: DashRealm, deps: ControllerDeps): Promise<FinalizeOutput> {
+  const policy = effectiveDeletionPolicy('DashRealm', realm.spec, realm.status?.adopted ?? true);
+  if (policy !== 'Delete') return { done: true };
+  const kc = await deps.keycloak.forRealm(realm);
+  await kc.deleteRealm(realm.spec.realm);
+  return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak realm ${realm.spec.realm}` }] };
+}
+
+type Observed = ObservedRealm & { id: string; url?: string };
+
+async function observeRealm(kc: BoundKeycloak, name: string, clientId: string): Promise<Observed | undefined> {
+  const got = await kc.getRealm(name);
+  if (!got) return undefined;
+  const [client, requiredActions] = await Promise.all([kc.findClient(name, clientId), kc.listRequiredActions(name)]);
+  const [roles, defaults] = client
+    ? await Promise.all([kc.listClientRoles(name, client.id), kc.listDefaultClientRoles(name, client.id)])
+    : [[], []];
+  return {
+    id: got.id,
+    url: kc.url,
+    settings: got,
+    smtpPasswordSet: got.smtpPasswordSet,
+    client: client ? { uuid: client.id, roles: (roles ?? []).map((r) => r.name) } : undefined,
+    defaultClientRoles: defaults.map((r) => r.name),
+    requiredActions,
+  };
+}
+
+async function realmInputs(realm: DashRealm, deps: ControllerDeps): Promise<RealmInputs> {
+  const inputs: RealmInputs = {
+    appliedSmtpPasswordVersion: realm.status?.smtpPasswordVersion,
+    logoutAllRequest: realm.metadata.annotations?.[ANNOTATIONS.logoutAll],
+    logoutAllDone: realm.status?.lastLogoutAll?.value,
+  };
+  const ref = realm.spec.email?.auth?.passwordSecretRef;
+  if (!ref) return inputs;
+  const secret = await deps.secrets.readSecret(realm.metadata.namespace ?? '', ref.name, ref.key);
+  if (!secret) {
+    throw waitFor('WaitingForSecret', `spec.email.auth.passwordSecretRef: Secret ${ref.name} with key ${ref.key} not found in namespace ${realm.metadata.namespace}`);
+  }
+  return { ...inputs, smtpPassword: secret.value, smtpPasswordVersion: secret.version };
+}
+
+/** Executes the plan in order; the only state carried is the id a create returns. */
+async function applyRealmSteps(kc: KeycloakPort, realm: DashRealm, steps: RealmStep[], knownClientUuid: string | undefined): Promise<EventRequest[]> {
+  const name = realm.spec.realm;
+  let clientUuid = knownClientUuid;
+  const events: EventRequest[] = [];
+  for (const step of steps) {
+    switch (step.kind) {
+      case 'createRealm':
+        await kc.createRealm(name);
+        events.push({ type: 'Normal', reason: 'Created', message: `created Keycloak realm ${name}` });
+        break;
+      case 'createClient':
+        clientUuid = await kc.createClient(name, { clientId: realm.spec.clientId, name: 'Dash Enterprise', enabled: true });
+        break;
+      case 'createClientRole':
+        await kc.createClientRole(name, mustHave(clientUuid), step.role);
+        break;
+      case 'addDefaultClientRole':
+        await kc.addDefaultRoles(name, [await clientRole(kc, name, mustHave(clientUuid), step.role)]);
+        break;
+      case 'updateRealm':
+        await kc.updateRealm(name, step.settings);
+        events.push({ type: 'Normal', reason: 'Updated', message: `updated realm ${name}: ${step.fields.join(', ')}` });
+        break;
+      case 'updateRequiredAction':
+        await kc.updateRequiredAction(name, step.alias, { enabled: step.enabled, defaultAction: step.defaultAction });
+        break;
+      case 'logoutAll':
+        await kc.logoutAllSessions(name);
+        events.push({ type: 'Normal', reason: 'LoggedOutAll', message: `logged out every session of realm ${name} (${ANNOTATIONS.logoutAll}=${step.request})` });
+        break;
+    }
+  }
+  return events;
+}
+
+async function clientRole(kc: KeycloakPort, realm: string, clientUuid: string, name: string): Promise<RoleRef> {
+  const role = (await kc.listClientRoles(realm, clientUuid))?.find((r) => r.name === name);
+  if (!role) throw new Error(`client role ${name} missing right after it was planned`);
+  return role;
+}
+
+function mustHave(clientUuid: string | undefined): string {
+  if (!clientUuid) throw new Error('the dash client has no id: it should have been created first');
+  return clientUuid;
+}
