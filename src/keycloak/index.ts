@@ -3,7 +3,7 @@
 export type * from './port.js';
 export { KeycloakError, KeycloakErrorKind, classifyKeycloakError, isKeycloakError } from './errors.js';
 export { createKeycloakConnection, type KeycloakConnection, type KeycloakConnectionOptions } from './connection.js';
-export { KeycloakConnections, type KeycloakTarget, type KeycloakTuning } from './registry.js';
+export { KeycloakConnectionRegistry, type KeycloakTarget, type KeycloakTuning } from './registry.js';
 export type { KeycloakCredentials } from './token.js';
 export type { RequestObserver } from './dispatcher.js';
 export { SECRET_MASK, isSecretMask } from './smtp.js';

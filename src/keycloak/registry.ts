@@ -12,7 +12,7 @@ export type KeycloakTuning = Pick<KeycloakConnectionOptions, 'timeoutMs' | 'maxC
  * repeated reconciles reuse them. When the secret or CA bundle of a target changes (a rotated
  * Secret), the old connection is closed, after its requests in flight, and replaced.
  */
-export class KeycloakConnections {
+export class KeycloakConnectionRegistry {
   readonly #connections = new Map<string, { fingerprint: string; connection: KeycloakConnection }>();
 
   constructor(
