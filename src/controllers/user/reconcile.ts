@@ -1,0 +1,104 @@
+import { effectiveDeletionPolicy, normalizeGroupPath, type DashUser, type DashUserStatus } from '../../api/index.js';
+import type { KeycloakUser } from '../../keycloak/port.js';
+import type { ControllerDeps, EventRequest, FinalizeOutput, ReconcileOutput } from '../context.js';
+import { conflict, waitFor } from '../errors.js';
+import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
+import { applyUserSteps } from './apply.js';
+import { planUser, type ObservedUser } from './plan.js';
+import { userStatus } from './status.js';
+
+/**
+ * Reconciles one DashUser: resolve realm and groups (waiting for missing ones), find the
+ * user by recorded id or exact username, plan and apply, then report roles, sessions and
+ * whether a logout is pending.
+ */
+export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promise<ReconcileOutput<DashUserStatus>> {
+  const namespace = user.metadata.namespace ?? '';
+  const ref = await resolveRealm(namespace, user.spec.realmRef, deps);
+  const groupIds = await resolveGroups(user, ref, deps);
+  refuseSecondClaim(user, deps);
+  const found = await findUser(ref, user);
+  const observed = found ? await observeUser(ref, found) : undefined;
+  // The password Secret matters only to create the user, or to rotate when the spec opts in:
+  // a Secret deleted after creation must not block the user.
+  const needsPassword = user.spec.initialPassword && (!observed || user.spec.initialPassword.rotateOnChange);
+  const password = needsPassword ? await readPassword(user, deps) : undefined;
+  const steps = planUser(user.spec, observed, {
+    groupIds,
+    passwordVersion: password?.version,
+    appliedPasswordVersion: user.status?.initialPassword?.secretVersion,
+    actionsEmailSent: user.status?.executeActionsEmailSentAt !== undefined,
+  });
+  const applied = await applyUserSteps(ref, user, observed?.id, steps, password?.value, deps);
+  const status = await userStatus(ref, user, applied, deps);
+  if (password && applied.passwordSet) status.initialPassword = { setAt: deps.now().toISOString(), secretVersion: password.version };
+  return { status, events: applied.events, requeueAfterMs: status.logoutPending ? LOGOUT_RECHECK_MS : undefined };
+}
+
+/** While a logout is pending, sessions are re-checked this often (they clear when users log in again). */
+export const LOGOUT_RECHECK_MS = 30_000;
+
+/** Deletes the user when the policy says so (never an adopted one by default); lets go when the realm is gone. */
+export async function finalizeUser(user: DashUser, deps: ControllerDeps): Promise<FinalizeOutput> {
+  const namespace = user.metadata.namespace ?? '';
+  if (realmGone(namespace, user.spec.realmRef, deps)) {
+    return { done: true, events: [{ type: 'Warning', reason: 'RealmGone', message: `DashRealm ${user.spec.realmRef.name} is gone: released without touching Keycloak` }] };
+  }
+  const id = user.status?.keycloakId;
+  if (!id || effectiveDeletionPolicy('DashUser', user.spec, user.status?.adopted ?? true) !== 'Delete') return { done: true };
+  const ref = await resolveRealm(namespace, user.spec.realmRef, deps);
+  await ref.kc.deleteUser(ref.name, id);
+  const events: EventRequest[] = [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak user ${user.spec.username}` }];
+  return { done: true, events };
+}
+
+/** Desired group path -> id; a group that does not exist yet is a wait naming it. */
+async function resolveGroups(user: DashUser, ref: RealmRef, deps: ControllerDeps): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const [index, entry] of (user.spec.groups ?? []).entries()) {
+    if (entry.name !== undefined) {
+      const group = deps.cache.get('DashGroup', user.metadata.namespace ?? '', entry.name);
+      if (!group?.status?.keycloakId || !group.status.path) {
+        throw waitFor('WaitingForGroup', `spec.groups[${index}]: DashGroup ${entry.name} ${group ? 'is not Ready yet' : 'does not exist yet'}`);
+      }
+      ids.set(group.status.path, group.status.keycloakId);
+    } else if (entry.path !== undefined) {
+      const path = normalizeGroupPath(entry.path);
+      const group = await ref.kc.findGroupByPath(ref.name, path);
+      if (!group) throw waitFor('WaitingForGroup', `spec.groups[${index}]: group ${path} does not exist in realm ${ref.name} yet`);
+      ids.set(path, group.id);
+    }
+  }
+  return ids;
+}
+
+function refuseSecondClaim(user: DashUser, deps: ControllerDeps): void {
+  const other = deps.cache.list('DashUser', user.metadata.namespace).find((u) =>
+    u.metadata.name !== user.metadata.name && u.spec.realmRef.name === user.spec.realmRef.name
+    && u.spec.username === user.spec.username && u.status?.keycloakId !== undefined);
+  if (other) throw conflict(`Keycloak user ${user.spec.username} is already managed by DashUser ${other.metadata.name}`);
+}
+
+async function findUser(ref: RealmRef, user: DashUser): Promise<KeycloakUser | undefined> {
+  const known = user.status?.keycloakId;
+  const byId = known ? await ref.kc.getUser(ref.name, known) : undefined;
+  return byId ?? ref.kc.findUserByUsername(ref.name, user.spec.username);
+}
+
+async function observeUser(ref: RealmRef, found: KeycloakUser): Promise<ObservedUser> {
+  const groups = await ref.kc.listUserGroups(ref.name, found.id);
+  return {
+    id: found.id,
+    fields: found,
+    groups: new Map(groups.map((g) => [normalizeGroupPath(g.path), g.id])),
+  };
+}
+
+async function readPassword(user: DashUser, deps: ControllerDeps): Promise<{ value: string; version: string }> {
+  const ref = user.spec.initialPassword?.secretRef;
+  const secret = ref && await deps.secrets.readSecret(user.metadata.namespace ?? '', ref.name, ref.key);
+  if (!secret) {
+    throw waitFor('WaitingForSecret', `spec.initialPassword.secretRef: Secret ${ref?.name} with key ${ref?.key} not found in namespace ${user.metadata.namespace}`);
+  }
+  return secret;
+}
