@@ -1,0 +1,66 @@
+import type { DashGroup, DashRealm, DashRoleBinding, DashUser } from '../../../src/api/index.js';
+import { reconcileGroup } from '../../../src/controllers/group/reconcile.js';
+import { reconcileRealm } from '../../../src/controllers/realm/reconcile.js';
+import { reconcileBinding, finalizeBinding } from '../../../src/controllers/rolebinding/reconcile.js';
+import { reconcileUser } from '../../../src/controllers/user/reconcile.js';
+import { uniqueName } from '../../env/test-env.js';
+import { MemoryWorld } from './memory-deps.js';
+
+describe('reconcilers against the real Keycloak', () => {
+  const world = new MemoryWorld();
+  const realmName = uniqueName('rec');
+  afterAll(async () => {
+    const kc = await world.deps.keycloak.forRealm(world.deps.cache.get('DashRealm', 'test', 'dash') as DashRealm);
+    await kc.deleteRealm(realmName);
+    await world.registry.close();
+  });
+
+  it('creates a realm with its client, roles and default viewer, then changes nothing on a second pass', async () => {
+    const realm = world.put('DashRealm', 'dash', { realm: realmName, login: { rememberMe: true }, passwordPolicy: { length: 10 } });
+    const first = await world.run(realm, reconcileRealm);
+    expect(first.status).toMatchObject({ adopted: false });
+    const kc = await world.deps.keycloak.forRealm(realm);
+    const got = await kc.getRealm(realmName);
+    expect(got?.rememberMe).toBe(true);
+    expect(got?.passwordPolicy).toBe('length(10)');
+    await kc.updateRealm(realmName, { adminEventsEnabled: true });
+    const since = Date.now();
+    await world.run(world.deps.cache.get('DashRealm', 'test', 'dash') as DashRealm, reconcileRealm);
+    expect(await kc.countAdminEvents(realmName, since)).toBe(0);
+  });
+
+  it('nests groups, grants roles through them, and reports effective roles with sources', async () => {
+    const top = world.put('DashGroup', 'engineering', { realmRef: { name: 'dash' } }) as DashGroup;
+    await world.run(top, reconcileGroup);
+    const child = world.put('DashGroup', 'platform', { realmRef: { name: 'dash' }, parentRef: { name: 'engineering' } }) as DashGroup;
+    const childOut = await world.run(child, reconcileGroup);
+    expect(childOut.status).toMatchObject({ path: 'engineering/platform' });
+
+    const user = world.put('DashUser', 'alice', { realmRef: { name: 'dash' }, username: 'alice', groups: [{ name: 'platform' }] }) as DashUser;
+    await world.run(user, reconcileUser);
+    const binding = world.put('DashRoleBinding', 'eng-admin', { realmRef: { name: 'dash' }, roles: ['admin'], subjects: [{ kind: 'Group', name: 'engineering' }] }) as DashRoleBinding;
+    await world.run(binding, reconcileBinding);
+    const direct = world.put('DashRoleBinding', 'alice-licensed', { realmRef: { name: 'dash' }, roles: ['licensed_user'], subjects: [{ kind: 'User', name: 'alice' }] }) as DashRoleBinding;
+    await world.run(direct, reconcileBinding);
+
+    await world.run(world.deps.cache.get('DashGroup', 'test', 'engineering') as DashGroup, reconcileGroup);
+    await world.run(world.deps.cache.get('DashGroup', 'test', 'platform') as DashGroup, reconcileGroup);
+    const out = await world.run(world.deps.cache.get('DashUser', 'test', 'alice') as DashUser, reconcileUser);
+    expect(out.status).toMatchObject({
+      assignedRoles: ['licensed_user'],
+      groups: ['engineering/platform'],
+      effectiveRoles: [
+        { name: 'admin', sources: ['group:engineering'] },
+        { name: 'licensed_user', sources: ['direct'] },
+        { name: 'viewer', sources: ['default'] },
+      ],
+    });
+
+    // Deleting the binding takes back the licensed_user grant it made.
+    const fin = await finalizeBinding(world.deps.cache.get('DashRoleBinding', 'test', 'alice-licensed') as DashRoleBinding, world.deps);
+    expect(fin.done).toBe(true);
+    world.remove('DashRoleBinding', 'alice-licensed');
+    const after = await world.run(world.deps.cache.get('DashUser', 'test', 'alice') as DashUser, reconcileUser);
+    expect(after.status).toMatchObject({ assignedRoles: [] });
+  });
+});
