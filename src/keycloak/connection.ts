@@ -36,7 +36,9 @@ export interface KeycloakConnection extends KeycloakPort {
   close(): Promise<void>;
 }
 
+/** Per-request timeout when none is configured. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Requests in flight per Keycloak when no limit is configured. */
 export const DEFAULT_MAX_CONCURRENCY = 8;
 
 /** Creates a connection; no request is sent until the first call (then it logs in). */

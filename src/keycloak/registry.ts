@@ -10,7 +10,8 @@ export type KeycloakTuning = Pick<KeycloakConnectionOptions, 'timeoutMs' | 'maxC
 /**
  * Keeps one connection (one token, one pool, one concurrency limit) per Keycloak target, so
  * repeated reconciles reuse them. When the secret or CA bundle of a target changes (a rotated
- * Secret), the old connection is closed, after its requests in flight, and replaced.
+ * Secret), the old connection is closed, after its requests in flight, and replaced; a caller
+ * still holding the old one gets Unavailable and picks up the new one on its retry.
  */
 export class KeycloakConnectionRegistry {
   readonly #connections = new Map<string, { fingerprint: string; connection: KeycloakConnection }>();
