@@ -16,7 +16,7 @@ export interface ObjectKey {
 export interface KindController<K extends Kind> {
   kind: K;
   parse(obj: unknown): { ok: true } | { ok: false; message: string };
-  reconcile(obj: DashResource<K>, deps: ControllerDeps): Promise<ReconcileOutput<unknown>>;
+  reconcile(obj: DashResource<K>, deps: ControllerDeps): Promise<ReconcileOutput<Record<string, unknown>>>;
   finalize(obj: DashResource<K>, deps: ControllerDeps): Promise<FinalizeOutput>;
   /** Objects to enqueue when `obj` changed (status included): dependents waiting on it or showing its state. */
   dependents(obj: DashResource<K>, deps: ControllerDeps): ObjectKey[];

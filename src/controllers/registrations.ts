@@ -1,0 +1,85 @@
+import { API_GROUP, API_VERSION, FINALIZER, KINDS, type DashResource, type Kind } from '../api/index.js';
+import type { KeycloakConnectionRegistry, KeycloakTarget } from '../keycloak/index.js';
+import { ConfigMapKind, SecretKind, type ResourceKind } from '../kube/resource-kind.js';
+import type { KubeObject } from '../kube/object.js';
+import type { CacheReader } from '../runtime/object-store.js';
+import { defineController, type ControllerRegistration, type ReconcileContext } from '../runtime/reconciler.js';
+import type { ControllerDeps, ResourceCache, SecretReader } from './context.js';
+import { controllers, type KindController } from './index.js';
+import { RealmKeycloakConnections } from './keycloak-connections.js';
+
+/** The ResourceKind of each of our four kinds. */
+export const DASH_KINDS: Record<Kind, ResourceKind> = Object.fromEntries(
+  (Object.keys(KINDS) as Kind[]).map((k) => [k, { group: API_GROUP, version: API_VERSION, plural: KINDS[k].plural, kind: k, namespaced: true }]),
+) as Record<Kind, ResourceKind>;
+
+/** What the registrations share: one Keycloak connection registry, the default target, a clock. */
+export interface RegistrationOptions {
+  registry: KeycloakConnectionRegistry;
+  defaultKeycloak?: KeycloakTarget;
+  now?: () => Date;
+}
+
+/**
+ * Registers the four controllers with the runtime: parse with the API schemas, reconcile and
+ * finalize through the kind's controller, wake dependents across kinds, and re-run on a change
+ * of a Secret the object reads.
+ */
+export function registrations(options: RegistrationOptions): ControllerRegistration[] {
+  const all = controllers();
+  return all.map((controller) => defineController<DashResource<Kind>>({
+    kind: DASH_KINDS[controller.kind],
+    finalizer: FINALIZER,
+    parse: (obj) => {
+      const parsed = controller.parse(obj);
+      return parsed.ok ? { ok: true, spec: (obj as { spec: unknown }).spec } : parsed;
+    },
+    references: (obj) => controller.secretRefs(obj).map((ref) => {
+      const [namespace = '', name = ''] = ref.split('/');
+      return { kind: SecretKind, namespace, name };
+    }),
+    watches: all.filter((other) => other.kind !== controller.kind).map((other) => ({
+      kind: DASH_KINDS[other.kind],
+      map: (changed: KubeObject, cache: CacheReader) => other.dependents(changed as DashResource<Kind>, depsFor(cache, options))
+        .filter((key) => key.kind === controller.kind).map(({ namespace, name }) => ({ namespace, name })),
+    })),
+    reconciler: {
+      reconcile: (obj, ctx) => controller.reconcile(withParsedSpec(controller, obj), contextDeps(ctx, options)),
+      finalize: (obj, ctx) => controller.finalize(withParsedSpec(controller, obj), contextDeps(ctx, options)),
+    },
+  }));
+}
+
+// The cached object carries the spec as stored; reconcilers want defaults applied (parseSpec).
+function withParsedSpec(controller: KindController<Kind>, obj: DashResource<Kind>): DashResource<Kind> {
+  const parsed = controller.parse(obj) as { ok: boolean; spec?: unknown };
+  return parsed.ok && parsed.spec ? { ...obj, spec: parsed.spec as DashResource<Kind>['spec'] } : obj;
+}
+
+function contextDeps(ctx: ReconcileContext, options: RegistrationOptions): ControllerDeps {
+  return depsFor(ctx.cache, options);
+}
+
+/** Reconciler dependencies over the runtime's cache: reads through it are tracked as dependencies. */
+export function depsFor(cache: CacheReader, options: RegistrationOptions): ControllerDeps {
+  const resources: ResourceCache = {
+    get: <K extends Kind>(kind: K, namespace: string, name: string) => cache.get<DashResource<K>>(DASH_KINDS[kind], namespace, name),
+    list: <K extends Kind>(kind: K, namespace?: string) => cache.list<DashResource<K>>(DASH_KINDS[kind], namespace),
+  };
+  const secrets: SecretReader = {
+    readSecret: async (namespace, name, key) => {
+      const secret = cache.get<KubeObject & { data?: Record<string, string> }>(SecretKind, namespace, name);
+      const data = secret?.data?.[key];
+      // The marker is the Secret's resourceVersion: it changes with the content and reveals nothing of it.
+      return data === undefined ? undefined : { value: Buffer.from(data, 'base64').toString('utf8'), version: secret?.metadata.resourceVersion ?? '' };
+    },
+    readConfigMap: async (namespace, name, key) =>
+      cache.get<KubeObject & { data?: Record<string, string> }>(ConfigMapKind, namespace, name)?.data?.[key],
+  };
+  return {
+    cache: resources,
+    secrets,
+    keycloak: new RealmKeycloakConnections(options.registry, secrets, options.defaultKeycloak),
+    now: options.now ?? (() => new Date()),
+  };
+}
