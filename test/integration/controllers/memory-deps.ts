@@ -13,7 +13,11 @@ import { loadTestEnv } from '../../env/test-env.js';
 export class MemoryWorld {
   readonly objects = new Map<string, DashResource<Kind>>();
   readonly secrets = new Map<string, SecretValue>();
-  readonly registry = new KeycloakConnectionRegistry();
+  /** Keycloak requests by method, counted for every call the reconcilers make. */
+  readonly requests = new Map<string, number>();
+  readonly registry = new KeycloakConnectionRegistry({
+    onRequest: (method) => this.requests.set(method, (this.requests.get(method) ?? 0) + 1),
+  });
   readonly deps: ControllerDeps;
   clock = () => new Date();
 

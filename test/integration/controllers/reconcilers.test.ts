@@ -6,6 +6,8 @@ import { reconcileUser } from '../../../src/controllers/user/reconcile.js';
 import { uniqueName } from '../../env/test-env.js';
 import { MemoryWorld } from './memory-deps.js';
 
+const reconcilers = { DashRealm: reconcileRealm, DashGroup: reconcileGroup, DashUser: reconcileUser, DashRoleBinding: reconcileBinding };
+
 describe('reconcilers against the real Keycloak', () => {
   const world = new MemoryWorld();
   const realmName = uniqueName('rec');
@@ -55,6 +57,16 @@ describe('reconcilers against the real Keycloak', () => {
         { name: 'viewer', sources: ['default'] },
       ],
     });
+
+    // A second pass over every unchanged object writes nothing to Keycloak.
+    const kc = await world.deps.keycloak.forRealm(world.deps.cache.get('DashRealm', 'test', 'dash') as DashRealm);
+    const since = Date.now();
+    world.requests.clear();
+    for (const kind of ['DashRealm', 'DashGroup', 'DashUser', 'DashRoleBinding'] as const) {
+      for (const obj of world.deps.cache.list(kind, 'test')) await world.run(obj as never, reconcilers[kind] as never);
+    }
+    expect(await kc.countAdminEvents(realmName, since)).toBe(0);
+    expect([...world.requests.keys()].filter((m) => m !== 'GET' && m !== 'POST')).toEqual([]);
 
     // Deleting the binding takes back the licensed_user grant it made.
     const fin = await finalizeBinding(world.deps.cache.get('DashRoleBinding', 'test', 'alice-licensed') as DashRoleBinding, world.deps);
