@@ -1,0 +1,109 @@
+import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
+import { KubeApiError, errorFromStatus } from './errors.js';
+import type { KubeList, KubeObject } from './object.js';
+import { collectionPath, objectPath, type ResourceKind } from './resource-kind.js';
+
+/**
+ * The narrow Kubernetes port the runtime uses: plain JSON in and out, any kind, merge patches
+ * only (custom resources reject strategic merge). Every failure is a `KubeApiError`.
+ */
+export interface KubeClient {
+  /** Lists a kind in one namespace or all of them (every page). */
+  list(kind: ResourceKind, namespace?: string): Promise<KubeList>;
+  /** Reads one object; undefined when it does not exist. */
+  get(kind: ResourceKind, namespace: string | undefined, name: string): Promise<KubeObject | undefined>;
+  create(kind: ResourceKind, namespace: string | undefined, body: object): Promise<KubeObject>;
+  /** PUT: fails with 409 when `body.metadata.resourceVersion` is stale. */
+  replace(kind: ResourceKind, namespace: string | undefined, name: string, body: object): Promise<KubeObject>;
+  /** JSON merge patch (RFC 7386) of the object or a subresource (`status`); a `metadata.resourceVersion` in the patch is a precondition. */
+  mergePatch(kind: ResourceKind, namespace: string | undefined, name: string, patch: object, subresource?: string): Promise<KubeObject>;
+}
+
+const PAGE_SIZE = 500;
+
+/**
+ * `KubeClient` over @kubernetes/client-node's own HTTP stack (its undici, its auth plugins:
+ * client certs, tokens, exec), so no second HTTP client has to understand kubeconfigs.
+ * Each request is bounded by `timeoutMs`: a hung API server turns into an error, not a stuck worker.
+ */
+export class KubeRestClient implements KubeClient {
+  readonly #http = new IsomorphicFetchHttpLibrary();
+
+  constructor(private readonly kc: KubeConfig, private readonly timeoutMs = 30_000) {}
+
+  async list(kind: ResourceKind, namespace?: string): Promise<KubeList> {
+    const items: KubeObject[] = [];
+    let resourceVersion = '';
+    let next: string | undefined;
+    do {
+      const query: Record<string, string> = { limit: String(PAGE_SIZE), ...(next ? { continue: next } : {}) };
+      const page = await this.request<{ items?: KubeObject[]; metadata?: { resourceVersion?: string; continue?: string } }>(
+        HttpMethod.GET, collectionPath(kind, namespace), { query });
+      items.push(...(page.items ?? []));
+      // The first page's resourceVersion is the snapshot every later page belongs to.
+      resourceVersion ||= page.metadata?.resourceVersion ?? '';
+      next = page.metadata?.continue || undefined;
+    } while (next);
+    return { items, resourceVersion };
+  }
+
+  async get(kind: ResourceKind, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    try {
+      return await this.request<KubeObject>(HttpMethod.GET, objectPath(kind, namespace, name));
+    } catch (err) {
+      if (err instanceof KubeApiError && err.code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  create(kind: ResourceKind, namespace: string | undefined, body: object): Promise<KubeObject> {
+    return this.request(HttpMethod.POST, collectionPath(kind, kind.namespaced ? namespace : undefined), { body });
+  }
+
+  replace(kind: ResourceKind, namespace: string | undefined, name: string, body: object): Promise<KubeObject> {
+    return this.request(HttpMethod.PUT, objectPath(kind, namespace, name), { body });
+  }
+
+  mergePatch(kind: ResourceKind, namespace: string | undefined, name: string, patch: object, subresource?: string): Promise<KubeObject> {
+    return this.request(HttpMethod.PATCH, objectPath(kind, namespace, name, subresource), { body: patch, contentType: 'application/merge-patch+json' });
+  }
+
+  private async request<T>(method: HttpMethod, path: string, options: { query?: Record<string, string>; body?: object; contentType?: string } = {}): Promise<T> {
+    const server = this.kc.getCurrentCluster()?.server;
+    if (!server) throw new KubeApiError(0, 'NoCluster', 'the kubeconfig has no current cluster');
+    const url = new URL(server.replace(/\/+$/, '') + path);
+    for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
+    const ctx = new RequestContext(url.toString(), method);
+    ctx.setHeaderParam('Accept', 'application/json');
+    if (options.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', options.contentType ?? 'application/json');
+      ctx.setBody(JSON.stringify(options.body));
+    }
+    ctx.setSignal(AbortSignal.timeout(this.timeoutMs));
+    let status: number;
+    let text: string;
+    try {
+      await this.kc.applySecurityAuthentication(ctx);
+      const response = await this.#http.send(ctx).toPromise();
+      status = response.httpStatusCode;
+      text = await response.body.text();
+    } catch (cause) {
+      throw new KubeApiError(0, 'Unreachable', `${method} ${path}: API server unreachable (${describe(cause)})`, { cause });
+    }
+    if (status < 200 || status > 299) throw errorFromStatus(method, path, status, text);
+    return JSON.parse(text) as T;
+  }
+}
+
+// fetch() rejects with TypeError('fetch failed') and the socket error as its cause.
+function describe(err: unknown): string {
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    const name = (current as { name?: unknown }).name;
+    if (name === 'TimeoutError') return 'timed out';
+    current = (current as { cause?: unknown }).cause;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

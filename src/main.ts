@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ConfigError, loadConfig, type OperatorConfig } from './config.js';
+import { usage } from './config-options.js';
+import { registrations } from './controllers/registrations.js';
+import { KeycloakConnectionRegistry, classifyKeycloakError } from './keycloak/index.js';
+import { loadKubeConfig } from './kube/kubeconfig.js';
+import { ConfigMapKind, SecretKind } from './kube/resource-kind.js';
+import { createLogger } from './logger.js';
+import { Manager, createMetrics, type ManagerOptions } from './runtime/index.js';
+import { shutdownSignal } from './runtime/signals.js';
+
+/** `reportingController` of the operator's Events. */
+const REPORTING_CONTROLLER = 'dashops.dev/dash-keycloak-operator';
+
+// Wiring only: config -> logger -> clients -> controllers -> start; then wait for a signal.
+async function main(argv: string[]): Promise<number> {
+  let command;
+  try {
+    command = loadConfig(argv);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`dash-keycloak-operator: ${err.message}\n`);
+    return 2;
+  }
+  if (command.command === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  const { config } = command;
+  const logger = createLogger(config.logLevel);
+  const identity = `${hostname()}_${randomUUID()}`;
+  const kubeConfig = loadKubeConfig(config.kubeconfig);
+  const metrics = createMetrics();
+  const registry = new KeycloakConnectionRegistry({
+    timeoutMs: config.keycloakTimeoutMs, maxConcurrency: config.keycloakMaxConcurrency, onRequest: metrics.recordKeycloakRequest,
+  });
+  const manager = new Manager(managerOptions(config, identity), { kubeConfig, logger, metrics });
+  const controllers = registrations({ registry, defaultKeycloak: config.keycloak });
+  for (const controller of controllers) manager.register(controller);
+  await manager.start();
+  logger.info({ identity, namespaces: config.namespaces, endpoints: manager.endpoints, controllers: controllers.map((c) => c.kind.kind) }, 'started');
+  const signal = await shutdownSignal();
+  logger.info({ signal }, 'shutting down: draining reconciles in flight');
+  await manager.stop();
+  await registry.close();
+  logger.info('stopped');
+  return 0;
+}
+
+function managerOptions(config: OperatorConfig, identity: string): ManagerOptions {
+  const election = config.leaderElection;
+  return {
+    namespaces: config.namespaces,
+    concurrency: config.concurrency,
+    resyncPeriodMs: config.resyncPeriodMs,
+    dependencyWaitMs: config.dependencyWaitMs,
+    drainTimeoutMs: config.shutdownTimeoutMs,
+    leaderElection: election.enabled
+      ? { namespace: election.namespace, name: election.id, identity, leaseDurationMs: election.leaseDurationMs, renewDeadlineMs: election.renewDeadlineMs, retryPeriodMs: election.retryPeriodMs }
+      : undefined,
+    http: { host: config.bindAddress, healthPort: config.healthPort, metricsPort: config.metricsPort },
+    events: { controller: REPORTING_CONTROLLER, instance: identity },
+    // Reconcilers read Secrets (credentials, passwords) and ConfigMaps (CA bundles) from the cache.
+    kinds: [SecretKind, ConfigMapKind],
+    classifiers: [classifyKeycloakError],
+  };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`dash-keycloak-operator: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

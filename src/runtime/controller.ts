@@ -1,0 +1,120 @@
+import { kindId } from '../kube/resource-kind.js';
+import type { BackoffOptions } from './backoff.js';
+import { keyOf } from './keys.js';
+import { runKey, type RunDeps, type Schedule } from './reconcile-run.js';
+import { WorkQueue } from './work-queue.js';
+
+/** Tuning of one controller. */
+export interface ControllerOptions {
+  concurrency: number;
+  /** Every object is queued again this often while the controller runs. */
+  resyncPeriodMs: number;
+  backoff: BackoffOptions;
+}
+
+/**
+ * The queue and workers of one kind. Workers run only between `start` and `stop` (while this
+ * replica leads); the queue collects keys at all times. `concurrency` workers share the
+ * queue, which never hands one key to two of them.
+ */
+export class Controller {
+  readonly queue: WorkQueue;
+  readonly id: string;
+  #taking: AbortController | undefined;
+  #passes = new AbortController();
+  #workers: Promise<void>[] = [];
+  #resync: ReturnType<typeof setInterval> | undefined;
+  #stopping: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: RunDeps, private readonly options: ControllerOptions) {
+    this.queue = new WorkQueue(options.backoff);
+    this.id = kindId(deps.registration.kind);
+  }
+
+  /** Queues a key of this controller's kind. */
+  enqueue(key: string): void {
+    this.queue.add(key);
+  }
+
+  /** True while workers take keys. */
+  get running(): boolean {
+    return this.#taking !== undefined;
+  }
+
+  /** Starts the workers (after a previous `stop` has drained) and queues every cached object once, then every resync period. */
+  async start(): Promise<void> {
+    if (this.#taking) return;
+    const taking = new AbortController();
+    this.#taking = taking;
+    await this.#stopping;
+    if (this.#taking !== taking) return;
+    this.#passes = new AbortController();
+    for (let i = 0; i < this.options.concurrency; i++) this.#workers.push(this.#work(taking.signal));
+    this.#queueAll();
+    this.#resync = setInterval(() => this.#queueAll(), this.options.resyncPeriodMs);
+    this.#resync.unref?.();
+  }
+
+  /**
+   * Stops taking keys and waits for the passes in flight, at most `timeoutMs`; past that they
+   * see their signal aborted and are left behind. Resolves true when everything finished.
+   */
+  async stop(timeoutMs: number): Promise<boolean> {
+    if (!this.#taking) return true;
+    this.#taking.abort();
+    this.#taking = undefined;
+    clearInterval(this.#resync);
+    const workers = Promise.all(this.#workers.splice(0));
+    this.#stopping = workers;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const drained = await Promise.race([workers.then(() => true), timedOut]);
+    clearTimeout(timer);
+    if (!drained) this.#passes.abort();
+    return drained;
+  }
+
+  /** Stops for good: the queue drops its timers and keys. */
+  shutDown(): void {
+    this.queue.shutDown();
+  }
+
+  async #work(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get(signal);
+      if (key === undefined) return;
+      let next: Schedule;
+      try {
+        next = await runKey(this.deps, key, this.#passes.signal);
+      } catch (err) {
+        this.deps.logger.error({ err, key }, 'reconcile pass crashed');
+        next = { type: 'backoff' };
+      }
+      this.#apply(key, next);
+      this.queue.done(key);
+    }
+  }
+
+  #apply(key: string, next: Schedule): void {
+    switch (next.type) {
+      case 'forget':
+        this.queue.forget(key);
+        if (next.afterMs !== undefined) this.queue.addAfter(key, next.afterMs);
+        return;
+      case 'after':
+        this.queue.forget(key);
+        this.queue.addAfter(key, next.ms);
+        return;
+      case 'backoff':
+        this.queue.addRateLimited(key);
+        this.deps.metrics.recordRetry(this.deps.registration.kind.kind);
+        return;
+    }
+  }
+
+  #queueAll(): void {
+    for (const obj of this.deps.cache.list(this.deps.registration.kind)) this.queue.add(keyOf(obj));
+  }
+}

@@ -1,0 +1,71 @@
+import type { KubeObject } from '../kube/object.js';
+import { kindId } from '../kube/resource-kind.js';
+import type { Controller } from './controller.js';
+import { formatKey, keyOf } from './keys.js';
+import type { CacheEvent, CacheReader } from './object-store.js';
+import type { ControllerRegistration } from './reconciler.js';
+import type { ReferenceIndex } from './references.js';
+import { canonical } from './status.js';
+
+/** The owner id of a controller's key in the reference index. */
+export function ownerId(controllerId: string, key: string): string {
+  return `${controllerId}\u0000${key}`;
+}
+
+/**
+ * True when an update changed nothing a reconcile reacts to: same generation (spec),
+ * deletionTimestamp, labels, annotations and finalizers. That is a status write (usually our
+ * own), which must not run the object again, or every reconcile would trigger the next.
+ */
+export function isStatusOnlyChange(old: KubeObject, obj: KubeObject): boolean {
+  const a = old.metadata;
+  const b = obj.metadata;
+  return a.generation === b.generation
+    && a.deletionTimestamp === b.deletionTimestamp
+    && canonical(a.labels ?? {}) === canonical(b.labels ?? {})
+    && canonical(a.annotations ?? {}) === canonical(b.annotations ?? {})
+    && canonical(a.finalizers ?? []) === canonical(b.finalizers ?? []);
+}
+
+interface Route {
+  controller: Controller;
+  registration: ControllerRegistration;
+}
+
+/**
+ * Routes cache changes to work: an object's own controller (unless the change is status
+ * only), controllers whose watch rules map it to their keys, and the owners that referenced
+ * it (a dependency they read, a Secret their spec names). Dependents see every change,
+ * status included: a dependency becoming Ready is a status change.
+ */
+export class Dispatcher {
+  readonly #routes: Route[] = [];
+  readonly #byId = new Map<string, Controller>();
+
+  constructor(private readonly cache: CacheReader, private readonly references: ReferenceIndex) {}
+
+  /** Adds a controller to route to. */
+  add(controller: Controller, registration: ControllerRegistration): void {
+    this.#routes.push({ controller, registration });
+    this.#byId.set(controller.id, controller);
+  }
+
+  /** Queues the work one cache change calls for. */
+  handle(event: CacheEvent): void {
+    const { kind, obj } = event;
+    const id = kindId(kind);
+    for (const { controller, registration } of this.#routes) {
+      if (controller.id === id && !(event.type === 'update' && event.old && isStatusOnlyChange(event.old, obj))) {
+        controller.enqueue(keyOf(obj));
+      }
+      for (const rule of registration.watches ?? []) {
+        if (kindId(this.cache.resolve(rule.kind)) !== id) continue;
+        for (const key of rule.map(obj, this.cache)) controller.enqueue(formatKey(key));
+      }
+    }
+    for (const owner of this.references.ownersOf(kind, obj.metadata.namespace ?? '', obj.metadata.name)) {
+      const split = owner.indexOf('\u0000');
+      this.#byId.get(owner.slice(0, split))?.enqueue(owner.slice(split + 1));
+    }
+  }
+}

@@ -1,0 +1,238 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { KubeRestClient, type KubeClient } from '../kube/client.js';
+import { kindId, type ResourceKind } from '../kube/resource-kind.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { Controller } from './controller.js';
+import { Dispatcher, ownerId } from './dispatch.js';
+import { EventRecorder, type EventSource } from './events.js';
+import { startHttpServers, type HttpEndpoints, type HttpOptions } from './http-server.js';
+import { ResilientInformer } from './informer.js';
+import { LeaderElector, type LeaderElectionConfig } from './leader-election.js';
+import type { OperatorMetrics } from './metrics.js';
+import { ObjectStore, type CacheReader, type IndexFunction, type KindRef } from './object-store.js';
+import type { ErrorClassifier } from './outcome.js';
+import type { ControllerRegistration } from './reconciler.js';
+import { ReferenceIndex } from './references.js';
+
+/** How the manager runs its controllers. */
+export interface ManagerOptions {
+  /** Namespaces to watch (one informer per namespace and kind); empty = all namespaces. */
+  namespaces: string[];
+  /** Concurrent reconciles per controller (a registration may override it). */
+  concurrency: number;
+  resyncPeriodMs: number;
+  /** The fixed wait of DependencyNotReady (default 5 s). */
+  dependencyWaitMs?: number;
+  backoff?: BackoffOptions;
+  informerBackoff?: BackoffOptions;
+  /** How long a stop waits for reconciles in flight. */
+  drainTimeoutMs: number;
+  /** Undefined: no election, this replica leads from the start. */
+  leaderElection?: LeaderElectionConfig;
+  /** Undefined: no HTTP endpoints (tests that do not need them). */
+  http?: HttpOptions;
+  events: EventSource;
+  /** Classify errors of other layers (the Keycloak port) into outcomes. */
+  classifiers?: ErrorClassifier[];
+  /** Kinds to cache besides the controllers' own (Secrets, ConfigMaps). */
+  kinds?: ResourceKind[];
+}
+
+/** What the manager is built from. */
+export interface ManagerDeps {
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  metrics: OperatorMetrics;
+  client?: KubeClient;
+  now?: () => Date;
+}
+
+/**
+ * Runs controllers: informers for every kind involved (always running, so a standby has a
+ * warm cache), workers only while leading and only once every cache has synced, health and
+ * metrics endpoints. `stop` drains in-flight reconciles, then releases the lease.
+ */
+export class Manager {
+  readonly #store = new ObjectStore();
+  readonly #references = new ReferenceIndex();
+  readonly #dispatcher: Dispatcher;
+  readonly #client: KubeClient;
+  readonly #controllers: Controller[] = [];
+  readonly #registrations: ControllerRegistration[] = [];
+  readonly #informers: ResilientInformer[] = [];
+  readonly #classifiers: ErrorClassifier[] = [];
+  #elector: LeaderElector | undefined;
+  #http: HttpEndpoints | undefined;
+  #leading = false;
+  #started = false;
+
+  constructor(private readonly options: ManagerOptions, private readonly deps: ManagerDeps) {
+    this.#client = deps.client ?? new KubeRestClient(deps.kubeConfig);
+    this.#dispatcher = new Dispatcher(this.#store, this.#references);
+    this.#store.onChange((event) => this.#dispatcher.handle(event));
+    for (const kind of options.kinds ?? []) this.#store.addKind(kind);
+    this.#classifiers.push(...(options.classifiers ?? []));
+  }
+
+  /** The informer caches (read-only). */
+  get cache(): CacheReader {
+    return this.#store;
+  }
+
+  /** True while this replica leads (always true without leader election once started). */
+  get isLeader(): boolean {
+    return this.#leading;
+  }
+
+  /** The ports the HTTP endpoints got (after `start`). */
+  get endpoints(): { healthPort: number; metricsPort: number } | undefined {
+    return this.#http && { healthPort: this.#http.healthPort, metricsPort: this.#http.metricsPort };
+  }
+
+  /** Registers a controller (before `start`); its kind and the kinds its watch rules name are cached. */
+  register(registration: ControllerRegistration): void {
+    if (this.#started) throw new Error('register controllers before start()');
+    if (this.#registrations.some((r) => kindId(r.kind) === kindId(registration.kind))) {
+      throw new Error(`a controller for ${registration.kind.kind} is already registered`);
+    }
+    this.#store.addKind(registration.kind);
+    for (const rule of registration.watches ?? []) if (typeof rule.kind !== 'string') this.#store.addKind(rule.kind);
+    this.#registrations.push(registration);
+  }
+
+  /** Caches a kind without a controller (e.g. Secrets that reconcilers read). */
+  watch(kind: ResourceKind): void {
+    this.#store.addKind(kind);
+  }
+
+  /** Adds an error classifier (before `start`), consulted after `OutcomeError` and before the `outcome` property. */
+  addClassifier(classifier: ErrorClassifier): void {
+    this.#classifiers.push(classifier);
+  }
+
+  /** Adds a secondary index over a cached kind (see `CacheReader.byIndex`). */
+  addIndex(kind: KindRef, name: string, fn: IndexFunction): void {
+    this.#store.addIndex(kind, name, fn);
+  }
+
+  /** True once every informer has delivered its first list. */
+  get synced(): boolean {
+    return this.#informers.length > 0 && this.#informers.every((i) => i.synced);
+  }
+
+  /** Resolves once every cache is synced. */
+  async waitForSync(): Promise<void> {
+    await Promise.all(this.#informers.map((i) => i.waitForSync()));
+  }
+
+  /**
+   * Starts endpoints and informers and resolves; workers start once caches are synced and
+   * this replica leads.
+   */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    this.#buildControllers();
+    if (this.options.http) {
+      this.#http = await startHttpServers(this.options.http, { ready: () => this.#readiness() }, this.deps.metrics.registry);
+    }
+    this.#buildInformers();
+    await Promise.all(this.#informers.map((i) => i.start()));
+    void this.waitForSync().then(() => this.#campaign());
+  }
+
+  /** Drains reconciles in flight (up to the drain timeout), releases the lease, stops informers and endpoints. */
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    await this.#stopWorkers();
+    await this.#elector?.stop();
+    this.#leading = false;
+    this.deps.metrics.setLeader(false);
+    for (const controller of this.#controllers) controller.shutDown();
+    await Promise.all(this.#informers.map((i) => i.stop()));
+    await this.#http?.close();
+  }
+
+  #buildControllers(): void {
+    const events = new EventRecorder(this.#client, this.options.events, this.deps.logger, this.deps.now);
+    for (const registration of this.#registrations) {
+      // Fail at start, not on the first event, when a watch rule names a kind nobody caches.
+      for (const rule of registration.watches ?? []) this.#store.resolve(rule.kind);
+      const controller: Controller = new Controller({
+        registration,
+        cache: this.#store,
+        client: this.#client,
+        events,
+        references: this.#references,
+        owner: (key) => ownerId(controller.id, key),
+        classifiers: this.#classifiers,
+        logger: this.deps.logger,
+        metrics: this.deps.metrics,
+        dependencyWaitMs: this.options.dependencyWaitMs ?? 5000,
+        now: this.deps.now ?? (() => new Date()),
+      }, {
+        concurrency: registration.concurrency ?? this.options.concurrency,
+        resyncPeriodMs: this.options.resyncPeriodMs,
+        backoff: this.options.backoff ?? DEFAULT_BACKOFF,
+      });
+      this.deps.metrics.registerQueue(registration.kind.kind, () => controller.queue.length);
+      this.#dispatcher.add(controller, registration);
+      this.#controllers.push(controller);
+    }
+  }
+
+  #buildInformers(): void {
+    for (const kind of this.#store.kinds()) {
+      const namespaces = kind.namespaced && this.options.namespaces.length > 0 ? this.options.namespaces : [undefined];
+      for (const namespace of namespaces) {
+        this.#informers.push(new ResilientInformer(kind, namespace, {
+          kubeConfig: this.deps.kubeConfig,
+          client: this.#client,
+          logger: this.deps.logger,
+          backoff: this.options.informerBackoff,
+          onRestart: () => this.deps.metrics.recordInformerRestart(kind.kind),
+        }, (type, obj) => this.#store.apply(type, kind, obj)));
+      }
+    }
+  }
+
+  #campaign(): void {
+    if (!this.#started) return;
+    const election = this.options.leaderElection;
+    if (!election) {
+      this.#lead(true);
+      return;
+    }
+    // Lease calls must fail well within the renew deadline, not after the default 30 s.
+    const client = new KubeRestClient(this.deps.kubeConfig, Math.max(1000, Math.floor(election.renewDeadlineMs / 2)));
+    this.#elector = new LeaderElector(client, election, {
+      onStartedLeading: () => this.#lead(true),
+      onStoppedLeading: () => this.#lead(false),
+    }, this.deps.logger);
+    this.#elector.start();
+  }
+
+  #lead(leading: boolean): void {
+    this.#leading = leading;
+    this.deps.metrics.setLeader(leading);
+    if (leading) {
+      for (const controller of this.#controllers) void controller.start();
+    } else {
+      void this.#stopWorkers();
+    }
+  }
+
+  async #stopWorkers(): Promise<void> {
+    const drained = await Promise.all(this.#controllers.map((c) => c.stop(this.options.drainTimeoutMs)));
+    if (drained.includes(false)) this.deps.logger.warn({ drainTimeoutMs: this.options.drainTimeoutMs }, 'reconciles still running after the drain timeout');
+  }
+
+  #readiness(): { ok: boolean; detail: string } {
+    const waiting = this.#informers.filter((i) => !i.synced).map((i) => `${i.kind.kind}${i.namespace ? ` in ${i.namespace}` : ''}`);
+    return waiting.length === 0 && this.#informers.length > 0
+      ? { ok: true, detail: 'ok' }
+      : { ok: false, detail: `caches not synced: ${waiting.join(', ') || 'not started'}` };
+  }
+}

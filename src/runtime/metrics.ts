@@ -1,0 +1,67 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prefix of every metric the operator exports. */
+export const METRICS_PREFIX = 'dash_keycloak_operator_';
+
+/** The operator's Prometheus metrics; pass `recordKeycloakRequest` to the Keycloak adapter as its request observer. */
+export interface OperatorMetrics {
+  readonly registry: Registry;
+  /** One request to Keycloak: HTTP method, status (0 when there was no answer) and latency in seconds. */
+  recordKeycloakRequest(method: string, status: number, seconds: number): void;
+  /** One reconcile pass of `kind` that ended with `result` (an outcome) after `seconds`. */
+  recordReconcile(kind: string, result: string, seconds: number): void;
+  /** A key of `kind` put back with backoff. */
+  recordRetry(kind: string): void;
+  /** A status write (only changed status is written, so a quiet cluster shows none). */
+  recordStatusWrite(kind: string): void;
+  /** An informer of `kind` restarted after an error. */
+  recordInformerRestart(kind: string): void;
+  /** Reports the depth of a controller's queue whenever metrics are scraped. */
+  registerQueue(kind: string, depth: () => number): void;
+  setLeader(leader: boolean): void;
+}
+
+/** Creates the metrics on their own registry (so several managers, as in tests, never collide). */
+export function createMetrics(options: { collectDefaults?: boolean } = {}): OperatorMetrics {
+  const registry = new Registry();
+  if (options.collectDefaults ?? true) collectDefaultMetrics({ register: registry, prefix: METRICS_PREFIX });
+  const reconciles = new Counter({ name: `${METRICS_PREFIX}reconcile_total`, help: 'Reconcile passes by kind and result (outcome)', labelNames: ['kind', 'result'], registers: [registry] });
+  const duration = new Histogram({
+    name: `${METRICS_PREFIX}reconcile_duration_seconds`, help: 'Duration of reconcile passes', labelNames: ['kind'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry],
+  });
+  const retries = new Counter({ name: `${METRICS_PREFIX}workqueue_retries_total`, help: 'Keys put back with backoff', labelNames: ['kind'], registers: [registry] });
+  const statusWrites = new Counter({ name: `${METRICS_PREFIX}status_writes_total`, help: 'Status patches sent', labelNames: ['kind'], registers: [registry] });
+  const restarts = new Counter({ name: `${METRICS_PREFIX}informer_restarts_total`, help: 'Informers restarted after an error', labelNames: ['kind'], registers: [registry] });
+  const keycloakRequests = new Counter({ name: `${METRICS_PREFIX}keycloak_requests_total`, help: 'Requests to Keycloak by method and status', labelNames: ['method', 'status'], registers: [registry] });
+  const keycloakLatency = new Histogram({
+    name: `${METRICS_PREFIX}keycloak_request_duration_seconds`, help: 'Latency of requests to Keycloak', labelNames: ['method', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+  });
+  const leader = new Gauge({ name: `${METRICS_PREFIX}leader`, help: '1 while this replica holds the leader lease', registers: [registry] });
+  const queues = new Map<string, () => number>();
+  new Gauge({
+    name: `${METRICS_PREFIX}workqueue_depth`, help: 'Keys waiting in the work queue', labelNames: ['kind'], registers: [registry],
+    collect() {
+      for (const [kind, depth] of queues) this.set({ kind }, depth());
+    },
+  });
+  leader.set(0);
+  return {
+    registry,
+    recordKeycloakRequest(method, status, seconds) {
+      const labels = { method: method.toUpperCase(), status: String(status) };
+      keycloakRequests.inc(labels);
+      keycloakLatency.observe(labels, seconds);
+    },
+    recordReconcile(kind, result, seconds) {
+      reconciles.inc({ kind, result });
+      duration.observe({ kind }, seconds);
+    },
+    recordRetry: (kind) => retries.inc({ kind }),
+    recordStatusWrite: (kind) => statusWrites.inc({ kind }),
+    recordInformerRestart: (kind) => restarts.inc({ kind }),
+    registerQueue: (kind, depth) => void queues.set(kind, depth),
+    setLeader: (isLeader) => leader.set(isLeader ? 1 : 0),
+  };
+}

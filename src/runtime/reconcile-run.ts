@@ -1,0 +1,210 @@
+import type { Logger } from 'pino';
+import type { KubeClient } from '../kube/client.js';
+import { isConflict, isNotFound } from '../kube/errors.js';
+import { statusOf, type KubeObject } from '../kube/object.js';
+import { READY, readConditions, transitions, type ConditionRequest } from './conditions.js';
+import type { EventRecorder, EventRequest } from './events.js';
+import { FinalizerStep, finalizerPatch, finalizerStep } from './finalizer.js';
+import { parseKey } from './keys.js';
+import type { OperatorMetrics } from './metrics.js';
+import type { CacheReader } from './object-store.js';
+import { NextRun, OUTCOMES, Outcome, classifyError, type Classified, type ErrorClassifier } from './outcome.js';
+import type { ControllerRegistration, FinalizeResult, ReconcileResult } from './reconciler.js';
+import type { ReferenceIndex } from './references.js';
+import { nextStatus, statusPatch, type StatusDecision } from './status.js';
+import { TrackingContext } from './tracking-context.js';
+
+/** When a key runs next, as the queue understands it. */
+export type Schedule =
+  | { type: 'forget'; afterMs?: number }
+  | { type: 'after'; ms: number }
+  | { type: 'backoff' };
+
+/** Everything one pass needs; shared by all passes of a controller. */
+export interface RunDeps {
+  registration: ControllerRegistration;
+  cache: CacheReader;
+  client: KubeClient;
+  events: EventRecorder;
+  references: ReferenceIndex;
+  /** The owner id of a key in the reference index. */
+  owner: (key: string) => string;
+  classifiers: readonly ErrorClassifier[];
+  logger: Logger;
+  metrics: OperatorMetrics;
+  /** The fixed wait of DependencyNotReady and of a cleanup that is not done. */
+  dependencyWaitMs: number;
+  now: () => Date;
+}
+
+const FORGET: Schedule = { type: 'forget' };
+const BACKOFF: Schedule = { type: 'backoff' };
+
+/**
+ * One reconcile pass of one key: read the object from the cache, walk the finalizer table,
+ * parse, reconcile or clean up, classify, write status only if it changed, record events for
+ * condition transitions, and say when to run next. API server failures (including a 409 on a
+ * write) come back as a backoff, never as a thrown error.
+ */
+export async function runKey(deps: RunDeps, key: string, signal: AbortSignal): Promise<Schedule> {
+  const { registration: reg } = deps;
+  const { namespace, name } = parseKey(key);
+  const obj = deps.cache.get(reg.kind, namespace, name);
+  if (!obj) {
+    deps.references.clear(deps.owner(key));
+    return FORGET;
+  }
+  const log = deps.logger.child({ kind: reg.kind.kind, namespace: namespace || undefined, name });
+  try {
+    switch (finalizerStep(obj, reg.finalizer)) {
+      case FinalizerStep.Skip:
+        return FORGET;
+      case FinalizerStep.Add:
+        await deps.client.mergePatch(reg.kind, namespace, name, finalizerPatch(obj, reg.finalizer ?? '', true));
+        return FORGET;
+      case FinalizerStep.Apply:
+        return await apply(deps, obj, key, log, signal);
+      case FinalizerStep.Cleanup:
+        return await cleanup(deps, obj, key, log, signal);
+    }
+  } catch (err) {
+    if (isConflict(err)) {
+      log.debug({ err }, 'conflict writing to the API server; requeued');
+    } else if (!isNotFound(err)) {
+      log.warn({ err }, 'API server request failed; requeued with backoff');
+    }
+    return BACKOFF;
+  }
+}
+
+async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, signal: AbortSignal): Promise<Schedule> {
+  const { registration: reg } = deps;
+  deps.references.set(deps.owner(key), 'spec', reg.references?.(obj) ?? []);
+  const parsed = reg.parse ? reg.parse(obj) : { ok: true as const, spec: (obj as { spec?: unknown }).spec };
+  let result: ReconcileResult | undefined;
+  let failure: Classified | undefined;
+  const started = performance.now();
+  if (!parsed.ok) {
+    failure = { outcome: Outcome.InvalidSpec, message: parsed.message };
+  } else {
+    const ctx = new TrackingContext(deps.cache, reg.kind, key, log, signal);
+    try {
+      result = await reg.reconciler.reconcile(withSpec(obj, parsed.spec), ctx);
+    } catch (err) {
+      failure = classifyError(err, deps.classifiers);
+      logFailure(log, failure, err);
+    }
+    deps.references.set(deps.owner(key), 'reads', ctx.reads);
+  }
+  const outcome = failure?.outcome ?? Outcome.Reconciled;
+  deps.metrics.recordReconcile(reg.kind.kind, outcome, (performance.now() - started) / 1000);
+  const ready = readyCondition(failure, result?.message);
+  const decision: StatusDecision = result
+    ? { fields: result.status, conditions: [ready, ...(result.conditions ?? [])], keepOtherConditions: false }
+    : { conditions: [ready], keepOtherConditions: true };
+  if (!(await writeStatus(deps, obj, decision, result?.events ?? []))) return BACKOFF;
+  if (!failure) log.debug('reconciled');
+  return schedule(deps, outcome, result?.requeueAfterMs);
+}
+
+async function cleanup(deps: RunDeps, obj: KubeObject, key: string, log: Logger, signal: AbortSignal): Promise<Schedule> {
+  const { registration: reg } = deps;
+  const parsed = reg.parse ? reg.parse(obj) : { ok: true as const, spec: (obj as { spec?: unknown }).spec };
+  let result: FinalizeResult = { done: true };
+  if (!parsed.ok) {
+    // Admission normally stops such a spec; cleaning up from it is impossible, hanging forever worse.
+    result.events = [{ type: 'Warning', reason: 'FinalizerReleased', message: `released without cleanup: ${parsed.message}` }];
+  } else if (reg.reconciler.finalize) {
+    const ctx = new TrackingContext(deps.cache, reg.kind, key, log, signal);
+    try {
+      result = await reg.reconciler.finalize(withSpec(obj, parsed.spec), ctx);
+    } catch (err) {
+      const failure = classifyError(err, deps.classifiers);
+      logFailure(log, failure, err);
+      deps.metrics.recordReconcile(reg.kind.kind, failure.outcome, 0);
+      const written = await writeStatus(deps, obj, { conditions: [readyCondition(failure)], keepOtherConditions: true }, []);
+      return written ? schedule(deps, failure.outcome) : BACKOFF;
+    } finally {
+      deps.references.set(deps.owner(key), 'reads', ctx.reads);
+    }
+  }
+  deps.metrics.recordReconcile(reg.kind.kind, Outcome.Deleting, 0);
+  if (!result.done) {
+    const waiting: Classified = { outcome: Outcome.Deleting, message: result.waiting ?? 'waiting for cleanup to finish' };
+    if (!(await writeStatus(deps, obj, { conditions: [readyCondition(waiting)], keepOtherConditions: true }, result.events ?? []))) return BACKOFF;
+    return { type: 'after', ms: result.requeueAfterMs ?? deps.dependencyWaitMs };
+  }
+  await recordEvents(deps, obj, result.events ?? []);
+  await deps.client.mergePatch(reg.kind, obj.metadata.namespace, obj.metadata.name, finalizerPatch(obj, reg.finalizer ?? '', false));
+  deps.references.clear(deps.owner(key));
+  log.info('cleaned up; finalizer removed');
+  return FORGET;
+}
+
+/**
+ * Writes status when it changed (merge patch on /status, with the resourceVersion read as a
+ * precondition), then records an Event per condition transition and the requested events.
+ * False on a 409: the cache was stale, the key is retried quietly.
+ */
+async function writeStatus(deps: RunDeps, obj: KubeObject, decision: StatusDecision, requested: EventRequest[]): Promise<boolean> {
+  const { kind } = deps.registration;
+  const previous = statusOf(obj);
+  const next = nextStatus(previous, decision, obj.metadata.generation ?? 0, deps.now());
+  const patch = statusPatch(previous, next);
+  if (patch) {
+    try {
+      await deps.client.mergePatch(kind, obj.metadata.namespace, obj.metadata.name, { metadata: { resourceVersion: obj.metadata.resourceVersion }, status: patch }, 'status');
+    } catch (err) {
+      if (isConflict(err)) return false;
+      throw err;
+    }
+    deps.metrics.recordStatusWrite(kind.kind);
+  }
+  const changed = patch ? transitions(readConditions(previous.conditions), readConditions(next.conditions)) : [];
+  const transitionEvents = changed.map((c): EventRequest => ({
+    type: eventType(c.type, c.status, decision.conditions.find((r) => r.type === c.type)),
+    reason: c.reason,
+    message: c.message,
+  }));
+  await recordEvents(deps, obj, [...transitionEvents, ...requested]);
+  return true;
+}
+
+async function recordEvents(deps: RunDeps, obj: KubeObject, events: EventRequest[]): Promise<void> {
+  // Keyed by the version read: a retry from the same version finds its events already recorded.
+  for (const event of events) await deps.events.record(deps.registration.kind, obj, event, obj.metadata.resourceVersion ?? '');
+}
+
+function eventType(type: string, status: string, request: ConditionRequest | undefined): 'Normal' | 'Warning' {
+  if (request?.eventType) return request.eventType;
+  return type === READY && status !== 'True' ? 'Warning' : 'Normal';
+}
+
+function readyCondition(failure: Classified | undefined, message?: string): ConditionRequest {
+  if (!failure) return { type: READY, status: 'True', reason: OUTCOMES.Reconciled.reason, message: message ?? 'Reconciled successfully' };
+  const rule = OUTCOMES[failure.outcome];
+  return { type: READY, status: rule.ready, reason: failure.reason ?? rule.reason, message: failure.message };
+}
+
+function schedule(deps: RunDeps, outcome: Outcome, requeueAfterMs?: number): Schedule {
+  switch (OUTCOMES[outcome].next) {
+    case NextRun.Resync:
+      return { type: 'forget', afterMs: requeueAfterMs };
+    case NextRun.SpecChange:
+      return FORGET;
+    case NextRun.Wait:
+      return { type: 'after', ms: deps.dependencyWaitMs };
+    case NextRun.Backoff:
+      return BACKOFF;
+  }
+}
+
+function logFailure(log: Logger, failure: Classified, err: unknown): void {
+  if (failure.outcome === Outcome.Error) log.error({ err }, 'reconcile failed unexpectedly');
+  else if (OUTCOMES[failure.outcome].next === NextRun.Backoff) log.warn({ outcome: failure.outcome, reason: failure.reason, detail: failure.message }, 'reconcile failed');
+  else log.info({ outcome: failure.outcome, reason: failure.reason, detail: failure.message }, 'reconcile waits');
+}
+
+function withSpec(obj: KubeObject, spec: unknown): KubeObject {
+  return spec === (obj as { spec?: unknown }).spec ? obj : ({ ...obj, spec } as KubeObject);
+}

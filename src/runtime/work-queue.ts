@@ -1,0 +1,144 @@
+import { DEFAULT_BACKOFF, ExponentialBackoff, type BackoffOptions } from './backoff.js';
+
+interface Delayed {
+  at: number;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * A keyed work queue with client-go's semantics. A key is queued at most once (the dirty set);
+ * a key being processed is never handed to a second worker, and if it is added meanwhile it
+ * is queued again when the worker calls `done` (so the change is seen). `addAfter` keeps the
+ * earliest pending time per key; `addRateLimited` waits the key's exponential backoff, which
+ * `forget` resets.
+ */
+export class WorkQueue {
+  readonly #queue: string[] = [];
+  readonly #dirty = new Set<string>();
+  readonly #processing = new Set<string>();
+  readonly #delayed = new Map<string, Delayed>();
+  readonly #waiters: ((key: string | undefined) => void)[] = [];
+  readonly #backoff: ExponentialBackoff;
+  #shutDown = false;
+
+  constructor(backoff: BackoffOptions = DEFAULT_BACKOFF) {
+    this.#backoff = new ExponentialBackoff(backoff);
+  }
+
+  /** Queues `key` now unless it is already queued; a key in work is queued again after `done`. */
+  add(key: string): void {
+    if (this.#shutDown || this.#dirty.has(key)) return;
+    this.#dirty.add(key);
+    if (this.#processing.has(key)) return;
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      this.#take(key);
+      waiter(key);
+    } else {
+      this.#queue.push(key);
+    }
+  }
+
+  /** Queues `key` after `delayMs`; an earlier pending time for the key wins over a later one. */
+  addAfter(key: string, delayMs: number): void {
+    if (this.#shutDown) return;
+    if (delayMs <= 0) {
+      this.add(key);
+      return;
+    }
+    const at = Date.now() + delayMs;
+    const pending = this.#delayed.get(key);
+    if (pending && pending.at <= at) return;
+    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => {
+      this.#delayed.delete(key);
+      this.add(key);
+    }, delayMs);
+    timer.unref?.();
+    this.#delayed.set(key, { at, timer });
+  }
+
+  /** Queues `key` after its next backoff delay (which it returns); counts as one failure. */
+  addRateLimited(key: string): number {
+    const delay = this.#backoff.when(key);
+    this.addAfter(key, delay);
+    return delay;
+  }
+
+  /** Resets the backoff of `key` (after a success). */
+  forget(key: string): void {
+    this.#backoff.forget(key);
+  }
+
+  /** Consecutive failures of `key`. */
+  numRequeues(key: string): number {
+    return this.#backoff.failures(key);
+  }
+
+  /**
+   * The next key to work on, marked as processing until `done`. Waits while the queue is
+   * empty; resolves undefined when `signal` aborts or the queue shuts down.
+   */
+  get(signal?: AbortSignal): Promise<string | undefined> {
+    if (this.#shutDown || signal?.aborted) return Promise.resolve(undefined);
+    const key = this.#queue.shift();
+    if (key !== undefined) {
+      this.#take(key);
+      return Promise.resolve(key);
+    }
+    return new Promise((resolve) => {
+      const waiter = (k: string | undefined) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(k);
+      };
+      const onAbort = () => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index >= 0) this.#waiters.splice(index, 1);
+        resolve(undefined);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+
+  /** Ends the work on `key`; if it was added meanwhile it is queued again. */
+  done(key: string): void {
+    this.#processing.delete(key);
+    if (!this.#dirty.has(key) || this.#shutDown) return;
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      this.#take(key);
+      waiter(key);
+    } else {
+      this.#queue.push(key);
+    }
+  }
+
+  /** Keys ready to be worked on (not counting delayed ones or keys in work). */
+  get length(): number {
+    return this.#queue.length;
+  }
+
+  /** Keys waiting for a delayed add. */
+  get delayed(): number {
+    return this.#delayed.size;
+  }
+
+  /** Keys in work. */
+  get processing(): number {
+    return this.#processing.size;
+  }
+
+  /** Stops for good: pending `get` calls resolve undefined, timers are cleared, adds are ignored. */
+  shutDown(): void {
+    this.#shutDown = true;
+    for (const { timer } of this.#delayed.values()) clearTimeout(timer);
+    this.#delayed.clear();
+    for (const waiter of this.#waiters.splice(0)) waiter(undefined);
+  }
+
+  #take(key: string): void {
+    this.#processing.add(key);
+    this.#dirty.delete(key);
+  }
+}
