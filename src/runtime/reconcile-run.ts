@@ -151,9 +151,11 @@ async function writeStatus(deps: RunDeps, obj: KubeObject, decision: StatusDecis
   const previous = statusOf(obj);
   const next = nextStatus(previous, decision, obj.metadata.generation ?? 0, deps.now());
   const patch = statusPatch(previous, next);
+  let version = obj.metadata.resourceVersion ?? '';
   if (patch) {
     try {
-      await deps.client.mergePatch(kind, obj.metadata.namespace, obj.metadata.name, { metadata: { resourceVersion: obj.metadata.resourceVersion }, status: patch }, 'status');
+      const written = await deps.client.mergePatch(kind, obj.metadata.namespace, obj.metadata.name, { metadata: { resourceVersion: version }, status: patch }, 'status');
+      version = written.metadata.resourceVersion ?? version;
     } catch (err) {
       if (isConflict(err)) return false;
       throw err;
@@ -166,13 +168,14 @@ async function writeStatus(deps: RunDeps, obj: KubeObject, decision: StatusDecis
     reason: c.reason,
     message: c.message,
   }));
-  await recordEvents(deps, obj, [...transitionEvents, ...requested]);
+  await recordEvents(deps, obj, [...transitionEvents, ...requested], version);
   return true;
 }
 
-async function recordEvents(deps: RunDeps, obj: KubeObject, events: EventRequest[]): Promise<void> {
-  // Keyed by the version read: a retry from the same version finds its events already recorded.
-  for (const event of events) await deps.events.record(deps.registration.kind, obj, event, obj.metadata.resourceVersion ?? '');
+// Keyed by the object's version as this pass leaves it: the next pass over the same version
+// (a resync, a retry) finds its events already recorded.
+async function recordEvents(deps: RunDeps, obj: KubeObject, events: EventRequest[], version = obj.metadata.resourceVersion ?? ''): Promise<void> {
+  for (const event of events) await deps.events.record(deps.registration.kind, obj, event, version);
 }
 
 function eventType(type: string, status: string, request: ConditionRequest | undefined): 'Normal' | 'Warning' {

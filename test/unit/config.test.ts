@@ -1,0 +1,111 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig, parseDuration, type OperatorConfig } from '../../src/config.js';
+import { usage } from '../../src/config-options.js';
+
+function run(argv: string[], env: Record<string, string> = {}): OperatorConfig {
+  const command = loadConfig(['run', ...argv], env);
+  if (command.command !== 'run') throw new Error('expected run');
+  return command.config;
+}
+function refusal(argv: string[], env: Record<string, string> = {}): string {
+  try {
+    run(argv, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('defaults (SPEC section 4)', () => {
+  it('metrics on 8080, probes on 8081, all namespaces, leader election on with client-go timings, resync 10 min', () => {
+    expect(run([])).toMatchObject({
+      metricsPort: 8080, healthPort: 8081, namespaces: [], resyncPeriodMs: 600_000, logLevel: 'info', keycloak: undefined,
+      leaderElection: { enabled: true, namespace: 'default', id: 'dash-keycloak-operator', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
+    });
+  });
+
+  it('the lease lives in the pod namespace when POD_NAMESPACE is set', () => {
+    expect(run([], { POD_NAMESPACE: 'dash-system' }).leaderElection.namespace).toBe('dash-system');
+  });
+});
+
+describe('flags and environment', () => {
+  it('reads every contract name from the environment', () => {
+    const config = run([], {
+      KUBECONFIG: '/k', KEYCLOAK_URL: 'https://auth.example.com/', KEYCLOAK_CLIENT_ID: 'op', KEYCLOAK_CLIENT_SECRET: 's3cret',
+      KEYCLOAK_AUTH_REALM: 'ops', WATCH_NAMESPACES: 'a, b', METRICS_PORT: '9090', HEALTH_PORT: '9091', LEADER_ELECTION_NAMESPACE: 'le',
+    });
+    expect(config).toMatchObject({
+      kubeconfig: '/k', namespaces: ['a', 'b'], metricsPort: 9090, healthPort: 9091, leaderElection: { namespace: 'le' },
+      keycloak: { url: 'https://auth.example.com', authRealm: 'ops', credentials: { clientId: 'op', clientSecret: 's3cret' } },
+    });
+  });
+
+  it('lets a flag win over the environment', () => {
+    expect(run(['--metrics-port=7070', '--namespaces', 'x'], { METRICS_PORT: '9090', WATCH_NAMESPACES: 'y' })).toMatchObject({ metricsPort: 7070, namespaces: ['x'] });
+  });
+
+  it('takes the password grant when no client id is set, and prefers client credentials when both are', () => {
+    const env = { KEYCLOAK_URL: 'http://kc:8080', KEYCLOAK_USERNAME: 'admin', KEYCLOAK_PASSWORD: 'pw' };
+    expect(run([], env).keycloak?.credentials).toEqual({ username: 'admin', password: 'pw' });
+    expect(run([], { ...env, KEYCLOAK_CLIENT_ID: 'c', KEYCLOAK_CLIENT_SECRET: 's' }).keycloak?.credentials).toEqual({ clientId: 'c', clientSecret: 's' });
+  });
+
+  it('reads the CA bundle file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dko-'));
+    writeFileSync(join(dir, 'ca.pem'), 'PEM');
+    expect(run([`--keycloak-ca-file=${join(dir, 'ca.pem')}`], { KEYCLOAK_URL: 'http://kc', KEYCLOAK_CLIENT_ID: 'c', KEYCLOAK_CLIENT_SECRET: 's' }).keycloak?.caBundle).toBe('PEM');
+  });
+
+  it('parses durations and switches', () => {
+    expect(run(['--resync-period=1h30m', '--leader-elect=false', '--shutdown-timeout=500ms'])).toMatchObject({ resyncPeriodMs: 5_400_000, leaderElection: { enabled: false }, shutdownTimeoutMs: 500 });
+    expect(run(['--leader-elect']).leaderElection.enabled).toBe(true);
+    expect(parseDuration('2.5s')).toBe(2500);
+    expect(parseDuration('10')).toBeUndefined();
+  });
+});
+
+describe('a bad value stops the process with a message naming it', () => {
+  it.each([
+    [['--metrics-port=http'], {}, /^--metrics-port: must be a whole number/],
+    [[], { HEALTH_PORT: '70000' }, /^HEALTH_PORT: must be from 0 to 65535/],
+    [['--namespaces=Team_A'], {}, /^--namespaces: each namespace must be a DNS label/],
+    [[], { RESYNC_PERIOD: '10' }, /^RESYNC_PERIOD: must be a duration/],
+    [['--concurrency=0'], {}, /^--concurrency: must be from 1 to 100/],
+    [['--log-level=loud'], {}, /^--log-level: must be one of/],
+    [['--keycloak-url=ftp://kc'], {}, /^--keycloak-url: must be an http\(s\) URL/],
+    [['--keycloak-url=http://kc'], {}, /KEYCLOAK_CLIENT_ID \+ KEYCLOAK_CLIENT_SECRET or KEYCLOAK_USERNAME \+ KEYCLOAK_PASSWORD: required/],
+    [[], { KEYCLOAK_URL: 'http://kc', KEYCLOAK_CLIENT_ID: 'c' }, /^KEYCLOAK_CLIENT_SECRET: must be set together with KEYCLOAK_CLIENT_ID/],
+    [[], { KEYCLOAK_CLIENT_ID: 'c', KEYCLOAK_CLIENT_SECRET: 's' }, /^--keycloak-url \/ KEYCLOAK_URL: must be set/],
+    [['--keycloak-ca-file=/does/not/exist'], {}, /^--keycloak-ca-file: must name a readable file/],
+    [['--leader-elect=maybe'], {}, /^--leader-elect: must be true or false/],
+    [['--leader-election-renew-deadline=20s'], {}, /^--leader-election-renew-deadline: must be shorter than --leader-election-lease-duration/],
+    [['--leader-election-id=Not_A_Name'], {}, /^--leader-election-id: must be a valid Lease name/],
+    [['--no-such-flag'], {}, /Unknown option '--no-such-flag'/],
+  ] as const)('%j %j', (argv, env, message) => {
+    expect(refusal([...argv], env)).toMatch(message);
+  });
+
+  it('never echoes a credential', () => {
+    expect(refusal([], { KEYCLOAK_URL: 'http://kc', KEYCLOAK_PASSWORD: 'hunter2' })).not.toContain('hunter2');
+  });
+});
+
+describe('the command line', () => {
+  it('knows run and --help (also after run), and nothing else', () => {
+    expect(loadConfig(['--help'], {})).toEqual({ command: 'help' });
+    expect(loadConfig(['run', '--help'], {})).toEqual({ command: 'help' });
+    expect(() => loadConfig([], {})).toThrow('missing command');
+    expect(() => loadConfig(['start'], {})).toThrow('unknown command "start"');
+  });
+
+  it('documents every flag and its variable', () => {
+    for (const name of ['--kubeconfig / KUBECONFIG', '--keycloak-url / KEYCLOAK_URL', 'KEYCLOAK_CLIENT_SECRET', '--namespaces / WATCH_NAMESPACES', '--metrics-port', '--health-port', '--leader-election-namespace']) {
+      expect(usage()).toContain(name);
+    }
+  });
+});

@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { Controller } from '../../../src/runtime/controller.js';
+import { EventRecorder } from '../../../src/runtime/events.js';
+import { createMetrics } from '../../../src/runtime/metrics.js';
+import { ObjectStore } from '../../../src/runtime/object-store.js';
+import type { ReconcileContext } from '../../../src/runtime/reconciler.js';
+import { ReferenceIndex } from '../../../src/runtime/references.js';
+import { FakeKube, WidgetKind, finalized, silentLogger, widget } from './fakes.js';
+
+let store: ObjectStore;
+let inFlight: number;
+let maxInFlight: number;
+let runs: Map<string, number>;
+let holdMs: number;
+let signals: AbortSignal[];
+
+function controller(concurrency: number, resyncPeriodMs = 600_000): Controller {
+  const kube = new FakeKube(store);
+  return new Controller({
+    registration: {
+      kind: WidgetKind,
+      reconciler: {
+        reconcile: async (obj, ctx: ReconcileContext) => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          signals.push(ctx.signal);
+          runs.set(obj.metadata.name, (runs.get(obj.metadata.name) ?? 0) + 1);
+          await new Promise((r) => setTimeout(r, holdMs));
+          inFlight--;
+          return {};
+        },
+      },
+    },
+    cache: store, client: kube, references: new ReferenceIndex(), owner: (k) => k,
+    events: new EventRecorder(kube, { controller: 'c', instance: 'i' }, silentLogger), classifiers: [], logger: silentLogger,
+    metrics: createMetrics({ collectDefaults: false }), dependencyWaitMs: 5000, now: () => new Date(),
+  }, { concurrency, resyncPeriodMs, backoff: { baseMs: 5, maxMs: 1000 } });
+}
+
+/** Stops `c`, moving the fake clock so that a pass in flight can finish. */
+async function stop(c: Controller): Promise<void> {
+  const stopped = c.stop(1_000);
+  await jest.advanceTimersByTimeAsync(1_000);
+  await stopped;
+}
+
+beforeEach(() => {
+  jest.useFakeTimers();
+  store = new ObjectStore();
+  store.addKind(WidgetKind);
+  inFlight = 0;
+  maxInFlight = 0;
+  runs = new Map();
+  holdMs = 100;
+  signals = [];
+});
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+describe('a controller', () => {
+  it('runs at most `concurrency` reconciles at once, and every cached object once at start', async () => {
+    for (let i = 0; i < 10; i++) store.apply('add', WidgetKind, finalized(widget(`w${i}`), 'none'));
+    const c = controller(3);
+    await c.start();
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(maxInFlight).toBe(3);
+    expect([...runs.values()]).toEqual(Array(10).fill(1));
+    await stop(c);
+  });
+
+  it('reconciles every object again each resync period, and only then when nothing changes', async () => {
+    store.apply('add', WidgetKind, widget('idle'));
+    const c = controller(1, 10_000);
+    await c.start();
+    await jest.advanceTimersByTimeAsync(9_000);
+    expect(runs.get('idle')).toBe(1);
+    await jest.advanceTimersByTimeAsync(31_000);
+    expect(runs.get('idle')).toBe(5);
+    await stop(c);
+  });
+
+  it('takes no key after stop, but lets the pass in flight finish first', async () => {
+    store.apply('add', WidgetKind, widget('a'));
+    holdMs = 5_000;
+    const c = controller(1);
+    await c.start();
+    await jest.advanceTimersByTimeAsync(10);
+    const stopped = c.stop(60_000);
+    c.enqueue('ns/a');
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(await stopped).toBe(true);
+    expect(inFlight).toBe(0);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(runs.get('a')).toBe(1);
+  });
+
+  it('stops waiting at the drain timeout and aborts the signal of the pass left behind', async () => {
+    store.apply('add', WidgetKind, widget('slow'));
+    holdMs = 600_000;
+    const c = controller(1);
+    await c.start();
+    await jest.advanceTimersByTimeAsync(10);
+    const stopped = c.stop(1_000);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(await stopped).toBe(false);
+    expect(signals[0].aborted).toBe(true);
+  });
+
+  it('works again after a restart (leadership regained)', async () => {
+    store.apply('add', WidgetKind, widget('a'));
+    const c = controller(1);
+    await c.start();
+    await jest.advanceTimersByTimeAsync(500);
+    await stop(c);
+    await c.start();
+    await jest.advanceTimersByTimeAsync(500);
+    expect(runs.get('a')).toBe(2);
+    await stop(c);
+  });
+});

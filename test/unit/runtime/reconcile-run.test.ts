@@ -1,0 +1,253 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { KubeApiError } from '../../../src/kube/errors.js';
+import { SecretKind } from '../../../src/kube/resource-kind.js';
+import type { Condition } from '../../../src/runtime/conditions.js';
+import { EventRecorder } from '../../../src/runtime/events.js';
+import { createMetrics } from '../../../src/runtime/metrics.js';
+import { ObjectStore } from '../../../src/runtime/object-store.js';
+import { Outcome, OutcomeError } from '../../../src/runtime/outcome.js';
+import { runKey, type RunDeps } from '../../../src/runtime/reconcile-run.js';
+import type { ControllerRegistration, FinalizeResult, ReconcileResult } from '../../../src/runtime/reconciler.js';
+import { ReferenceIndex } from '../../../src/runtime/references.js';
+import { FakeKube, WidgetKind, deleting, finalized, silentLogger, widget, type Widget } from './fakes.js';
+
+const FINALIZER = 'test/finalizer';
+let store: ObjectStore;
+let kube: FakeKube;
+let references: ReferenceIndex;
+let clock: Date;
+let calls: { reconcile: Widget[]; finalize: Widget[] };
+let reconcile: (obj: Widget) => Promise<ReconcileResult>;
+let finalize: (obj: Widget) => Promise<FinalizeResult>;
+
+function deps(overrides: Partial<ControllerRegistration> = {}): RunDeps {
+  const registration: ControllerRegistration = {
+    kind: WidgetKind,
+    finalizer: FINALIZER,
+    reconciler: {
+      reconcile: async (obj, ctx) => {
+        calls.reconcile.push(obj as Widget);
+        const spec = (obj as Widget).spec ?? {};
+        if (typeof spec.needs === 'string') ctx.cache.get(SecretKind, 'ns', spec.needs);
+        return reconcile(obj as Widget);
+      },
+      finalize: async (obj) => {
+        calls.finalize.push(obj as Widget);
+        return finalize(obj as Widget);
+      },
+    },
+    ...overrides,
+  };
+  return {
+    registration, cache: store, client: kube, references, owner: (key) => `widgets|${key}`,
+    events: new EventRecorder(kube, { controller: 'test/controller', instance: 'me' }, silentLogger, () => clock),
+    classifiers: [], logger: silentLogger, metrics: createMetrics({ collectDefaults: false }), dependencyWaitMs: 5000, now: () => clock,
+  };
+}
+const run = (d: RunDeps = deps(), key = 'ns/w') => runKey(d, key, new AbortController().signal);
+const current = (name = 'w') => store.get<Widget>(WidgetKind, 'ns', name) as Widget;
+const ready = (name = 'w') => (current(name).status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'Ready');
+const events = () => [...kube.events.values()].map((e) => `${e.type} ${e.reason}: ${e.note}`);
+
+beforeEach(() => {
+  store = new ObjectStore();
+  store.addKind(WidgetKind);
+  store.addKind(SecretKind);
+  kube = new FakeKube(store);
+  references = new ReferenceIndex();
+  clock = new Date('2026-01-01T00:00:00Z');
+  calls = { reconcile: [], finalize: [] };
+  reconcile = async (obj) => ({ status: { seen: obj.spec?.value ?? null } });
+  finalize = async () => ({ done: true });
+});
+
+describe('a new object', () => {
+  it('gets the finalizer first, and nothing else happens in that pass', async () => {
+    kube.seed(widget());
+    expect(await run()).toEqual({ type: 'forget' });
+    expect(current().metadata.finalizers).toEqual([FINALIZER]);
+    expect(calls.reconcile).toHaveLength(0);
+    expect(kube.statusWrites).toHaveLength(0);
+  });
+
+  it('is reconciled once it carries the finalizer: Ready=True, fields, observedGeneration, one Normal event', async () => {
+    kube.seed(finalized(widget('w', { value: 1 }, { generation: 3 })));
+    expect(await run()).toEqual({ type: 'forget' });
+    expect(current().status).toEqual({
+      seen: 1, observedGeneration: 3,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'Reconciled', message: 'Reconciled successfully', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 3 }],
+    });
+    expect(events()).toEqual(['Normal Reconciled: Reconciled successfully']);
+  });
+
+  it('is gone from the cache: nothing to do, its references are forgotten', async () => {
+    references.set('widgets|ns/w', 'spec', [{ kind: SecretKind, namespace: 'ns', name: 's' }]);
+    expect(await run()).toEqual({ type: 'forget' });
+    expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual([]);
+  });
+});
+
+describe('a quiet second pass', () => {
+  it('writes no status and records no event', async () => {
+    kube.seed(finalized(widget('w', { value: 1 })));
+    await run();
+    clock = new Date('2026-01-01T00:10:00Z');
+    await run();
+    expect(kube.statusWrites).toHaveLength(1);
+    expect(kube.events.size).toBe(1);
+  });
+});
+
+describe('failures', () => {
+  it('a dependency wait: Ready=False with the reason the reconciler named, a fixed wait, one Warning', async () => {
+    reconcile = async () => { throw new OutcomeError(Outcome.DependencyNotReady, 'spec.realmRef: DashRealm r not found', { reason: 'WaitingForRealm' }); };
+    kube.seed(finalized(widget()));
+    expect(await run()).toEqual({ type: 'after', ms: 5000 });
+    expect(ready()).toMatchObject({ status: 'False', reason: 'WaitingForRealm', message: 'spec.realmRef: DashRealm r not found' });
+    expect(events()).toEqual(['Warning WaitingForRealm: spec.realmRef: DashRealm r not found']);
+  });
+
+  it('the same failure again: no status write, no second event (no flapping)', async () => {
+    reconcile = async () => { throw new OutcomeError(Outcome.KeycloakUnavailable, 'GET realm: Keycloak unreachable (ECONNREFUSED)'); };
+    kube.seed(finalized(widget()));
+    expect(await run()).toEqual({ type: 'backoff' });
+    clock = new Date('2026-01-01T00:05:00Z');
+    expect(await run()).toEqual({ type: 'backoff' });
+    expect(kube.statusWrites).toHaveLength(1);
+    expect(kube.events.size).toBe(1);
+  });
+
+  it('an unclassified error backs off with its message; recovery flips Ready and records a Normal event', async () => {
+    let fail = true;
+    reconcile = async () => {
+      if (fail) throw new TypeError('cannot read properties of undefined');
+      return { status: {} };
+    };
+    kube.seed(finalized(widget()));
+    expect(await run()).toEqual({ type: 'backoff' });
+    expect(ready()).toMatchObject({ status: 'False', reason: 'ReconcileError', message: 'cannot read properties of undefined' });
+    fail = false;
+    clock = new Date('2026-01-01T00:01:00Z');
+    expect(await run()).toEqual({ type: 'forget' });
+    expect(ready()).toMatchObject({ status: 'True', lastTransitionTime: '2026-01-01T00:01:00Z' });
+    expect(events()).toEqual(['Warning ReconcileError: cannot read properties of undefined', 'Normal Reconciled: Reconciled successfully']);
+  });
+
+  it('errors of another layer go through the injected classifier', async () => {
+    class PortError extends Error {}
+    reconcile = async () => { throw new PortError('POST /users: Keycloak answered 401'); };
+    const d = deps();
+    d.classifiers = [(err) => (err instanceof PortError ? { outcome: Outcome.KeycloakAuthFailed, message: err.message } : undefined)];
+    kube.seed(finalized(widget()));
+    expect(await run(d)).toEqual({ type: 'backoff' });
+    expect(ready()).toMatchObject({ reason: 'KeycloakAuthFailed' });
+  });
+
+  it('a spec that does not parse is InvalidSpec naming the field; the reconciler is not called and nothing retries', async () => {
+    const d = deps({ parse: (obj) => (typeof (obj as Widget).spec?.value === 'number' ? { ok: true, spec: (obj as Widget).spec } : { ok: false, message: 'spec.value: expected number' }) });
+    kube.seed(finalized(widget('w', { value: 'x' })));
+    expect(await run(d)).toEqual({ type: 'forget' });
+    expect(calls.reconcile).toHaveLength(0);
+    expect(ready()).toMatchObject({ status: 'False', reason: 'InvalidSpec', message: 'spec.value: expected number' });
+  });
+
+  it('the reconciler gets the parsed spec (defaults applied)', async () => {
+    const d = deps({ parse: () => ({ ok: true, spec: { value: 1, defaulted: true } }) });
+    kube.seed(finalized(widget('w', { value: 1 })));
+    await run(d);
+    expect(calls.reconcile[0].spec).toEqual({ value: 1, defaulted: true });
+  });
+});
+
+describe('status writes', () => {
+  it('a 409 (stale cache) is a quiet backoff: no event is recorded', async () => {
+    kube.seed(finalized(widget()));
+    kube.failNextStatus = new KubeApiError(409, 'Conflict', 'the object has been modified');
+    expect(await run()).toEqual({ type: 'backoff' });
+    expect(kube.eventAttempts).toBe(0);
+  });
+
+  it('carry the resourceVersion read, so a stale read cannot overwrite newer status', async () => {
+    kube.seed(finalized(widget()));
+    await run();
+    expect(kube.statusWrites[0].patch.metadata).toEqual({ resourceVersion: '1' });
+  });
+
+  it('record a requested event once per object version, however often the pass is retried', async () => {
+    reconcile = async () => ({ status: {}, events: [{ type: 'Warning', reason: 'LicenseOnGroup', message: 'licensed_user is mapped to a group' }] });
+    kube.seed(finalized(widget()));
+    await run();
+    await run();
+    await run();
+    expect(events().filter((e) => e.includes('LicenseOnGroup'))).toHaveLength(1);
+  });
+
+  it('stamp events with a MicroTime (six fractional digits)', async () => {
+    kube.seed(finalized(widget()));
+    await run();
+    expect([...kube.events.values()][0].eventTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  });
+});
+
+describe('dependencies', () => {
+  it('an object read through the context, even a missing one, wakes the reader when it changes', async () => {
+    reconcile = async () => { throw new OutcomeError(Outcome.DependencyNotReady, 'Secret s not found'); };
+    kube.seed(finalized(widget('w', { needs: 's' })));
+    await run();
+    expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual(['widgets|ns/w']);
+  });
+
+  it('spec references are declared on every pass and replaced when they change', async () => {
+    const d = deps({ references: (obj) => [{ kind: SecretKind, namespace: 'ns', name: String((obj as Widget).spec?.secret) }] });
+    kube.seed(finalized(widget('w', { secret: 'a' })));
+    await run(d);
+    expect(references.ownersOf(SecretKind, 'ns', 'a')).toEqual(['widgets|ns/w']);
+    store.apply('update', WidgetKind, finalized(widget('w', { secret: 'b' }, { resourceVersion: '9', generation: 2 })));
+    await run(d);
+    expect(references.ownersOf(SecretKind, 'ns', 'a')).toEqual([]);
+    expect(references.ownersOf(SecretKind, 'ns', 'b')).toEqual(['widgets|ns/w']);
+  });
+});
+
+describe('deletion', () => {
+  it('cleans up, records the cleanup events, then removes the finalizer', async () => {
+    finalize = async () => ({ done: true, events: [{ type: 'Normal', reason: 'Deleted', message: 'deleted group g' }] });
+    kube.seed(deleting(finalized(widget())));
+    expect(await run()).toEqual({ type: 'forget' });
+    expect(calls.finalize).toHaveLength(1);
+    expect(events()).toEqual(['Normal Deleted: deleted group g']);
+    expect(store.get(WidgetKind, 'ns', 'w')).toBeUndefined();
+  });
+
+  it('a cleanup that waits says why in Ready (reason Deleting) and comes back after the fixed wait', async () => {
+    finalize = async () => ({ done: false, waiting: 'waiting for child DashGroups: c' });
+    kube.seed(deleting(finalized(widget())));
+    expect(await run()).toEqual({ type: 'after', ms: 5000 });
+    expect(ready()).toMatchObject({ status: 'False', reason: 'Deleting', message: 'waiting for child DashGroups: c' });
+    expect(current().metadata.finalizers).toEqual([FINALIZER]);
+  });
+
+  it('a cleanup that fails keeps the finalizer, reports the outcome and backs off', async () => {
+    finalize = async () => { throw new OutcomeError(Outcome.KeycloakUnavailable, 'DELETE group: Keycloak unreachable'); };
+    kube.seed(deleting(finalized(widget())));
+    expect(await run()).toEqual({ type: 'backoff' });
+    expect(ready()).toMatchObject({ reason: 'KeycloakUnavailable' });
+    expect(current().metadata.finalizers).toEqual([FINALIZER]);
+  });
+
+  it('an object whose spec cannot be parsed is released with a Warning instead of hanging', async () => {
+    const d = deps({ parse: () => ({ ok: false, message: 'spec.realmRef: required' }) });
+    kube.seed(deleting(finalized(widget())));
+    expect(await run(d)).toEqual({ type: 'forget' });
+    expect(calls.finalize).toHaveLength(0);
+    expect(events()).toEqual(['Warning FinalizerReleased: released without cleanup: spec.realmRef: required']);
+    expect(store.get(WidgetKind, 'ns', 'w')).toBeUndefined();
+  });
+
+  it('an object deleted without our finalizer is left alone', async () => {
+    kube.seed(deleting(finalized(widget(), 'someone/else')));
+    expect(await run()).toEqual({ type: 'forget' });
+    expect(calls.finalize).toHaveLength(0);
+    expect(kube.metadataWrites).toHaveLength(0);
+  });
+});
