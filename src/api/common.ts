@@ -2,11 +2,20 @@ import { z } from 'zod';
 import { matchesRule, withRules } from './cel.js';
 
 // Patterns are written to be both ECMAScript and RE2 (CEL, OpenAPI `pattern`) compatible:
-// no lookarounds, no backreferences.
+// no lookarounds, no backreferences, and no `\s` (see WHITESPACE).
 /** A Kubernetes object name (DNS-1123 subdomain). */
 export const DNS_SUBDOMAIN_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/**
+ * Whitespace, for use inside a character class of a pattern built with the `u` flag. `\s`
+ * means two things: ECMAScript's includes `\v` and the Unicode spaces (no-break space,
+ * U+2028, U+3000...), RE2's only `[\t\n\f\r ]`, so admission accepted `a\u00a0b` where
+ * parseSpec refused it. Spelled out, both engines read the same set (`\p{Z}` needs the `u`
+ * flag in ECMAScript).
+ */
+export const WHITESPACE = String.raw`\t\n\v\f\r\p{Z}`;
+const EMAIL = new RegExp(`^[^@${WHITESPACE}]+@[^@${WHITESPACE}]+\\.[^@${WHITESPACE}]+$`, 'u');
 const RFC3339 = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/;
 
 /** A group path as Dash Enterprise shows it, `Parent/child`; a leading `/` is accepted. */
@@ -19,7 +28,7 @@ export const ROLE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 export const REQUIRED_ACTION_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 /** A Keycloak username as Keycloak stores it: lowercase, no whitespace. */
-export const USERNAME_PATTERN = /^[^A-Z\s]+$/;
+export const USERNAME_PATTERN = new RegExp(`^[^A-Z${WHITESPACE}]+$`, 'u');
 
 /** A Kubernetes object name (DNS-1123 subdomain), as every `*Ref.name` must be. */
 export function kubeName(description: string) {
@@ -74,6 +83,22 @@ export function username(description: string) {
   return withRules(z.string().min(1).max(255), description, [
     matchesRule(USERNAME_PATTERN, 'must be a Keycloak username: lowercase (Keycloak stores usernames in lowercase) and without whitespace'),
   ]);
+}
+
+/**
+ * The check behind `x-kubernetes-list-type: set` (items compared whole) or `map` (items
+ * compared by `keyOf`), for `.superRefine`: the API server refuses a repeated item with
+ * `Duplicate value`, so parseSpec must too, at the same index.
+ */
+export function uniqueItems<T>(keyOf: (item: T) => unknown = (item) => item) {
+  return (items: readonly T[], ctx: z.RefinementCtx<T[]>): void => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const key = JSON.stringify(keyOf(item));
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `Duplicate value: ${key}`, path: [index] });
+      seen.add(key);
+    });
+  };
 }
 
 /** The deletion policies; `Retain` leaves the Keycloak object in place when the resource is deleted. */

@@ -32,6 +32,8 @@ export function parseStatus<K extends Kind>(kind: K, object: unknown): ParseResu
 }
 
 function parseWith(schema: z.ZodType, value: unknown, root: string): ParseResult<unknown> {
+  const proto = protoKeyPath(value, []);
+  if (proto) return { ok: false, message: `${formatPath(root, proto)}: __proto__ is not allowed as a key` };
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, message: formatIssues(result.error.issues, root) };
@@ -53,6 +55,23 @@ export function formatPath(root: string, path: readonly PropertyKey[]): string {
     else out += `[${JSON.stringify(String(key))}]`;
   }
   return out;
+}
+
+/**
+ * The path of the first own `__proto__` key in `value`. zod skips such a key without an
+ * issue (assigning it would replace the output's prototype), while the API server keeps it
+ * in a map such as spec.attributes: refused here, it cannot be lost silently.
+ */
+function protoKeyPath(value: unknown, path: PropertyKey[], seen = new WeakSet<object>()): PropertyKey[] | undefined {
+  // `seen`: parseSpec never throws, not even on a cyclic object (JSON never is one).
+  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return [...path, '__proto__'];
+  for (const [key, item] of Object.entries(value)) {
+    const found = protoKeyPath(item, [...path, Array.isArray(value) ? Number(key) : key], seen);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

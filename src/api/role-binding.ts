@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { immutableRule, withRules } from './cel.js';
-import { DNS_SUBDOMAIN_PATTERN, groupPath, localRef, roleName, statusBase, stringList, timestamp, username } from './common.js';
+import { DNS_SUBDOMAIN_PATTERN, groupPath, localRef, roleName, statusBase, stringList, timestamp, uniqueItems, username } from './common.js';
 
 /** Kinds of DashRoleBinding subjects. */
 export const SUBJECT_KINDS = ['User', 'Group'] as const;
@@ -35,7 +35,7 @@ const subjectSchema = withRules(z.object({
 export const dashRoleBindingSpecSchema = withRules(z.object({
   realmRef: localRef('The DashRealm whose dash client roles are granted. Immutable.', 'DashRealm'),
   roles: withRules(
-    z.array(roleName('A client role of the dash client: viewer, licensed_user, admin, or a custom one.')).max(32),
+    z.array(roleName('A client role of the dash client: viewer, licensed_user, admin, or a custom one.')).max(32).superRefine(uniqueItems()),
     'Client roles to grant. licensed_user is best granted to users directly (license seats update late for groups).',
     [{ rule: 'size(self) > 0', message: 'spec.roles must name at least one role, e.g. [licensed_user]', check: (v) => v.length > 0 }],
   ).meta({ 'x-kubernetes-list-type': 'set' }),

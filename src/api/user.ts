@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { immutableRule, withRules } from './cel.js';
 import {
-  DELETION_POLICIES, emailAddress, groupPath, keyRef, kubeName, localRef, requiredActionAlias, statusBase, stringList, timestamp, username,
+  DELETION_POLICIES, emailAddress, groupPath, keyRef, kubeName, localRef, requiredActionAlias, statusBase, stringList, timestamp, uniqueItems, username,
 } from './common.js';
 
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.:-]+$/;
@@ -25,18 +25,24 @@ const initialPasswordSchema = z.object({
 
 const executeActionsEmailSchema = z.object({
   actions: z.array(requiredActionAlias('A required action, e.g. UPDATE_PASSWORD, VERIFY_EMAIL, CONFIGURE_TOTP.'))
-    .min(1).max(16).meta({ description: 'Actions the e-mail asks the user to perform.', 'x-kubernetes-list-type': 'set' }),
+    .min(1).max(16).superRefine(uniqueItems()).meta({ description: 'Actions the e-mail asks the user to perform.', 'x-kubernetes-list-type': 'set' }),
   lifespanSeconds: z.int().min(60).max(2_592_000).default(43_200).describe('How long the link in the e-mail is valid (60 s to 30 days).'),
 }).describe("Send Keycloak's execute-actions e-mail once when the operator creates the user; needs spec.email and the realm's email settings.");
 
+const MAX_ATTRIBUTE_NAME = 255;
+
+// The key bounds are in the CEL rule because a CRD schema cannot say them (the structural
+// schema has no propertyNames): without it admission took a 300-character name that parseSpec
+// refuses. `__proto__` is refused because zod drops that key of a record without an issue
+// (parseSpec reports it, see parse.ts), where the API server keeps it as an ordinary key.
 const attributesSchema = withRules(
-  z.record(z.string().max(255), z.array(z.string().max(2048)).max(32))
+  z.record(z.string().max(MAX_ATTRIBUTE_NAME), z.array(z.string().max(2048)).max(32))
     .refine((v) => Object.keys(v).length <= MAX_ATTRIBUTES, { error: `must have at most ${MAX_ATTRIBUTES} keys` }),
   'User attributes; only the listed keys are managed. Keycloak 24+ keeps only attributes its user profile declares: a dropped one is reported in a condition.',
   [{
-    rule: `self.all(k, k.matches(r'${ATTRIBUTE_NAME.source}'))`,
-    message: "spec.attributes keys must be attribute names: letters, digits, '.', '_', ':' and '-'",
-    check: (v) => Object.keys(v).every((k) => ATTRIBUTE_NAME.test(k)),
+    rule: `self.all(k, size(k) <= ${MAX_ATTRIBUTE_NAME} && k.matches(r'${ATTRIBUTE_NAME.source}') && k != '__proto__')`,
+    message: `spec.attributes keys must be attribute names of at most ${MAX_ATTRIBUTE_NAME} characters: letters, digits, '.', '_', ':' and '-' (not __proto__)`,
+    check: (v) => Object.keys(v).every((k) => k.length <= MAX_ATTRIBUTE_NAME && ATTRIBUTE_NAME.test(k) && k !== '__proto__'),
   }],
 ).meta({ maxProperties: MAX_ATTRIBUTES });
 
@@ -49,7 +55,7 @@ export const dashUserSpecSchema = withRules(z.object({
   lastName: z.string().max(255).optional().describe('Last name.'),
   enabled: z.boolean().default(true).describe('Whether the user can log in.'),
   emailVerified: z.boolean().optional().describe('Whether the e-mail address counts as verified. Unset: left as it is.'),
-  requiredActions: z.array(requiredActionAlias('A required action alias.')).max(32).meta({
+  requiredActions: z.array(requiredActionAlias('A required action alias.')).max(32).superRefine(uniqueItems()).meta({
     description: "The user's own required actions, e.g. UPDATE_PASSWORD. Unset: left as they are; []: none.",
     'x-kubernetes-list-type': 'set',
   }).optional(),

@@ -13,6 +13,8 @@ interface Parent {
   path?: string;
   /** Roles members get from the parent and its ancestors. */
   roles: string[];
+  /** When the parent's effective roles last changed, when known. */
+  changedAt?: string;
 }
 
 /**
@@ -62,7 +64,7 @@ async function resolveParent(group: DashGroup, ref: RealmRef, deps: ControllerDe
     if (!parent?.status?.keycloakId || !parent.status.path) {
       throw waitFor('WaitingForParent', `spec.parentRef: DashGroup ${group.spec.parentRef.name} ${parent ? 'is not Ready yet' : `not found in namespace ${namespace}`}`);
     }
-    return { id: parent.status.keycloakId, path: parent.status.path, roles: union(parent.status.roles, parent.status.inheritedRoles) };
+    return { id: parent.status.keycloakId, path: parent.status.path, roles: union(parent.status.roles, parent.status.inheritedRoles), changedAt: parent.status.effectiveRolesChangedAt };
   }
   if (group.spec.parentPath) {
     const path = normalizeGroupPath(group.spec.parentPath);
@@ -127,16 +129,30 @@ async function groupStatus(group: DashGroup, ref: RealmRef, id: string, path: st
   ]);
   const roles = mapped.map((r) => r.name).sort();
   const inheritedRoles = parent.roles;
-  const before = union(group.status?.roles, group.status?.inheritedRoles).join(',');
-  const changed = group.status?.keycloakId !== undefined && before !== union(roles, inheritedRoles).join(',');
+  return {
+    keycloakId: id, adopted, path, roles, inheritedRoles, members: members.length,
+    ...pendingMembers(group, path, deps),
+    effectiveRolesChangedAt: rolesChangedAt(group, roles, inheritedRoles, parent, deps.now()),
+  };
+}
+
+/**
+ * When the roles members get from this group last changed: now when its own mapping changed;
+ * the parent's time when only inherited roles changed (the change happened there, earlier).
+ */
+function rolesChangedAt(group: DashGroup, roles: string[], inherited: string[], parent: Parent, now: Date): string | undefined {
+  const previous = group.status;
+  if (previous?.keycloakId === undefined) return previous?.effectiveRolesChangedAt;
+  if (union(previous.roles).join(',') !== roles.join(',')) return now.toISOString();
+  if (union(previous.inheritedRoles).join(',') !== inherited.join(',')) return parent.changedAt ?? now.toISOString();
+  return previous.effectiveRolesChangedAt;
+}
+
+function pendingMembers(group: DashGroup, path: string, deps: ControllerDeps): Pick<DashGroupStatus, 'logoutPending' | 'usersPendingLogout'> {
   const pending = deps.cache.list('DashUser', group.metadata.namespace)
     .filter((u) => u.status?.logoutPending && u.status.groups?.some((g) => g === path || g.startsWith(`${path}/`)))
     .map((u) => u.spec.username).sort();
-  return {
-    keycloakId: id, adopted, path, roles, inheritedRoles, members: members.length,
-    logoutPending: pending.length, usersPendingLogout: pending.slice(0, MAX_LISTED_PENDING_USERS),
-    effectiveRolesChangedAt: changed ? deps.now().toISOString() : group.status?.effectiveRolesChangedAt,
-  };
+  return { logoutPending: pending.length, usersPendingLogout: pending.slice(0, MAX_LISTED_PENDING_USERS) };
 }
 
 function union(...lists: (readonly string[] | undefined)[]): string[] {

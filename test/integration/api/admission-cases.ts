@@ -76,6 +76,12 @@ export const INVALID_CASES: InvalidCase[] = [
   c('initial password Secret without key', user({ initialPassword: { secretRef: { name: 'pw' } } }), 'spec.initialPassword.secretRef.key', 'Required value'),
   c('user required action listed twice', user({ requiredActions: ['UPDATE_PASSWORD', 'UPDATE_PASSWORD'] }), 'spec.requiredActions[1]', 'Duplicate value'),
   c('attribute name with a space', user({ attributes: { 'cost center': ['42'] } }), 'spec.attributes', 'keys must be attribute names'),
+  // Disagreements the admission properties found (test/integration/properties): admission took these, parseSpec did not.
+  c('username with a no-break space', user({ username: 'alice\u00a0smith' }), 'spec.username', 'without whitespace'),
+  c('e-mail with a no-break space', user({ email: 'alice\u00a0smith@example.com' }), 'spec.email', 'should match'),
+  c('Keycloak URL with an ideographic space', realm({ keycloak: { ...kcConn, url: 'https://auth\u3000x.example.com' } }), 'spec.keycloak.url', 'must be an http(s) URL'),
+  c('attribute name of 256 characters', user({ attributes: { ['a'.repeat(256)]: ['x'] } }), 'spec.attributes', 'at most 255 characters'),
+  c('attribute named __proto__', user({ attributes: JSON.parse('{"__proto__":["x"]}') as Record<string, unknown> }), 'spec.attributes', 'not __proto__'),
   c('65 attributes', user({ attributes: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`a${i}`, ['x']])) }), 'spec.attributes', 'must have at most 64'),
 
   c('binding without roles', binding({ roles: [] }), 'spec.roles', 'must name at least one role'),

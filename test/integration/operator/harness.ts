@@ -1,0 +1,111 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { API_GROUP, API_VERSION, KINDS, type Kind } from '../../../src/api/index.js';
+import { freePort } from '../../env/processes.js';
+import { loadTestEnv, repoRoot, testenvDir, uniqueName, type TestEnv } from '../../env/test-env.js';
+import { installCrds } from '../api/install-crds.js';
+
+/** A running operator process under test, with its own namespace, realm name and log file. */
+export interface OperatorUnderTest {
+  namespace: string;
+  realm: string;
+  env: TestEnv;
+  kc: k8s.KubeConfig;
+  logFile: string;
+  apply(manifest: object | object[]): void;
+  delete(kind: Kind, name: string): void;
+  get<T = Record<string, unknown>>(kind: Kind, name: string): Promise<T | undefined>;
+  waitFor<T = Record<string, unknown>>(kind: Kind, name: string, check: (obj: T) => boolean, timeoutMs?: number): Promise<T>;
+  waitReady<T = Record<string, unknown>>(kind: Kind, name: string, timeoutMs?: number): Promise<T>;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the operator (`src/main.ts run`, through tsx) against the real test environment,
+ * watching one fresh namespace, with its lease in that namespace, on free ports. The
+ * process is stopped by PID in `stop()`.
+ */
+export async function startOperator(options: { kubeconfig?: string; extraArgs?: string[]; extraEnv?: Record<string, string> } = {}): Promise<OperatorUnderTest> {
+  const env = loadTestEnv();
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(env.KUBECONFIG);
+  await installCrds(kc);
+  const namespace = uniqueName('op');
+  const kubectl = (args: string[], input?: string) =>
+    execFileSync(env.KUBECTL, ['--kubeconfig', env.KUBECONFIG, ...args], { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+  kubectl(['create', 'namespace', namespace]);
+  const logFile = join(testenvDir, `operator-${namespace}.log`);
+  const child = launch(env, namespace, logFile, options);
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+
+  const get = async <T>(kind: Kind, name: string): Promise<T | undefined> =>
+    custom.getNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, namespace, plural: KINDS[kind].plural, name })
+      .then((o) => o as T, () => undefined);
+  const waitFor = async <T>(kind: Kind, name: string, check: (obj: T) => boolean, timeoutMs = 60_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    let last: T | undefined;
+    while (Date.now() < deadline) {
+      last = await get<T>(kind, name);
+      if (last && check(last)) return last;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`${kind} ${namespace}/${name} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+  };
+  return {
+    namespace, realm: uniqueName('realm'), env, kc, logFile,
+    apply: (manifest) => {
+      const docs = (Array.isArray(manifest) ? manifest : [manifest]).map((m) => stringify({ ...m, metadata: { namespace, ...(m as { metadata?: object }).metadata } }));
+      kubectl(['apply', '-n', namespace, '-f', '-'], docs.join('---\n'));
+    },
+    delete: (kind, name) => { kubectl(['delete', '-n', namespace, KINDS[kind].plural, name, '--wait=false']); },
+    get, waitFor,
+    waitReady: <T>(kind: Kind, name: string, timeoutMs?: number) => waitFor<T>(kind, name, isReady, timeoutMs),
+    logs: () => readFileSync(logFile, 'utf8'),
+    stop: () => stopChild(child),
+  };
+}
+
+/** True when the object's Ready condition is True for its current generation. */
+export function isReady(obj: unknown): boolean {
+  const o = obj as { metadata?: { generation?: number }; status?: { observedGeneration?: number; conditions?: { type: string; status: string }[] } };
+  return o.status?.observedGeneration === o.metadata?.generation
+    && (o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
+}
+
+/** The Ready condition of an object, if any. */
+export function readyCondition(obj: unknown): { status: string; reason: string; message: string } | undefined {
+  return (obj as { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } }).status?.conditions?.find((c) => c.type === 'Ready');
+}
+
+function launch(env: TestEnv, namespace: string, logFile: string, options: { kubeconfig?: string; extraArgs?: string[]; extraEnv?: Record<string, string> }): Promise<ChildProcess> {
+  return Promise.all([freePort(), freePort()]).then(([metrics, health]) => {
+    const log = createWriteStream(logFile, { flags: 'a' });
+    const child = spawn(process.execPath, [
+      '--import', 'tsx', join(repoRoot, 'src', 'main.ts'), 'run',
+      `--kubeconfig=${options.kubeconfig ?? env.KUBECONFIG}`, `--keycloak-url=${env.KEYCLOAK_URL}`,
+      `--namespaces=${namespace}`, `--leader-election-namespace=${namespace}`,
+      `--metrics-port=${metrics}`, `--health-port=${health}`, ...(options.extraArgs ?? []),
+    ], {
+      cwd: repoRoot,
+      env: { ...process.env, KEYCLOAK_CLIENT_ID: env.KEYCLOAK_ADMIN_CLIENT_ID, KEYCLOAK_CLIENT_SECRET: env.KEYCLOAK_ADMIN_CLIENT_SECRET, LOG_LEVEL: 'debug', ...options.extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    return child;
+  });
+}
+
+async function stopChild(child: Promise<ChildProcess>): Promise<void> {
+  const proc = await child;
+  if (proc.exitCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,133 @@
+import { createServer, connect, type Server } from 'node:net';
+import type { KeycloakConnection } from '../../../src/keycloak/index.js';
+import { freePort } from '../../env/processes.js';
+import { adminConnection } from './keycloak-admin.js';
+import { readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
+
+const v = 'identity.dashops.dev/v1alpha1';
+
+describe('DashRealm and DashGroup through the running operator', () => {
+  let op: OperatorUnderTest;
+  let kc: KeycloakConnection;
+  beforeAll(async () => {
+    op = await startOperator({ extraArgs: ['--resync-period=5s'] });
+    kc = adminConnection(op.env);
+  });
+  afterAll(async () => {
+    await op.stop();
+    await kc.deleteRealm(op.realm);
+    await kc.close();
+  });
+
+  it('applies every DashRealm field, and a resync of the unchanged realm and groups writes nothing', async () => {
+    op.apply([
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'smtp' }, stringData: { password: 'smtp-s3cret-value' } },
+      {
+        apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' },
+        spec: {
+          realm: op.realm,
+          login: { userRegistration: true, forgotPassword: true, rememberMe: true, verifyEmail: false, loginWithEmail: true, duplicateEmails: false, editUsername: true },
+          email: { host: 'smtp.example.com', port: 2525, from: 'dash@example.com', fromDisplayName: 'Dash', starttls: true, auth: { username: 'dash', passwordSecretRef: { name: 'smtp', key: 'password' } } },
+          requiredActions: [{ alias: 'CONFIGURE_TOTP', enabled: true, defaultAction: true }, { alias: 'TERMS_AND_CONDITIONS', enabled: true, defaultAction: false }],
+          passwordPolicy: { length: 12, digits: 1, notUsername: true },
+        },
+      },
+    ]);
+    const realm = await op.waitReady<{ status: { clientUuid: string; adopted: boolean } }>('DashRealm', 'dash');
+    expect(realm.status.adopted).toBe(false);
+    const got = await kc.getRealm(op.realm);
+    expect(got).toMatchObject({
+      registrationAllowed: true, resetPasswordAllowed: true, rememberMe: true, verifyEmail: false,
+      loginWithEmailAllowed: true, duplicateEmailsAllowed: false, editUsernameAllowed: true,
+      passwordPolicy: 'length(12) and digits(1) and notUsername(undefined)', smtpPasswordSet: true,
+    });
+    expect(got?.smtpServer).toMatchObject({ host: 'smtp.example.com', port: '2525', from: 'dash@example.com', starttls: 'true', auth: 'true', user: 'dash' });
+    const actions = await kc.listRequiredActions(op.realm);
+    expect(actions.find((a) => a.alias === 'CONFIGURE_TOTP')).toMatchObject({ enabled: true, defaultAction: true });
+    expect(actions.find((a) => a.alias === 'TERMS_AND_CONDITIONS')).toMatchObject({ enabled: true, defaultAction: false });
+    const client = await kc.findClient(op.realm, 'dash');
+    expect(client?.id).toBe(realm.status.clientUuid);
+    expect((await kc.listClientRoles(op.realm, realm.status.clientUuid))?.map((r) => r.name).sort()).toEqual(['admin', 'licensed_user', 'viewer']);
+    expect((await kc.listDefaultClientRoles(op.realm, realm.status.clientUuid)).map((r) => r.name)).toEqual(['viewer']);
+
+    // Nested groups three levels deep, applied child first: each waits for its parent.
+    op.apply([
+      { apiVersion: v, kind: 'DashGroup', metadata: { name: 'sre' }, spec: { realmRef: { name: 'dash' }, parentRef: { name: 'platform' } } },
+      { apiVersion: v, kind: 'DashGroup', metadata: { name: 'platform' }, spec: { realmRef: { name: 'dash' }, parentRef: { name: 'engineering' } } },
+    ]);
+    const waiting = await op.waitFor('DashGroup', 'sre', (o) => readyCondition(o)?.reason === 'WaitingForParent');
+    expect(readyCondition(waiting)?.message).toContain('spec.parentRef');
+    op.apply({ apiVersion: v, kind: 'DashGroup', metadata: { name: 'engineering' }, spec: { realmRef: { name: 'dash' } } });
+    const sre = await op.waitReady<{ status: { path: string; keycloakId: string } }>('DashGroup', 'sre');
+    expect(sre.status.path).toBe('engineering/platform/sre');
+    expect((await kc.findGroupByPath(op.realm, 'engineering/platform/sre'))?.id).toBe(sre.status.keycloakId);
+
+    await kc.updateRealm(op.realm, { adminEventsEnabled: true });
+    const since = Date.now();
+    await new Promise((r) => setTimeout(r, 12_000)); // two resync periods
+    expect(await kc.countAdminEvents(op.realm, since)).toBe(0);
+  });
+
+  it('corrects drift made directly in Keycloak on resync', async () => {
+    await op.waitReady('DashRealm', 'dash');
+    await kc.updateRealm(op.realm, { rememberMe: false });
+    const platform = await kc.findGroupByPath(op.realm, 'engineering/platform');
+    await kc.updateGroup(op.realm, platform?.id ?? '', { name: 'renamed-by-hand' });
+    const engineering = await kc.findGroupByPath(op.realm, 'engineering');
+    await waitUntil(async () => (await kc.getRealm(op.realm))?.rememberMe === true);
+    await waitUntil(async () => (await kc.getGroup(op.realm, platform?.id ?? ''))?.name === 'platform');
+    // A group deleted by hand is created again (its children with it, level by level).
+    await kc.deleteGroup(op.realm, engineering?.id ?? '');
+    await waitUntil(async () => (await kc.findGroupByPath(op.realm, 'engineering/platform/sre')) !== undefined, 60_000);
+  });
+
+  it('keeps the SMTP password across a resync and a host change', async () => {
+    op.apply({ apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: {
+      realm: op.realm, email: { host: 'mail2.example.com', port: 2526, from: 'dash@example.com', auth: { username: 'dash', passwordSecretRef: { name: 'smtp', key: 'password' } } },
+    } });
+    await waitUntil(async () => (await kc.getRealm(op.realm))?.smtpServer.host === 'mail2.example.com');
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect((await kc.getRealm(op.realm))?.smtpPasswordSet).toBe(true);
+    expect(op.logs()).not.toContain('smtp-s3cret-value');
+  });
+
+  it('reports KeycloakUnavailable while its Keycloak is unreachable, and recovers when it returns', async () => {
+    const port = await freePort();
+    op.apply([
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kc-admin' }, stringData: { clientId: op.env.KEYCLOAK_ADMIN_CLIENT_ID, clientSecret: op.env.KEYCLOAK_ADMIN_CLIENT_SECRET } },
+      { apiVersion: v, kind: 'DashRealm', metadata: { name: 'far' }, spec: { realm: `${op.realm}-far`, keycloak: { url: `http://127.0.0.1:${port}`, credentialsSecretRef: { name: 'kc-admin' } } } },
+    ]);
+    const down = await op.waitFor('DashRealm', 'far', (o) => readyCondition(o)?.reason === 'KeycloakUnavailable');
+    expect(readyCondition(down)?.status).toBe('False');
+    const proxy = await tcpProxy(port, new URL(op.env.KEYCLOAK_URL));
+    try {
+      await op.waitReady('DashRealm', 'far', 120_000);
+      expect(await kc.getRealm(`${op.realm}-far`)).toBeDefined();
+    } finally {
+      proxy.close();
+      await kc.deleteRealm(`${op.realm}-far`);
+    }
+  });
+});
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('condition not met in time');
+}
+
+/** Forwards 127.0.0.1:port to the target: Keycloak "comes back" on the address the realm names. */
+function tcpProxy(port: number, target: URL): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer((socket) => {
+      const upstream = connect(Number(target.port), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}

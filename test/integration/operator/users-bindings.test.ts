@@ -1,0 +1,120 @@
+import type { KeycloakConnection } from '../../../src/keycloak/index.js';
+import { adminConnection, createLoginClient, login } from './keycloak-admin.js';
+import { readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
+
+const v = 'identity.dashops.dev/v1alpha1';
+type UserStatus = { status: { keycloakId: string; assignedRoles: string[]; effectiveRoles: { name: string; sources: string[] }[]; logoutPending: boolean; sessions: number } };
+
+const realmRef = { name: 'dash' };
+const user = (name: string, extra: object = {}) => ({ apiVersion: v, kind: 'DashUser', metadata: { name }, spec: { realmRef, username: name, ...extra } });
+const group = (name: string, spec: object = {}) => ({ apiVersion: v, kind: 'DashGroup', metadata: { name }, spec: { realmRef, ...spec } });
+const binding = (name: string, roles: string[], subjects: object[]) => ({ apiVersion: v, kind: 'DashRoleBinding', metadata: { name }, spec: { realmRef, roles, subjects } });
+const roleNames = (u: UserStatus) => u.status.effectiveRoles.map((r) => `${r.name}<-${r.sources.join('+')}`);
+
+describe('DashUser and DashRoleBinding through the running operator', () => {
+  let op: OperatorUnderTest;
+  let kc: KeycloakConnection;
+  let loginClient: string;
+  beforeAll(async () => {
+    op = await startOperator({ extraArgs: ['--resync-period=5s'] });
+    kc = adminConnection(op.env);
+    op.apply([
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pw' }, stringData: { password: 'Initial-pass-1' } },
+      { apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm, licenseRevocation: 'Protect' } },
+    ]);
+    await op.waitReady('DashRealm', 'dash');
+    loginClient = await createLoginClient(kc, op.realm);
+  });
+  afterAll(async () => {
+    await op.stop();
+    await kc.deleteRealm(op.realm);
+    await kc.close();
+  });
+
+  it('waits for groups that do not exist yet, then reports effective roles through a two-level tree plus default viewer', async () => {
+    // Keycloak's default user profile wants e-mail and names before a user may log in.
+    op.apply(user('alice', { email: 'alice@example.com', firstName: 'Alice', lastName: 'Liddell', groups: [{ name: 'analysts' }], initialPassword: { secretRef: { name: 'pw', key: 'password' }, temporary: false } }));
+    const waiting = await op.waitFor('DashUser', 'alice', (o) => readyCondition(o)?.reason === 'WaitingForGroup');
+    expect(readyCondition(waiting)?.message).toContain('spec.groups[0]');
+    op.apply([
+      group('data'), group('analysts', { parentRef: { name: 'data' } }),
+      binding('data-admin', ['admin'], [{ kind: 'Group', name: 'data' }]),
+    ]);
+    const alice = await op.waitFor<UserStatus>('DashUser', 'alice', (o) => (o as UserStatus).status?.effectiveRoles?.some((r) => r.name === 'admin') ?? false, 90_000);
+    expect(roleNames(alice)).toEqual(['admin<-group:data', 'viewer<-default']);
+    // The groups have recorded the change (a login before that could count as stale).
+    await op.waitFor('DashGroup', 'analysts', (o) => JSON.stringify(o).includes('"inheritedRoles":["admin"]'));
+  });
+
+  it('marks logout pending after a group mapping change, clears it after logout; a direct change marks nothing', async () => {
+    expect((await login(op.env, op.realm, loginClient, 'alice', 'Initial-pass-1')).status).toBe(200);
+    op.apply(binding('direct', ['licensed_user'], [{ kind: 'User', name: 'alice' }]));
+    const direct = await op.waitFor<UserStatus>('DashUser', 'alice', (o) => (o as UserStatus).status?.assignedRoles?.includes('licensed_user') ?? false, 60_000);
+    expect(direct.status.logoutPending).toBe(false);
+    op.apply(binding('data-admin', ['admin', 'viewer'], [{ kind: 'Group', name: 'data' }]));
+    const pending = await op.waitFor<UserStatus>('DashUser', 'alice', (o) => (o as UserStatus).status?.logoutPending === true, 90_000);
+    expect(pending.status.sessions).toBeGreaterThan(0);
+    await kc.logoutUser(op.realm, pending.status.keycloakId);
+    await op.waitFor<UserStatus>('DashUser', 'alice', (o) => (o as UserStatus).status?.logoutPending === false, 90_000);
+  });
+
+  it('keeps the initial password: the user changes it and later reconciles do not reset it', async () => {
+    const alice = await op.get<UserStatus>('DashUser', 'alice');
+    await kc.resetPassword(op.realm, alice?.status.keycloakId ?? '', 'Changed-by-user-2', false);
+    await new Promise((r) => setTimeout(r, 12_000)); // two resyncs
+    expect((await login(op.env, op.realm, loginClient, 'alice', 'Changed-by-user-2')).status).toBe(200);
+    expect((await login(op.env, op.realm, loginClient, 'alice', 'Initial-pass-1')).status).not.toBe(200);
+  });
+
+  it('reference-counts licensed_user across bindings and never removes a manual grant', async () => {
+    op.apply([user('bob'), binding('lic-a', ['licensed_user'], [{ kind: 'User', name: 'bob' }]), binding('lic-b', ['licensed_user'], [{ kind: 'User', name: 'bob' }])]);
+    const bob = await op.waitFor<UserStatus>('DashUser', 'bob', (o) => (o as UserStatus).status?.assignedRoles?.includes('licensed_user') ?? false, 60_000);
+    op.delete('DashRoleBinding', 'lic-a');
+    await op.waitFor('DashRoleBinding', 'lic-a', () => false, 8_000).catch(() => undefined);
+    expect(await directRoles(kc, op.realm, bob.status.keycloakId)).toContain('licensed_user');
+
+    // A manual admin grant, made in Keycloak, survives a binding that also granted it.
+    const roles = await kc.listClientRoles(op.realm, (await kc.findClient(op.realm, 'dash'))?.id ?? '');
+    await kc.addClientRoleMappings(op.realm, { kind: 'user', id: bob.status.keycloakId }, (await kc.findClient(op.realm, 'dash'))?.id ?? '', (roles ?? []).filter((r) => r.name === 'admin'));
+    op.apply(binding('bob-admin', ['admin'], [{ kind: 'User', name: 'bob' }]));
+    await op.waitReady('DashRoleBinding', 'bob-admin');
+    op.delete('DashRoleBinding', 'bob-admin');
+    await waitGone(op, 'bob-admin');
+    expect(await directRoles(kc, op.realm, bob.status.keycloakId)).toContain('admin');
+
+    // Protect: deleting the last licensed_user grant is held until confirmed.
+    op.delete('DashRoleBinding', 'lic-b');
+    // While deleting, status says what waits for confirmation in the Ready condition.
+    const held = await op.waitFor('DashRoleBinding', 'lic-b', (o) => readyCondition(o)?.message.includes('held for bob') ?? false, 60_000);
+    expect(readyCondition(held)).toMatchObject({ status: 'False', reason: 'Deleting' });
+    expect(await directRoles(kc, op.realm, bob.status.keycloakId)).toContain('licensed_user');
+    op.apply({ ...binding('lic-b', ['licensed_user'], [{ kind: 'User', name: 'bob' }]), metadata: { name: 'lic-b', annotations: { 'identity.dashops.dev/confirm-license-revocation': 'true' } } });
+    await waitGone(op, 'lic-b');
+    expect(await directRoles(kc, op.realm, bob.status.keycloakId)).not.toContain('licensed_user');
+  });
+
+  it('binds a user that only appears later in Keycloak (as from an IdP) on the next resync', async () => {
+    op.apply(binding('idp-user', ['licensed_user'], [{ kind: 'User', name: 'carol' }]));
+    await op.waitFor('DashRoleBinding', 'idp-user', (o) => JSON.stringify(o).includes('"resolved":false'));
+    const id = await kc.createUser(op.realm, { username: 'carol', enabled: true });
+    await waitUntil(async () => (await directRoles(kc, op.realm, id)).includes('licensed_user'), 60_000);
+  });
+});
+
+async function directRoles(kc: KeycloakConnection, realm: string, userId: string): Promise<string[]> {
+  const client = await kc.findClient(realm, 'dash');
+  return (await kc.listClientRoleMappings(realm, { kind: 'user', id: userId }, client?.id ?? '', 'direct')).map((r) => r.name);
+}
+
+async function waitGone(op: OperatorUnderTest, name: string): Promise<void> {
+  await waitUntil(async () => (await op.get('DashRoleBinding', name)) === undefined, 60_000);
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('condition not met in time');
+}
