@@ -100,6 +100,7 @@ export const dashUserStatusSchema = z.object({
   sessions: z.int().min(0).optional().describe('Number of active sessions.'),
   logoutPending: z.boolean().optional().describe('True while a session predates a role change that reached the user through a group.'),
   logoutPendingSince: timestamp('When the pending logout began.').optional(),
+  membershipChangedAt: timestamp('When the operator last changed the membership in a group that carries roles (a change that needs a new login).').optional(),
   pendingLicenseRevocation: z.boolean().optional()
     .describe('True while a licensed_user removal is held under licenseRevocation: Protect, waiting for the confirm annotation.'),
   initialPassword: z.object({

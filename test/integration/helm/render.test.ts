@@ -128,7 +128,7 @@ describe('the chart rendered by helm template', () => {
   it('with one replica and no leader election drops the Lease Role and the PodDisruptionBudget', () => {
     const ms = render({ replicaCount: 1, leaderElection: { enabled: false } });
     expect(kinds(ms).filter((k) => /leader-election|PodDisruptionBudget/.test(k))).toEqual([]);
-    expect(containerOf(ms).args).toContain('--leader-election=false');
+    expect(containerOf(ms).args).toContain('--leader-elect=false');
   });
 
   it('renders a ServiceMonitor only when asked', () => {
