@@ -1,9 +1,11 @@
+import type { Logger } from 'pino';
 import type { KubeObject } from '../kube/object.js';
 import { kindId } from '../kube/resource-kind.js';
 import type { Controller } from './controller.js';
 import { formatKey, keyOf } from './keys.js';
 import type { CacheEvent, CacheReader } from './object-store.js';
-import type { ControllerRegistration } from './reconciler.js';
+import type { ObjectKey } from './keys.js';
+import type { ControllerRegistration, WatchRule } from './reconciler.js';
 import type { ReferenceIndex } from './references.js';
 import { canonical } from './status.js';
 
@@ -42,7 +44,7 @@ export class Dispatcher {
   readonly #routes: Route[] = [];
   readonly #byId = new Map<string, Controller>();
 
-  constructor(private readonly cache: CacheReader, private readonly references: ReferenceIndex) {}
+  constructor(private readonly cache: CacheReader, private readonly references: ReferenceIndex, private readonly logger: Logger) {}
 
   /** Adds a controller to route to. */
   add(controller: Controller, registration: ControllerRegistration): void {
@@ -60,12 +62,22 @@ export class Dispatcher {
       }
       for (const rule of registration.watches ?? []) {
         if (kindId(this.cache.resolve(rule.kind)) !== id) continue;
-        for (const key of rule.map(obj, this.cache)) controller.enqueue(formatKey(key));
+        for (const key of this.#map(rule, obj)) controller.enqueue(formatKey(key));
       }
     }
     for (const owner of this.references.ownersOf(kind, obj.metadata.namespace ?? '', obj.metadata.name)) {
       const split = owner.indexOf('\u0000');
       this.#byId.get(owner.slice(0, split))?.enqueue(owner.slice(split + 1));
+    }
+  }
+
+  // This runs inside the informer's callback: a throwing rule must not break the watch.
+  #map(rule: WatchRule, obj: KubeObject): ObjectKey[] {
+    try {
+      return rule.map(obj, this.cache);
+    } catch (err) {
+      this.logger.error({ err, kind: obj.kind, name: obj.metadata.name }, 'watch rule failed; no key woken');
+      return [];
     }
   }
 }

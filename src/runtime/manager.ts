@@ -7,7 +7,7 @@ import { Controller } from './controller.js';
 import { Dispatcher, ownerId } from './dispatch.js';
 import { EventRecorder, type EventSource } from './events.js';
 import { startHttpServers, type HttpEndpoints, type HttpOptions } from './http-server.js';
-import { ResilientInformer } from './informer.js';
+import { InformerSet } from './informer-set.js';
 import { LeaderElector, type LeaderElectionConfig } from './leader-election.js';
 import type { OperatorMetrics } from './metrics.js';
 import { ObjectStore, type CacheReader, type IndexFunction, type KindRef } from './object-store.js';
@@ -60,7 +60,7 @@ export class Manager {
   readonly #client: KubeClient;
   readonly #controllers: Controller[] = [];
   readonly #registrations: ControllerRegistration[] = [];
-  readonly #informers: ResilientInformer[] = [];
+  #informers: InformerSet | undefined;
   readonly #classifiers: ErrorClassifier[] = [];
   #elector: LeaderElector | undefined;
   #http: HttpEndpoints | undefined;
@@ -69,7 +69,7 @@ export class Manager {
 
   constructor(private readonly options: ManagerOptions, private readonly deps: ManagerDeps) {
     this.#client = deps.client ?? new KubeRestClient(deps.kubeConfig);
-    this.#dispatcher = new Dispatcher(this.#store, this.#references);
+    this.#dispatcher = new Dispatcher(this.#store, this.#references, deps.logger);
     this.#store.onChange((event) => this.#dispatcher.handle(event));
     for (const kind of options.kinds ?? []) this.#store.addKind(kind);
     this.#classifiers.push(...(options.classifiers ?? []));
@@ -118,12 +118,12 @@ export class Manager {
 
   /** True once every informer has delivered its first list. */
   get synced(): boolean {
-    return this.#informers.length > 0 && this.#informers.every((i) => i.synced);
+    return this.#informers?.synced ?? false;
   }
 
-  /** Resolves once every cache is synced. */
+  /** Resolves once every cache is synced (after `start`). */
   async waitForSync(): Promise<void> {
-    await Promise.all(this.#informers.map((i) => i.waitForSync()));
+    await this.#informers?.waitForSync();
   }
 
   /**
@@ -134,12 +134,16 @@ export class Manager {
     if (this.#started) return;
     this.#started = true;
     this.#buildControllers();
+    const informers = new InformerSet(this.#store.kinds(), this.options.namespaces, {
+      kubeConfig: this.deps.kubeConfig, client: this.#client, logger: this.deps.logger, backoff: this.options.informerBackoff,
+      onRestart: (kind) => this.deps.metrics.recordInformerRestart(kind.kind),
+    }, (kind) => (type, obj) => this.#store.apply(type, kind, obj));
+    this.#informers = informers;
     if (this.options.http) {
-      this.#http = await startHttpServers(this.options.http, { ready: () => this.#readiness() }, this.deps.metrics.registry);
+      this.#http = await startHttpServers(this.options.http, { ready: () => informers.readiness() }, this.deps.metrics.registry);
     }
-    this.#buildInformers();
-    await Promise.all(this.#informers.map((i) => i.start()));
-    void this.waitForSync().then(() => this.#campaign());
+    await informers.start();
+    void informers.waitForSync().then(() => this.#campaign());
   }
 
   /** Drains reconciles in flight (up to the drain timeout), releases the lease, stops informers and endpoints. */
@@ -151,7 +155,7 @@ export class Manager {
     this.#leading = false;
     this.deps.metrics.setLeader(false);
     for (const controller of this.#controllers) controller.shutDown();
-    await Promise.all(this.#informers.map((i) => i.stop()));
+    await this.#informers?.stop();
     await this.#http?.close();
   }
 
@@ -180,21 +184,6 @@ export class Manager {
       this.deps.metrics.registerQueue(registration.kind.kind, () => controller.queue.length);
       this.#dispatcher.add(controller, registration);
       this.#controllers.push(controller);
-    }
-  }
-
-  #buildInformers(): void {
-    for (const kind of this.#store.kinds()) {
-      const namespaces = kind.namespaced && this.options.namespaces.length > 0 ? this.options.namespaces : [undefined];
-      for (const namespace of namespaces) {
-        this.#informers.push(new ResilientInformer(kind, namespace, {
-          kubeConfig: this.deps.kubeConfig,
-          client: this.#client,
-          logger: this.deps.logger,
-          backoff: this.options.informerBackoff,
-          onRestart: () => this.deps.metrics.recordInformerRestart(kind.kind),
-        }, (type, obj) => this.#store.apply(type, kind, obj)));
-      }
     }
   }
 
@@ -227,12 +216,5 @@ export class Manager {
   async #stopWorkers(): Promise<void> {
     const drained = await Promise.all(this.#controllers.map((c) => c.stop(this.options.drainTimeoutMs)));
     if (drained.includes(false)) this.deps.logger.warn({ drainTimeoutMs: this.options.drainTimeoutMs }, 'reconciles still running after the drain timeout');
-  }
-
-  #readiness(): { ok: boolean; detail: string } {
-    const waiting = this.#informers.filter((i) => !i.synced).map((i) => `${i.kind.kind}${i.namespace ? ` in ${i.namespace}` : ''}`);
-    return waiting.length === 0 && this.#informers.length > 0
-      ? { ok: true, detail: 'ok' }
-      : { ok: false, detail: `caches not synced: ${waiting.join(', ') || 'not started'}` };
   }
 }

@@ -79,8 +79,8 @@ export async function runKey(deps: RunDeps, key: string, signal: AbortSignal): P
 
 async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, signal: AbortSignal): Promise<Schedule> {
   const { registration: reg } = deps;
-  deps.references.set(deps.owner(key), 'spec', reg.references?.(obj) ?? []);
   const parsed = reg.parse ? reg.parse(obj) : { ok: true as const, spec: (obj as { spec?: unknown }).spec };
+  if (parsed.ok) declareReferences(deps, key, withSpec(obj, parsed.spec), log);
   let result: ReconcileResult | undefined;
   let failure: Classified | undefined;
   const started = performance.now();
@@ -206,6 +206,14 @@ function logFailure(log: Logger, failure: Classified, err: unknown): void {
   if (failure.outcome === Outcome.Error) log.error({ err }, 'reconcile failed unexpectedly');
   else if (OUTCOMES[failure.outcome].next === NextRun.Backoff) log.warn({ outcome: failure.outcome, reason: failure.reason, detail: failure.message }, 'reconcile failed');
   else log.info({ outcome: failure.outcome, reason: failure.reason, detail: failure.message }, 'reconcile waits');
+}
+
+function declareReferences(deps: RunDeps, key: string, obj: KubeObject, log: Logger): void {
+  try {
+    deps.references.set(deps.owner(key), 'spec', deps.registration.references?.(obj) ?? []);
+  } catch (err) {
+    log.error({ err }, 'references() failed; keeping the references declared before');
+  }
 }
 
 function withSpec(obj: KubeObject, spec: unknown): KubeObject {

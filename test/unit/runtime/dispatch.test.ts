@@ -31,7 +31,7 @@ beforeEach(() => {
   store.addKind(GadgetKind);
   store.addKind(SecretKind);
   references = new ReferenceIndex();
-  dispatcher = new Dispatcher(store, references);
+  dispatcher = new Dispatcher(store, references, silentLogger);
   store.onChange((e) => dispatcher.handle(e));
 });
 
@@ -78,6 +78,13 @@ describe('routing cache changes to work', () => {
     });
     store.apply('add', GadgetKind, { metadata: { name: 'g', namespace: 'ns', resourceVersion: '1' } });
     store.apply('update', GadgetKind, { metadata: { name: 'g', namespace: 'ns', resourceVersion: '2' }, status: {} } as never);
+    expect(widgets.queue.length).toBe(1);
+  });
+
+  it('survives a watch rule that throws (the informer callback must not break)', () => {
+    const widgets = controllerFor({ kind: WidgetKind, reconciler, watches: [{ kind: GadgetKind, map: () => { throw new Error('bad rule'); } }] });
+    expect(() => store.apply('add', GadgetKind, { metadata: { name: 'g', namespace: 'ns', resourceVersion: '1' } })).not.toThrow();
+    store.apply('add', WidgetKind, widget('w'));
     expect(widgets.queue.length).toBe(1);
   });
 });
