@@ -24,6 +24,10 @@ export interface KindController<K extends Kind> {
   secretRefs(obj: DashResource<K>): string[];
 }
 
+/** The DashRealm of an object being deleted: its finalizer waits for the objects that use it. */
+const realmWhileDeleting = (obj: { metadata: AnyDashResource['metadata']; spec: { realmRef: { name: string } } }): ObjectKey[] =>
+  obj.metadata.deletionTimestamp ? [{ kind: 'DashRealm', namespace: obj.metadata.namespace ?? '', name: obj.spec.realmRef.name }] : [];
+
 const keysOf = (kind: Kind, objs: readonly { metadata: AnyDashResource['metadata'] }[]): ObjectKey[] =>
   objs.map((o) => ({ kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name }));
 
@@ -48,6 +52,7 @@ export function controllers(): KindController<Kind>[] {
       const ns = g.metadata.namespace;
       const path = g.status?.path;
       return [
+        ...realmWhileDeleting(g),
         ...keysOf('DashGroup', deps.cache.list('DashGroup', ns).filter((c) => c.spec.parentRef?.name === g.metadata.name)),
         ...keysOf('DashUser', deps.cache.list('DashUser', ns).filter((u) => u.spec.groups?.some((x) => x.name === g.metadata.name)
           || (path !== undefined && u.status?.groups?.some((p) => p === path || p.startsWith(`${path}/`))))),
@@ -64,6 +69,7 @@ export function controllers(): KindController<Kind>[] {
     dependents: (u, deps) => {
       const ns = u.metadata.namespace;
       return [
+        ...realmWhileDeleting(u),
         ...keysOf('DashRoleBinding', deps.cache.list('DashRoleBinding', ns).filter((b) => b.spec.subjects.some((s) => s.kind === 'User' && s.name === u.spec.username))),
         ...keysOf('DashGroup', deps.cache.list('DashGroup', ns).filter((g) => g.status?.path !== undefined && u.status?.groups?.includes(g.status.path))),
       ];
@@ -80,6 +86,7 @@ export function controllers(): KindController<Kind>[] {
       const users = new Set(b.spec.subjects.filter((s) => s.kind === 'User').map((s) => s.name));
       const groups = new Set(b.spec.subjects.filter((s) => s.kind === 'Group').map((s) => s.name ?? s.path));
       return [
+        ...realmWhileDeleting(b),
         ...keysOf('DashUser', deps.cache.list('DashUser', ns).filter((u) => users.has(u.spec.username))),
         ...keysOf('DashGroup', deps.cache.list('DashGroup', ns).filter((g) => groups.has(g.metadata.name) || (g.status?.path !== undefined && groups.has(g.status.path)))),
         // Other bindings of the realm share the grant ledger: their status may now record ownership differently.

@@ -15,14 +15,16 @@ export interface RealmRef {
 /**
  * Resolves `spec.realmRef` from the cache. A missing DashRealm, or one whose `dash` client is
  * not known yet, is a wait (not an error): the object converges once the realm is Ready.
+ * `cleanup` also accepts a realm that is being deleted.
  */
-export async function resolveRealm(namespace: string, realmRef: { name: string }, deps: ControllerDeps): Promise<RealmRef> {
+export async function resolveRealm(namespace: string, realmRef: { name: string }, deps: ControllerDeps, purpose: 'reconcile' | 'cleanup' = 'reconcile'): Promise<RealmRef> {
   const realm = deps.cache.get('DashRealm', namespace, realmRef.name);
   if (!realm) {
     throw waitFor('WaitingForRealm', `spec.realmRef: DashRealm ${realmRef.name} not found in namespace ${namespace}`);
   }
   const clientUuid = realm.status?.clientUuid;
-  if (!clientUuid || realm.metadata.deletionTimestamp) {
+  // A realm being deleted still serves the cleanup of what uses it (its finalizer waits for them).
+  if (!clientUuid || (realm.metadata.deletionTimestamp && purpose === 'reconcile')) {
     throw waitFor('WaitingForRealm', `spec.realmRef: DashRealm ${realmRef.name} is not Ready yet`);
   }
   return { realm, name: realm.spec.realm, clientUuid, kc: await deps.keycloak.forRealm(realm) };

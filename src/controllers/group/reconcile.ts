@@ -52,7 +52,7 @@ export async function finalizeGroup(group: DashGroup, deps: ControllerDeps): Pro
   }
   const id = group.status?.keycloakId;
   if (!id || effectiveDeletionPolicy('DashGroup', group.spec, group.status?.adopted ?? true) !== 'Delete') return { done: true };
-  const ref = await resolveRealm(namespace, group.spec.realmRef, deps);
+  const ref = await resolveRealm(namespace, group.spec.realmRef, deps, 'cleanup');
   await ref.kc.deleteGroup(ref.name, id);
   return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak group ${group.status?.path ?? id}` }] };
 }

@@ -32,6 +32,13 @@ export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Pr
 
 /** Deletes the Keycloak realm when the deletion policy says so; a realm that is already gone is fine. */
 export async function finalizeRealm(realm: DashRealm, deps: ControllerDeps): Promise<FinalizeOutput> {
+  // Groups, users and bindings clean up through the realm: if it went first they would be
+  // released without their Keycloak objects being deleted.
+  const users = (['DashGroup', 'DashUser', 'DashRoleBinding'] as const).flatMap((kind) =>
+    deps.cache.list(kind, realm.metadata.namespace).filter((o) => o.spec.realmRef.name === realm.metadata.name).map((o) => `${kind} ${o.metadata.name}`));
+  if (users.length > 0) {
+    return { done: false, waiting: `waiting for ${users.length} resource(s) that use this realm to be deleted first: ${users.sort().slice(0, 5).join(', ')}` };
+  }
   const policy = effectiveDeletionPolicy('DashRealm', realm.spec, realm.status?.adopted ?? true);
   if (policy !== 'Delete') return { done: true };
   const kc = await deps.keycloak.forRealm(realm);

@@ -47,7 +47,7 @@ export async function finalizeBinding(binding: DashRoleBinding, deps: Controller
   if (realmGone(binding.metadata.namespace ?? '', binding.spec.realmRef, deps)) {
     return { done: true, events: [{ type: 'Warning', reason: 'RealmGone', message: `DashRealm ${binding.spec.realmRef.name} is gone: released without touching Keycloak` }] };
   }
-  const ref = await resolveRealm(binding.metadata.namespace ?? '', binding.spec.realmRef, deps);
+  const ref = await resolveRealm(binding.metadata.namespace ?? '', binding.spec.realmRef, deps, 'cleanup');
   const { plan, roles } = await planFor(binding, ref, true, deps);
   const events = await applyBindingSteps(ref, plan.steps, roles);
   events.push(...licenseEvents(binding, plan));

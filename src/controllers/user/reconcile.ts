@@ -31,6 +31,7 @@ export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promi
   });
   const applied = await applyUserSteps(ref, user, observed?.id, steps, password?.value, deps);
   const status = await userStatus(ref, user, applied, deps);
+  status.adopted = user.status?.adopted ?? (found !== undefined && existedBefore(found, user));
   if (password && applied.passwordSet) status.initialPassword = { setAt: deps.now().toISOString(), secretVersion: password.version };
   return { status, events: applied.events, requeueAfterMs: status.logoutPending ? LOGOUT_RECHECK_MS : undefined };
 }
@@ -46,10 +47,23 @@ export async function finalizeUser(user: DashUser, deps: ControllerDeps): Promis
   }
   const id = user.status?.keycloakId;
   if (!id || effectiveDeletionPolicy('DashUser', user.spec, user.status?.adopted ?? true) !== 'Delete') return { done: true };
-  const ref = await resolveRealm(namespace, user.spec.realmRef, deps);
+  const ref = await resolveRealm(namespace, user.spec.realmRef, deps, 'cleanup');
   await ref.kc.deleteUser(ref.name, id);
   const events: EventRequest[] = [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak user ${user.spec.username}` }];
   return { done: true, events };
+}
+
+/**
+ * Whether a user found in Keycloak existed before its DashUser. Users cannot carry an owner
+ * mark (Keycloak 24+ drops undeclared attributes), and a status write can be lost after a
+ * create (409, crash): comparing creation times keeps such a user "created", not "adopted",
+ * so its deletion policy stays Delete.
+ */
+function existedBefore(found: KeycloakUser, user: DashUser): boolean {
+  const resourceCreated = Date.parse(user.metadata.creationTimestamp ?? '');
+  if (found.createdTimestamp === undefined || Number.isNaN(resourceCreated)) return true;
+  // creationTimestamp has one-second precision: compare at that precision.
+  return Math.floor(found.createdTimestamp / 1000) * 1000 < resourceCreated;
 }
 
 /** Desired group path -> id; a group that does not exist yet is a wait naming it. */

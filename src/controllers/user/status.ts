@@ -44,7 +44,6 @@ export async function userStatus(ref: RealmRef, user: DashUser, applied: Applied
   }
   return {
     keycloakId: applied.id,
-    adopted: user.status?.adopted ?? !applied.created,
     assignedRoles: direct.map((r) => r.name).sort(),
     effectiveRoles: roles,
     effectiveRoleNames: roles.map((r) => r.name),

@@ -29,27 +29,42 @@ export interface OperatorUnderTest {
  * watching one fresh namespace, with its lease in that namespace, on free ports. The
  * process is stopped by PID in `stop()`.
  */
-export async function startOperator(options: { kubeconfig?: string; extraArgs?: string[]; extraEnv?: Record<string, string> } = {}): Promise<OperatorUnderTest> {
+export interface StartOptions {
+  /** Kubeconfig the operator runs with (default: the admin one); e.g. a ServiceAccount token's. */
+  kubeconfig?: string;
+  /** Watch this existing namespace instead of a fresh one. */
+  namespace?: string;
+  /** Namespace of the leader-election Lease (default: the watched namespace). */
+  leaseNamespace?: string;
+  extraArgs?: string[];
+  extraEnv?: Record<string, string>;
+}
+
+export async function startOperator(options: StartOptions = {}): Promise<OperatorUnderTest> {
   const env = loadTestEnv();
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(env.KUBECONFIG);
   await installCrds(kc);
-  const namespace = uniqueName('op');
+  const namespace = options.namespace ?? uniqueName('op');
   const kubectl = (args: string[], input?: string) =>
     execFileSync(env.KUBECTL, ['--kubeconfig', env.KUBECONFIG, ...args], { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
-  kubectl(['create', 'namespace', namespace]);
-  const logFile = join(testenvDir, `operator-${namespace}.log`);
+  if (!options.namespace) kubectl(['create', 'namespace', namespace]);
+  const logFile = join(testenvDir, `${uniqueName(`operator-${namespace}`)}.log`);
   const child = launch(env, namespace, logFile, options);
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
 
   const get = async <T>(kind: Kind, name: string): Promise<T | undefined> =>
     custom.getNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, namespace, plural: KINDS[kind].plural, name })
-      .then((o) => o as T, () => undefined);
+      .then((o) => o as T, (err: unknown) => {
+        // Only a 404 means "gone": another failure (API server restarting) must not look like it.
+        if ((err as { code?: number }).code === 404) return undefined;
+        throw err;
+      });
   const waitFor = async <T>(kind: Kind, name: string, check: (obj: T) => boolean, timeoutMs = 60_000): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
     let last: T | undefined;
     while (Date.now() < deadline) {
-      last = await get<T>(kind, name);
+      last = await get<T>(kind, name).catch(() => last); // a transient API failure: look again
       if (last && check(last)) return last;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -81,13 +96,13 @@ export function readyCondition(obj: unknown): { status: string; reason: string; 
   return (obj as { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } }).status?.conditions?.find((c) => c.type === 'Ready');
 }
 
-function launch(env: TestEnv, namespace: string, logFile: string, options: { kubeconfig?: string; extraArgs?: string[]; extraEnv?: Record<string, string> }): Promise<ChildProcess> {
+function launch(env: TestEnv, namespace: string, logFile: string, options: StartOptions): Promise<ChildProcess> {
   return Promise.all([freePort(), freePort()]).then(([metrics, health]) => {
     const log = createWriteStream(logFile, { flags: 'a' });
     const child = spawn(process.execPath, [
       '--import', 'tsx', join(repoRoot, 'src', 'main.ts'), 'run',
       `--kubeconfig=${options.kubeconfig ?? env.KUBECONFIG}`, `--keycloak-url=${env.KEYCLOAK_URL}`,
-      `--namespaces=${namespace}`, `--leader-election-namespace=${namespace}`,
+      `--namespaces=${namespace}`, `--leader-election-namespace=${options.leaseNamespace ?? namespace}`,
       `--metrics-port=${metrics}`, `--health-port=${health}`, ...(options.extraArgs ?? []),
     ], {
       cwd: repoRoot,
