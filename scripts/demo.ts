@@ -20,7 +20,7 @@ const logFile = join(testenvDir, 'demo-operator.log');
 const log = createWriteStream(logFile, { flags: 'a' });
 const operator = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'main.ts'), 'run',
   `--kubeconfig=${env.KUBECONFIG}`, `--keycloak-url=${env.KEYCLOAK_URL}`, `--metrics-port=${metrics}`, `--health-port=${health}`,
-  '--leader-election-namespace=default'], {
+  '--namespaces=dash-enterprise', '--leader-election-namespace=dash-enterprise'], {
   cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
   env: { ...process.env, KEYCLOAK_CLIENT_ID: env.KEYCLOAK_ADMIN_CLIENT_ID, KEYCLOAK_CLIENT_SECRET: env.KEYCLOAK_ADMIN_CLIENT_SECRET },
 });
