@@ -1,17 +1,17 @@
 import type { Logger } from 'pino';
 import type { KubeClient } from '../kube/client.js';
 import { isConflict, isNotFound } from '../kube/errors.js';
-import { statusOf, type KubeObject } from '../kube/object.js';
-import { READY, readConditions, transitions, type ConditionRequest } from './conditions.js';
-import type { EventRecorder, EventRequest } from './events.js';
+import type { KubeObject } from '../kube/object.js';
+import type { EventRecorder } from './events.js';
 import { FinalizerStep, finalizerPatch, finalizerStep } from './finalizer.js';
 import { parseKey } from './keys.js';
 import type { OperatorMetrics } from './metrics.js';
 import type { CacheReader } from './object-store.js';
 import { NextRun, OUTCOMES, Outcome, classifyError, type Classified, type ErrorClassifier } from './outcome.js';
-import type { ControllerRegistration, FinalizeResult, ReconcileResult } from './reconciler.js';
+import { readyCondition, recordEvents, writeStatus } from './status-write.js';
+import type { ControllerRegistration, FinalizeResult, ParseResult, ReconcileResult } from './reconciler.js';
 import type { ReferenceIndex } from './references.js';
-import { nextStatus, statusPatch, type StatusDecision } from './status.js';
+import type { StatusDecision } from './status.js';
 import { TrackingContext } from './tracking-context.js';
 
 /** When a key runs next, as the queue understands it. */
@@ -79,7 +79,7 @@ export async function runKey(deps: RunDeps, key: string, signal: AbortSignal): P
 
 async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, signal: AbortSignal): Promise<Schedule> {
   const { registration: reg } = deps;
-  const parsed = reg.parse ? reg.parse(obj) : { ok: true as const, spec: (obj as { spec?: unknown }).spec };
+  const parsed = parse(reg, obj);
   if (parsed.ok) declareReferences(deps, key, withSpec(obj, parsed.spec), log);
   let result: ReconcileResult | undefined;
   let failure: Classified | undefined;
@@ -109,7 +109,7 @@ async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, s
 
 async function cleanup(deps: RunDeps, obj: KubeObject, key: string, log: Logger, signal: AbortSignal): Promise<Schedule> {
   const { registration: reg } = deps;
-  const parsed = reg.parse ? reg.parse(obj) : { ok: true as const, spec: (obj as { spec?: unknown }).spec };
+  const parsed = parse(reg, obj);
   let result: FinalizeResult = { done: true };
   if (!parsed.ok) {
     // Admission normally stops such a spec; cleaning up from it is impossible, hanging forever worse.
@@ -141,54 +141,6 @@ async function cleanup(deps: RunDeps, obj: KubeObject, key: string, log: Logger,
   return FORGET;
 }
 
-/**
- * Writes status when it changed (merge patch on /status, with the resourceVersion read as a
- * precondition), then records an Event per condition transition and the requested events.
- * False on a 409: the cache was stale, the key is retried quietly.
- */
-async function writeStatus(deps: RunDeps, obj: KubeObject, decision: StatusDecision, requested: EventRequest[]): Promise<boolean> {
-  const { kind } = deps.registration;
-  const previous = statusOf(obj);
-  const next = nextStatus(previous, decision, obj.metadata.generation ?? 0, deps.now());
-  const patch = statusPatch(previous, next);
-  let version = obj.metadata.resourceVersion ?? '';
-  if (patch) {
-    try {
-      const written = await deps.client.mergePatch(kind, obj.metadata.namespace, obj.metadata.name, { metadata: { resourceVersion: version }, status: patch }, 'status');
-      version = written.metadata.resourceVersion ?? version;
-    } catch (err) {
-      if (isConflict(err)) return false;
-      throw err;
-    }
-    deps.metrics.recordStatusWrite(kind.kind);
-  }
-  const changed = patch ? transitions(readConditions(previous.conditions), readConditions(next.conditions)) : [];
-  const transitionEvents = changed.map((c): EventRequest => ({
-    type: eventType(c.type, c.status, decision.conditions.find((r) => r.type === c.type)),
-    reason: c.reason,
-    message: c.message,
-  }));
-  await recordEvents(deps, obj, [...transitionEvents, ...requested], version);
-  return true;
-}
-
-// Keyed by the object's version as this pass leaves it: the next pass over the same version
-// (a resync, a retry) finds its events already recorded.
-async function recordEvents(deps: RunDeps, obj: KubeObject, events: EventRequest[], version = obj.metadata.resourceVersion ?? ''): Promise<void> {
-  for (const event of events) await deps.events.record(deps.registration.kind, obj, event, version);
-}
-
-function eventType(type: string, status: string, request: ConditionRequest | undefined): 'Normal' | 'Warning' {
-  if (request?.eventType) return request.eventType;
-  return type === READY && status !== 'True' ? 'Warning' : 'Normal';
-}
-
-function readyCondition(failure: Classified | undefined, message?: string): ConditionRequest {
-  if (!failure) return { type: READY, status: 'True', reason: OUTCOMES.Reconciled.reason, message: message ?? 'Reconciled successfully' };
-  const rule = OUTCOMES[failure.outcome];
-  return { type: READY, status: rule.ready, reason: failure.reason ?? rule.reason, message: failure.message };
-}
-
 function schedule(deps: RunDeps, outcome: Outcome, requeueAfterMs?: number): Schedule {
   switch (OUTCOMES[outcome].next) {
     case NextRun.Resync:
@@ -206,6 +158,16 @@ function logFailure(log: Logger, failure: Classified, err: unknown): void {
   if (failure.outcome === Outcome.Error) log.error({ err }, 'reconcile failed unexpectedly');
   else if (OUTCOMES[failure.outcome].next === NextRun.Backoff) log.warn({ outcome: failure.outcome, reason: failure.reason, detail: failure.message }, 'reconcile failed');
   else log.info({ outcome: failure.outcome, reason: failure.reason, detail: failure.message }, 'reconcile waits');
+}
+
+// A parser that throws is a bug in it, but must not turn into a crash loop: it is an invalid spec.
+function parse(reg: ControllerRegistration, obj: KubeObject): ParseResult {
+  if (!reg.parse) return { ok: true, spec: (obj as { spec?: unknown }).spec };
+  try {
+    return reg.parse(obj);
+  } catch (err) {
+    return { ok: false, message: `spec could not be validated: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }
 
 function declareReferences(deps: RunDeps, key: string, obj: KubeObject, log: Logger): void {

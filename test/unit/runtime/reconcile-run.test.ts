@@ -151,6 +151,13 @@ describe('failures', () => {
     expect(ready()).toMatchObject({ status: 'False', reason: 'InvalidSpec', message: 'spec.value: expected number' });
   });
 
+  it('a parser that throws gives InvalidSpec, not a crash', async () => {
+    const d = deps({ parse: () => { throw new Error('schema bug'); } });
+    kube.seed(finalized(widget()));
+    expect(await run(d)).toEqual({ type: 'forget' });
+    expect(ready()).toMatchObject({ reason: 'InvalidSpec', message: 'spec could not be validated: schema bug' });
+  });
+
   it('the reconciler gets the parsed spec (defaults applied)', async () => {
     const d = deps({ parse: () => ({ ok: true, spec: { value: 1, defaulted: true } }) });
     kube.seed(finalized(widget('w', { value: 1 })));
