@@ -15,6 +15,8 @@ export interface OperatorUnderTest {
   env: TestEnv;
   kc: k8s.KubeConfig;
   logFile: string;
+  /** The operator's Prometheus endpoint. */
+  metricsUrl: string;
   apply(manifest: object | object[]): void;
   delete(kind: Kind, name: string): void;
   get<T = Record<string, unknown>>(kind: Kind, name: string): Promise<T | undefined>;
@@ -22,6 +24,8 @@ export interface OperatorUnderTest {
   waitReady<T = Record<string, unknown>>(kind: Kind, name: string, timeoutMs?: number): Promise<T>;
   logs(): string;
   stop(): Promise<void>;
+  /** Sends `signal` to the operator process (fault injection: SIGKILL by default) and waits until it has exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 /**
@@ -50,7 +54,8 @@ export async function startOperator(options: StartOptions = {}): Promise<Operato
     execFileSync(env.KUBECTL, ['--kubeconfig', env.KUBECONFIG, ...args], { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
   if (!options.namespace) kubectl(['create', 'namespace', namespace]);
   const logFile = join(testenvDir, `${uniqueName(`operator-${namespace}`)}.log`);
-  const child = launch(env, namespace, logFile, options);
+  const [metricsPort, healthPort] = [await freePort(), await freePort()];
+  const child = launch(env, namespace, logFile, options, metricsPort, healthPort);
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
 
   const get = async <T>(kind: Kind, name: string): Promise<T | undefined> =>
@@ -71,7 +76,7 @@ export async function startOperator(options: StartOptions = {}): Promise<Operato
     throw new Error(`${kind} ${namespace}/${name} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
   };
   return {
-    namespace, realm: uniqueName('realm'), env, kc, logFile,
+    namespace, realm: uniqueName('realm'), env, kc, logFile, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     apply: (manifest) => {
       const docs = (Array.isArray(manifest) ? manifest : [manifest]).map((m) => stringify({ ...m, metadata: { namespace, ...(m as { metadata?: object }).metadata } }));
       kubectl(['apply', '-n', namespace, '-f', '-'], docs.join('---\n'));
@@ -81,6 +86,7 @@ export async function startOperator(options: StartOptions = {}): Promise<Operato
     waitReady: <T>(kind: Kind, name: string, timeoutMs?: number) => waitFor<T>(kind, name, isReady, timeoutMs),
     logs: () => readFileSync(logFile, 'utf8'),
     stop: () => stopChild(child),
+    kill: (signal = 'SIGKILL') => killChild(child, signal),
   };
 }
 
@@ -96,8 +102,8 @@ export function readyCondition(obj: unknown): { status: string; reason: string; 
   return (obj as { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } }).status?.conditions?.find((c) => c.type === 'Ready');
 }
 
-function launch(env: TestEnv, namespace: string, logFile: string, options: StartOptions): Promise<ChildProcess> {
-  return Promise.all([freePort(), freePort()]).then(([metrics, health]) => {
+function launch(env: TestEnv, namespace: string, logFile: string, options: StartOptions, metrics: number, health: number): Promise<ChildProcess> {
+  return Promise.resolve().then(() => {
     const log = createWriteStream(logFile, { flags: 'a' });
     const child = spawn(process.execPath, [
       '--import', 'tsx', join(repoRoot, 'src', 'main.ts'), 'run',
@@ -115,9 +121,17 @@ function launch(env: TestEnv, namespace: string, logFile: string, options: Start
   });
 }
 
+async function killChild(child: Promise<ChildProcess>, signal: NodeJS.Signals): Promise<void> {
+  const proc = await child;
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill(signal);
+  await exited;
+}
+
 async function stopChild(child: Promise<ChildProcess>): Promise<void> {
   const proc = await child;
-  if (proc.exitCode !== null) return;
+  if (proc.exitCode !== null || proc.signalCode !== null) return; // exited, or killed by a signal
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   proc.kill('SIGTERM');
   const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
