@@ -11,9 +11,10 @@ const shared = {
   },
   // Sources import './x.js' (nodenext); Jest resolves that to './x.ts'.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  // etcd's data under .testenv has *.snap files Jest would report as obsolete snapshots.
-  modulePathIgnorePatterns: ['<rootDir>/.testenv/', '<rootDir>/dist/'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.testenv/'],
+  // etcd's data under .testenv (and .testenv-compat, npm run test:compat) has *.snap files
+  // Jest would report as obsolete snapshots.
+  modulePathIgnorePatterns: ['<rootDir>/\\.testenv[^/]*/', '<rootDir>/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/\\.testenv[^/]*/'],
 };
 
 /** Unit tier: pure logic, no servers. Integration/e2e tier: the real servers of test/env. */

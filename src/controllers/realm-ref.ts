@@ -1,6 +1,7 @@
 import type { DashRealm } from '../api/index.js';
 import type { BoundKeycloak, ControllerDeps } from './context.js';
 import { waitFor } from './errors.js';
+import { realmView, type RealmView } from './realm-view.js';
 
 /** The Keycloak realm a group, user or binding lives in, resolved from its DashRealm. */
 export interface RealmRef {
@@ -10,6 +11,8 @@ export interface RealmRef {
   /** UUID of the realm's `dash` client. */
   clientUuid: string;
   kc: BoundKeycloak;
+  /** Realm-wide reads shared by all reconciles (role holders, default roles, sessions). */
+  view: RealmView;
 }
 
 /**
@@ -27,7 +30,8 @@ export async function resolveRealm(namespace: string, realmRef: { name: string }
   if (!clientUuid || (realm.metadata.deletionTimestamp && purpose === 'reconcile')) {
     throw waitFor('WaitingForRealm', `spec.realmRef: DashRealm ${realmRef.name} is not Ready yet`);
   }
-  return { realm, name: realm.spec.realm, clientUuid, kc: await deps.keycloak.forRealm(realm) };
+  const kc = await deps.keycloak.forRealm(realm);
+  return { realm, name: realm.spec.realm, clientUuid, kc, view: realmView(kc, realm.spec.realm, clientUuid, () => deps.now().getTime()) };
 }
 
 /** True when the DashRealm the object refers to no longer exists (so cleanup has nothing to reach). */

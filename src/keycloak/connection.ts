@@ -1,3 +1,4 @@
+import { bulkReadOperations } from './bulk.js';
 import { clientOperations } from './clients.js';
 import { createDispatcher, type RequestObserver } from './dispatcher.js';
 import { groupOperations } from './groups.js';
@@ -59,6 +60,7 @@ export function createKeycloakConnection(options: KeycloakConnectionOptions): Ke
     ...userOperations(http),
     ...roleMappingOperations(http),
     ...sessionOperations(http),
+    ...bulkReadOperations(http),
     loginCount: () => tokens.logins,
     close,
   };

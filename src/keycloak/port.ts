@@ -1,6 +1,6 @@
 import type {
   AdminEvent, GroupMember, GroupUpdate, KeycloakClient, KeycloakGroup, KeycloakRealm, KeycloakUser, NewClient, NewGroup,
-  NewUser, RealmUpdate, RequiredAction, RoleRef, RoleScope, RoleSubject, UserFields, UserGroup, UserSession,
+  NewUser, RealmSession, RealmUpdate, RequiredAction, RoleGraph, RoleHolders, RoleRef, RoleScope, RoleSubject, UserFields, UserGroup, UserSession,
 } from './types.js';
 
 export type * from './types.js';
@@ -109,5 +109,17 @@ export interface SessionPort {
   countAdminEvents(realm: string, sinceMs: number): Promise<number>;
 }
 
+/** Realm-wide reads: a few pages per realm instead of one read per user or group. */
+export interface BulkReadPort {
+  /** The users and groups a role is mapped to directly (a client role when `clientUuid` is given, else a realm role); empty when the role is gone. */
+  listRoleHolders(realm: string, role: { clientUuid?: string; name: string }): Promise<RoleHolders>;
+  /** Every active SSO session of the realm, with its user. */
+  listRealmSessions(realm: string): Promise<RealmSession[]>;
+  /** Every role of the realm (realm and client roles) and the direct composites of composite ones. */
+  listRoleGraph(realm: string): Promise<RoleGraph>;
+  /** Every user of the realm, as `getUser` reads them (paginated). */
+  listUsers(realm: string): Promise<KeycloakUser[]>;
+}
+
 /** Everything the reconcilers need from Keycloak, in our own types. */
-export interface KeycloakPort extends RealmPort, ClientPort, GroupPort, UserPort, RoleMappingPort, SessionPort {}
+export interface KeycloakPort extends RealmPort, ClientPort, GroupPort, UserPort, RoleMappingPort, SessionPort, BulkReadPort {}

@@ -168,6 +168,27 @@ export interface UserSession {
   clients: string[];
 }
 
+/** An active SSO session as a realm-wide list reports it. */
+export interface RealmSession {
+  id: string;
+  userId: string;
+  /** When the session started (login), ms since epoch. */
+  startMs: number;
+}
+
+/** The users (ids) and groups (paths, `Parent/child`) a role is mapped to directly. */
+export interface RoleHolders {
+  users: string[];
+  groupPaths: string[];
+}
+
+/** Every role of a realm and what each composite role directly contains (role ids). */
+export interface RoleGraph {
+  /** Realm roles have no `clientUuid`; client roles carry their client's UUID. */
+  roles: { id: string; name: string; clientUuid?: string }[];
+  composites: Map<string, string[]>;
+}
+
 /** Who a role mapping belongs to. */
 export interface RoleSubject {
   kind: 'user' | 'group';

@@ -72,6 +72,9 @@ export function keycloakSpec(runDir: string, ports: Ports, admin: KeycloakAdmin,
       'start', '--optimized', '--http-enabled=true', '--http-host=127.0.0.1',
       `--http-port=${ports.keycloak}`, `--http-management-port=${ports.keycloakManagement}`,
       '--hostname-strict=false',
+      // One node on a throw-away database: no JGroups cluster, whose fixed ports (7800,
+      // 57800) two environments side by side (.testenv, .testenv-compat) would share.
+      '--cache=local',
     ],
     env: {
       JAVA_HOME: javaHome,

@@ -56,6 +56,14 @@ export async function healthy(state: RunState): Promise<boolean> {
 export async function ensureEnv(): Promise<{ env: TestEnv; started: boolean }> {
   const existing = readRunState();
   if (existing && (await healthy(existing))) {
+    // A healthy environment of another Keycloak version (DKO_KEYCLOAK_VERSION) is someone
+    // else's run: refuse rather than reuse it under the wrong version or stop it.
+    const running = existing.specs.keycloak.command;
+    const wanted = keycloakSpec(testenvDir, existing.ports, existing.admin, '').command;
+    if (running !== wanted) {
+      throw new Error(`the environment in ${testenvDir} runs ${running}, not Keycloak ${versions.KEYCLOAK_VERSION}: `
+        + 'stop it (`npm run env:down` with the same DKO_TESTENV_DIR) or set DKO_TESTENV_DIR to another directory');
+    }
     log(`reusing the healthy environment in ${testenvDir}`);
     return { env: writeEnvFiles(existing), started: false };
   }

@@ -5,14 +5,28 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The pinned versions of test/env/versions.env (the one place they are set). */
-export const versions: Readonly<Record<string, string>> = Object.fromEntries(
+const pinned: Record<string, string> = Object.fromEntries(
   readFileSync(join(here, 'versions.env'), 'utf8')
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => line.split('=', 2) as [string, string]),
 );
+
+/**
+ * DKO_KEYCLOAK_VERSION overrides KEYCLOAK_VERSION (npm run test:compat sets it to
+ * KEYCLOAK_COMPAT_VERSION), as in test/env/setup.sh, so Node starts the binary setup.sh
+ * built for that version. It becomes a directory name, so only a version string passes.
+ */
+const keycloakOverride = process.env.DKO_KEYCLOAK_VERSION;
+if (keycloakOverride && !/^[0-9A-Za-z][0-9A-Za-z._-]*$/.test(keycloakOverride)) {
+  throw new Error(`DKO_KEYCLOAK_VERSION is not a Keycloak version: '${keycloakOverride}'`);
+}
+
+/** The pinned versions of test/env/versions.env (the one place they are set), with the override above. */
+export const versions: Readonly<Record<string, string>> = keycloakOverride
+  ? { ...pinned, KEYCLOAK_VERSION: keycloakOverride }
+  : pinned;
 
 /** The binary cache that test/env/setup.sh fills, keyed by version (outside the work tree). */
 export const cacheDir = process.env.DKO_TESTENV_CACHE

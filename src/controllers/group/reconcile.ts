@@ -123,11 +123,10 @@ async function applyGroupSteps(ref: RealmRef, steps: GroupStep[]): Promise<strin
 }
 
 async function groupStatus(group: DashGroup, ref: RealmRef, id: string, path: string, parent: Parent, adopted: boolean, deps: ControllerDeps): Promise<DashGroupStatus> {
-  const [mapped, members] = await Promise.all([
-    ref.kc.listClientRoleMappings(ref.name, { kind: 'group', id }, ref.clientUuid, 'direct'),
+  const [roles, members] = await Promise.all([
+    ref.view.directRoles({ kind: 'group', id, path }),
     ref.kc.listGroupMembers(ref.name, id),
   ]);
-  const roles = mapped.map((r) => r.name).sort();
   const inheritedRoles = parent.roles;
   return {
     keycloakId: id, adopted, path, roles, inheritedRoles, members: members.length,

@@ -3,7 +3,9 @@ import type { RoleRef } from '../../keycloak/port.js';
 import type { ConditionRequest, ControllerDeps, EventRequest, FinalizeOutput, ReconcileOutput } from '../context.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { planBinding, type BindingPlan, type BindingStep, type ObservedSubject } from './plan.js';
+import type { SubjectKey } from './grants.js';
 import { grantLedger, resolveSubject, statusKey, type ResolvedSubject } from './subjects.js';
+import type { ViewSubject } from '../realm-view.js';
 
 /**
  * Reconciles one DashRoleBinding against the grant ledger of its realm: every subject gets
@@ -64,24 +66,36 @@ async function planFor(binding: DashRoleBinding, ref: RealmRef, deleting: boolea
     .filter((s) => (s.grants?.length ?? 0) > 0 && !specSubjects.some((x) => statusKey(x) === statusKey(s) || (x.kind === 'Group' && x.name === s.name)))
     .map((s): Subject => (s.kind === 'User' ? { kind: 'User', name: s.name } : { kind: 'Group', path: s.path }));
   const resolved = await Promise.all([...specSubjects, ...recorded].map((s) => resolveSubject(s, namespace, ref, deps)));
-  const observed: ObservedSubject[] = await Promise.all(resolved.filter((r) => r.key).map(async (r) => ({
-    key: r.key!,
-    id: r.id,
-    present: r.id
-      ? (await ref.kc.listClientRoleMappings(ref.name, { kind: r.key!.startsWith('User:') ? 'user' : 'group', id: r.id }, ref.clientUuid, 'direct')).map((x) => x.name)
-      : [],
-  })));
-  const roles = await ref.kc.listClientRoles(ref.name, ref.clientUuid) ?? [];
-  const plan = planBinding({
+  const roles = await ref.view.roles();
+  const planWith = (subjects: ObservedSubject[]) => planBinding({
     binding: `${namespace}/${binding.metadata.name}`,
-    subjects: observed,
+    subjects,
     ledger: grantLedger(binding, deleting, deps),
     manageable: new Set(roles.map((r) => r.name)),
     exclusive: ref.realm.spec.roleManagement === 'Exclusive',
     licenseRevocation: ref.realm.spec.licenseRevocation,
     confirmedUsers: confirmedUsers(binding, deps),
   });
+  // Plan on the realm view (shared, up to a TTL old); a subject the plan would change is read
+  // again from Keycloak and planned anew, so no write rests on a stale view (a role granted by
+  // hand a moment ago must count as present, not become ours).
+  const viewed = await Promise.all(resolved.filter((r) => r.key).map((r) => observeSubject(ref, r, 'view')));
+  let plan = planWith(viewed);
+  const touched = new Set(plan.steps.map((step) => step.subject));
+  if (touched.size > 0) {
+    plan = planWith(await Promise.all(resolved.filter((r) => r.key).map((r, i) => (touched.has(r.key!) ? observeSubject(ref, r, 'keycloak') : viewed[i]!))));
+  }
   return { plan, resolved, roles };
+}
+
+/** A resolved subject's direct `dash` roles, from the realm view or read from Keycloak now. */
+async function observeSubject(ref: RealmRef, r: ResolvedSubject, source: 'view' | 'keycloak'): Promise<ObservedSubject> {
+  if (!r.id) return { key: r.key!, present: [] };
+  const subject = viewSubject(r.key!, r.id);
+  const present = source === 'view'
+    ? await ref.view.directRoles(subject)
+    : (await ref.kc.listClientRoleMappings(ref.name, subject, ref.clientUuid, 'direct')).map((x) => x.name);
+  return { key: r.key!, id: r.id, present };
 }
 
 /** Executes the plan; `roles` are the dash client's roles (mappings need their ids). */
@@ -89,19 +103,26 @@ async function applyBindingSteps(ref: RealmRef, steps: BindingStep[], roles: rea
   const refs = (names: string[]) => roles.filter((r) => names.includes(r.name));
   const events: EventRequest[] = [];
   for (const step of steps) {
-    const subject = { kind: step.subject.startsWith('User:') ? 'user' as const : 'group' as const, id: step.id };
+    const subject = viewSubject(step.subject, step.id);
     switch (step.kind) {
       case 'addRoles':
         await ref.kc.addClientRoleMappings(ref.name, subject, ref.clientUuid, refs(step.roles));
+        ref.view.recordMappings(subject, step.roles, 'add');
         events.push({ type: 'Normal', reason: 'Granted', message: `granted ${step.roles.join(', ')} to ${step.subject}` });
         break;
       case 'removeRoles':
         await ref.kc.removeClientRoleMappings(ref.name, subject, ref.clientUuid, refs(step.roles));
+        ref.view.recordMappings(subject, step.roles, 'remove');
         events.push({ type: 'Normal', reason: 'Revoked', message: `revoked ${step.roles.join(', ')} from ${step.subject}` });
         break;
     }
   }
   return events;
+}
+
+/** The mapping target of a ledger key (`User:<name>` or `Group:<path>`) with its Keycloak id. */
+function viewSubject(key: SubjectKey, id: string): ViewSubject {
+  return key.startsWith('User:') ? { kind: 'user', id } : { kind: 'group', id, path: key.slice('Group:'.length) };
 }
 
 function licenseEvents(binding: DashRoleBinding, plan: BindingPlan): EventRequest[] {

@@ -11,6 +11,8 @@ export interface AppliedUser {
   actionsEmailSent: boolean;
   /** Joined or left a group that carries roles: sessions started before now are stale. */
   membershipChanged: boolean;
+  /** Joined or left any group (what was observed before is outdated). */
+  groupsChanged: boolean;
   events: EventRequest[];
 }
 
@@ -18,22 +20,25 @@ export interface AppliedUser {
 export async function applyUserSteps(
   ref: RealmRef, user: DashUser, knownId: string | undefined, steps: UserStep[], password: string | undefined, deps: ControllerDeps,
 ): Promise<AppliedUser> {
-  const out: AppliedUser = { id: knownId ?? '', created: false, passwordSet: false, actionsEmailSent: false, membershipChanged: false, events: [] };
+  const out: AppliedUser = { id: knownId ?? '', created: false, passwordSet: false, actionsEmailSent: false, membershipChanged: false, groupsChanged: false, events: [] };
   for (const step of steps) {
     switch (step.kind) {
       case 'createUser':
         out.id = await ref.kc.createUser(ref.name, { username: step.username, ...step.fields });
+        ref.view.recordUserWrite(out.id);
         out.created = true;
         out.events.push({ type: 'Normal', reason: 'Created', message: `created Keycloak user ${step.username}` });
         break;
       case 'updateUser':
         await ref.kc.updateUser(ref.name, out.id, step.fields);
+        ref.view.recordUserWrite(out.id);
         out.events.push({ type: 'Normal', reason: 'Updated', message: `updated user ${user.spec.username}: ${step.changed.join(', ')}` });
         break;
       case 'joinGroup':
       case 'leaveGroup':
         if (step.kind === 'joinGroup') await ref.kc.addUserToGroup(ref.name, out.id, step.groupId);
         else await ref.kc.removeUserFromGroup(ref.name, out.id, step.groupId);
+        out.groupsChanged = true;
         out.membershipChanged ||= !out.created && groupCarriesRoles(user, step.path, deps);
         break;
       case 'setPassword':

@@ -1,5 +1,5 @@
 import { effectiveDeletionPolicy, normalizeGroupPath, type DashUser, type DashUserStatus } from '../../api/index.js';
-import type { KeycloakUser } from '../../keycloak/port.js';
+import type { KeycloakUser, UserGroup } from '../../keycloak/port.js';
 import type { ControllerDeps, EventRequest, FinalizeOutput, ReconcileOutput } from '../context.js';
 import { conflict, waitFor } from '../errors.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
@@ -17,21 +17,34 @@ export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promi
   const ref = await resolveRealm(namespace, user.spec.realmRef, deps);
   const groupIds = await resolveGroups(user, ref, deps);
   refuseSecondClaim(user, deps);
-  const found = await findUser(ref, user);
-  const observed = found ? await observeUser(ref, found) : undefined;
-  // The password Secret matters only to create the user, or to rotate when the spec opts in:
-  // a Secret deleted after creation must not block the user.
-  const needsPassword = user.spec.initialPassword && (!observed || user.spec.initialPassword.rotateOnChange);
-  const password = needsPassword ? await readPassword(user, deps) : undefined;
-  const steps = planUser(user.spec, observed, {
-    groupIds,
-    passwordVersion: password?.version,
-    appliedPasswordVersion: user.status?.initialPassword?.secretVersion,
-    actionsEmailSent: user.status?.executeActionsEmailSentAt !== undefined,
-  });
+  // Plan on the realm view's copy of the user when it has one; a plan with steps is made again
+  // on a fresh read, so nothing is written on the strength of a copy up to a TTL old.
+  let found = await findUser(ref, user);
+  const groups = found ? await ref.kc.listUserGroups(ref.name, found.user.id) : undefined;
+  const planFor = async (current: KeycloakUser | undefined) => {
+    const observed = current && groups ? observeUser(current, groups) : undefined;
+    // The password Secret matters only to create the user, or to rotate when the spec opts in:
+    // a Secret deleted after creation must not block the user.
+    const needsPassword = user.spec.initialPassword && (!observed || user.spec.initialPassword.rotateOnChange);
+    const password = needsPassword ? await readPassword(user, deps) : undefined;
+    const steps = planUser(user.spec, observed, {
+      groupIds,
+      passwordVersion: password?.version,
+      appliedPasswordVersion: user.status?.initialPassword?.secretVersion,
+      actionsEmailSent: user.status?.executeActionsEmailSentAt !== undefined,
+    });
+    return { observed, password, steps };
+  };
+  let { observed, password, steps } = await planFor(found?.user);
+  if (found?.source === 'view' && steps.length > 0) {
+    const fresh = await ref.kc.getUser(ref.name, found.user.id);
+    if (!fresh) throw new Error(`Keycloak user ${user.spec.username} (${found.user.id}) vanished while planning: trying again`);
+    found = { user: fresh, source: 'keycloak' };
+    ({ observed, password, steps } = await planFor(fresh));
+  }
   const applied = await applyUserSteps(ref, user, observed?.id, steps, password?.value, deps);
-  const status = await userStatus(ref, user, applied, deps);
-  status.adopted = user.status?.adopted ?? (found !== undefined && existedBefore(found, user));
+  const status = await userStatus(ref, user, applied, { groups, createdMs: found?.user.createdTimestamp }, deps);
+  status.adopted = user.status?.adopted ?? (found !== undefined && existedBefore(found.user, user));
   if (password && applied.passwordSet) status.initialPassword = { setAt: deps.now().toISOString(), secretVersion: password.version };
   return { status, events: applied.events, requeueAfterMs: status.logoutPending ? LOGOUT_RECHECK_MS : undefined };
 }
@@ -93,14 +106,17 @@ function refuseSecondClaim(user: DashUser, deps: ControllerDeps): void {
   if (other) throw conflict(`Keycloak user ${user.spec.username} is already managed by DashUser ${other.metadata.name}`);
 }
 
-async function findUser(ref: RealmRef, user: DashUser): Promise<KeycloakUser | undefined> {
+/** The user by the id status recorded (from the realm view when it knows it), else by exact username. */
+async function findUser(ref: RealmRef, user: DashUser): Promise<{ user: KeycloakUser; source: 'view' | 'keycloak' } | undefined> {
   const known = user.status?.keycloakId;
+  const viewed = known ? await ref.view.user(known) : undefined;
+  if (viewed) return { user: viewed, source: 'view' };
   const byId = known ? await ref.kc.getUser(ref.name, known) : undefined;
-  return byId ?? ref.kc.findUserByUsername(ref.name, user.spec.username);
+  const found = byId ?? await ref.kc.findUserByUsername(ref.name, user.spec.username);
+  return found && { user: found, source: 'keycloak' };
 }
 
-async function observeUser(ref: RealmRef, found: KeycloakUser): Promise<ObservedUser> {
-  const groups = await ref.kc.listUserGroups(ref.name, found.id);
+function observeUser(found: KeycloakUser, groups: readonly UserGroup[]): ObservedUser {
   return {
     id: found.id,
     fields: found,

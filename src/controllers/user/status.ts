@@ -1,50 +1,72 @@
 import { normalizeGroupPath, type DashUser, type DashUserStatus } from '../../api/index.js';
+import type { UserGroup } from '../../keycloak/port.js';
 import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
 import type { AppliedUser } from './apply.js';
+
+/** How far Keycloak's clock may run ahead of the operator's for a creation time to be trusted. */
+const CLOCK_SKEW_MARGIN_MS = 5_000;
+
+/** What the reconcile observed before its plan, reused for status. */
+export interface ObservedForStatus {
+  /** The user's groups as read before the plan (undefined: the user did not exist). */
+  groups?: readonly UserGroup[];
+  /** When Keycloak created the user (ms). */
+  createdMs?: number;
+}
 import { effectiveRolesWithSources, pathChain } from './effective-roles.js';
 import { logoutPending } from './logout-pending.js';
 
 /**
- * Reads what Keycloak holds for the user (direct and effective `dash` roles, groups,
- * sessions) and derives effective-role sources and logout-pending. Under the Automatic
- * logout policy a pending logout is carried out here, with an event.
+ * Reports what Keycloak holds for the user: effective `dash` roles with their sources, groups,
+ * sessions and logout-pending. Everything but the groups comes from the realm view (a few
+ * pages per realm, shared); groups are the ones observed before the plan unless the plan
+ * changed them. Effective roles are Keycloak's own `.../composite` answer whenever the view
+ * may not know the user or its memberships yet. Under the Automatic logout policy a pending
+ * logout is carried out here, with an event.
  */
-export async function userStatus(ref: RealmRef, user: DashUser, applied: AppliedUser, deps: ControllerDeps): Promise<DashUserStatus> {
+export async function userStatus(ref: RealmRef, user: DashUser, applied: AppliedUser, observed: ObservedForStatus, deps: ControllerDeps): Promise<DashUserStatus> {
   const subject = { kind: 'user' as const, id: applied.id };
-  const [direct, effective, groups, sessions, defaults] = await Promise.all([
-    ref.kc.listClientRoleMappings(ref.name, subject, ref.clientUuid, 'direct'),
-    ref.kc.listClientRoleMappings(ref.name, subject, ref.clientUuid, 'effective'),
-    ref.kc.listUserGroups(ref.name, applied.id),
-    ref.kc.listUserSessions(ref.name, applied.id),
-    ref.kc.listDefaultClientRoles(ref.name, ref.clientUuid),
-  ]);
+  const groups = observed.groups && !applied.groupsChanged ? observed.groups : await ref.kc.listUserGroups(ref.name, applied.id);
   const paths = groups.map((g) => normalizeGroupPath(g.path)).sort();
+  const chain = [...new Set(paths.flatMap(pathChain))];
+  // The view must have been read after the user existed (its default roles are mapped at
+  // creation); Keycloak's clock may run ahead of ours, hence the margin.
+  const knownSince = applied.created || applied.groupsChanged || observed.createdMs === undefined
+    ? Number.POSITIVE_INFINITY : observed.createdMs + CLOCK_SKEW_MARGIN_MS;
+  const [direct, computed, defaults] = await Promise.all([
+    ref.view.directRoles(subject),
+    ref.view.effectiveRoles(applied.id, chain, knownSince),
+    ref.view.defaultRoles(),
+  ]);
+  const effective = computed ?? (await ref.kc.listClientRoleMappings(ref.name, subject, ref.clientUuid, 'effective')).map((r) => r.name);
   const managed = new Map(deps.cache.list('DashGroup', user.metadata.namespace)
     .filter((g) => g.status?.path && g.spec.realmRef.name === user.spec.realmRef.name)
     .map((g) => [g.status?.path ?? '', g.status ?? {}]));
-  const chain = [...new Set(paths.flatMap(pathChain))];
   const roles = effectiveRolesWithSources({
-    effective: effective.map((r) => r.name),
-    direct: direct.map((r) => r.name),
+    effective,
+    direct,
     groupRoles: new Map(chain.map((p) => [p, managed.get(p)?.roles ?? []])),
-    defaultRoles: defaults.map((r) => r.name),
+    defaultRoles: defaults,
   });
   const now = deps.now();
   const membershipChangedAt = applied.membershipChanged ? now.toISOString() : user.status?.membershipChangedAt;
   const changes = [membershipChangedAt, ...chain.map((p) => managed.get(p)?.effectiveRolesChangedAt)]
     .filter((t): t is string => t !== undefined).map((t) => Date.parse(t));
-  let pending = logoutPending(sessions.map((s) => s.startMs), changes);
+  // Sessions listed before the latest change could miss one that predates it: read after it.
+  const sessions = await ref.view.sessionStarts(applied.id, Math.max(0, ...changes));
+  let pending = logoutPending(sessions, changes);
   let sessionCount = sessions.length;
   if (pending.pending && ref.realm.spec.logoutPolicy === 'Automatic') {
     await ref.kc.logoutUser(ref.name, applied.id);
+    ref.view.recordLogout(applied.id);
     applied.events.push({ type: 'Normal', reason: 'LoggedOut', message: `logged out ${user.spec.username} (${pending.staleSessions} session(s) predate a group role change)` });
     pending = { pending: false, staleSessions: 0 };
     sessionCount = 0;
   }
   return {
     keycloakId: applied.id,
-    assignedRoles: direct.map((r) => r.name).sort(),
+    assignedRoles: direct,
     effectiveRoles: roles,
     effectiveRoleNames: roles.map((r) => r.name),
     groups: paths,

@@ -64,8 +64,11 @@ describe('DashRealm and DashGroup through the running operator', () => {
 
     await kc.updateRealm(op.realm, { adminEventsEnabled: true });
     const since = Date.now();
+    const postsBefore = await keycloakPosts(op);
     await new Promise((r) => setTimeout(r, 12_000)); // two resync periods
     expect(await kc.countAdminEvents(op.realm, since)).toBe(0);
+    // With no admin write, every POST is a login: at most one per 60 s token lifetime, not one per reconcile.
+    expect(await keycloakPosts(op) - postsBefore).toBeLessThanOrEqual(1);
   });
 
   it('corrects drift made directly in Keycloak on resync', async () => {
@@ -109,6 +112,13 @@ describe('DashRealm and DashGroup through the running operator', () => {
     }
   });
 });
+
+/** POSTs the operator sent to Keycloak so far (its own metrics). */
+async function keycloakPosts(op: OperatorUnderTest): Promise<number> {
+  const text = await (await fetch(op.metricsUrl)).text();
+  return text.split('\n').filter((l) => l.startsWith('dash_keycloak_operator_keycloak_requests_total{') && l.includes('method="POST"'))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,243 @@
+import { defaultRolesName } from '../keycloak/clients.js';
+import type { KeycloakPort, KeycloakUser, RealmSession, RoleRef } from '../keycloak/port.js';
+
+/**
+ * How long realm-wide reads are reused. A resync of 1,000 users then costs a few pages per
+ * realm instead of several reads per user; drift made directly in Keycloak shows within this
+ * long (plus the next reconcile), and writes are always decided on fresh per-subject reads.
+ */
+export const REALM_VIEW_TTL_MS = 10_000;
+
+/** A user by id, or a group by its path (`Parent/child`): how the view keys role holders. */
+export type ViewSubject = { kind: 'user'; id: string } | { kind: 'group'; id: string; path: string };
+
+/**
+ * The realm's roles as far as they reach the `dash` client's roles, and who holds them.
+ * A role "reaches" the dash roles it is or contains through composition (default-roles-<realm>
+ * reaches viewer); only such roles matter for effective dash roles.
+ */
+interface RoleSnapshot {
+  /** The `dash` client's roles (names and ids). */
+  roles: RoleRef[];
+  /** Role id -> dash role names it reaches; only roles that reach at least one. */
+  reach: Map<string, Set<string>>;
+  /** Subject key -> ids of reaching roles mapped to it directly. */
+  held: Map<string, Set<string>>;
+  /** Dash role names reached through default-roles-<realm>. */
+  defaults: string[];
+  /** The default-roles-<realm> role's id. */
+  defaultRoleId?: string;
+}
+
+/**
+ * A read-only view of one realm shared by all reconciles: the `dash` client's roles, who holds
+ * them directly, the default roles, and the active sessions. Each part is loaded at most once
+ * per TTL by one request wave (concurrent callers share it); a caller that must see everything
+ * up to some moment (a change it reacts to) passes `notBefore`. Role mappings this process
+ * writes are applied to the view as they happen, also to a load already in flight, so the view
+ * never lags our own writes.
+ */
+export class RealmView {
+  readonly #roles: Snapshot<RoleSnapshot>;
+  readonly #sessions: Snapshot<RealmSession[]>;
+  readonly #users: Snapshot<Map<string, KeycloakUser>>;
+  /** When this process last wrote each user: the view knows a user only if read after that. */
+  readonly #userWrites = new Map<string, number>();
+  /** Our own mapping writes, replayed onto a load that started before them. */
+  #writes: { atMs: number; subject: ViewSubject; roles: string[]; op: 'add' | 'remove' }[] = [];
+  /** When we last ended a user's sessions: their sessions must be read after that. */
+  readonly #loggedOut = new Map<string, number>();
+
+  constructor(kc: KeycloakPort, realm: string, clientUuid: string, private readonly nowMs: () => number, ttlMs = REALM_VIEW_TTL_MS) {
+    this.#roles = new Snapshot(() => loadRoles(kc, realm, clientUuid), ttlMs, nowMs, (snapshot, startedAt) => {
+      for (const w of this.#writes) if (w.atMs >= startedAt) applyWrite(snapshot, w.subject, w.roles, w.op);
+    });
+    this.#sessions = new Snapshot(() => kc.listRealmSessions(realm), ttlMs, nowMs);
+    this.#users = new Snapshot(async () => new Map((await kc.listUsers(realm)).map((u) => [u.id, u])), ttlMs, nowMs);
+  }
+
+  /** The `dash` client's roles (names and ids). */
+  async roles(): Promise<RoleRef[]> {
+    return (await this.#roles.get()).roles;
+  }
+
+  /** Names of the `dash` roles mapped directly to the subject, sorted. */
+  async directRoles(subject: ViewSubject): Promise<string[]> {
+    const snapshot = await this.#roles.get();
+    const dashIds = new Map(snapshot.roles.map((r) => [r.id, r.name]));
+    return [...(snapshot.held.get(keyOf(subject)) ?? [])].flatMap((id) => dashIds.get(id) ?? []).sort();
+  }
+
+  /** Names of the `dash` roles every user gets through default-roles-<realm>, sorted. */
+  async defaultRoles(): Promise<string[]> {
+    return (await this.#roles.get()).defaults;
+  }
+
+  /**
+   * The user's effective `dash` roles computed from the view (what Keycloak's `.../composite`
+   * read answers): roles reached from the user's own mappings and those of its groups and
+   * their ancestors (`groupPaths` with ancestors). Undefined when the view is older than
+   * `knownSinceMs` (a user or membership newer than the view): then read Keycloak instead.
+   */
+  async effectiveRoles(userId: string, groupPaths: readonly string[], knownSinceMs: number): Promise<string[] | undefined> {
+    const snapshot = await this.#roles.get();
+    if ((this.#roles.takenAt() ?? 0) < knownSinceMs) return undefined;
+    const keys = [keyOf({ kind: 'user', id: userId }), ...groupPaths.map((path) => `group:${path}`)];
+    const names = new Set<string>();
+    for (const key of keys) for (const roleId of snapshot.held.get(key) ?? []) for (const n of snapshot.reach.get(roleId) ?? []) names.add(n);
+    return [...names].sort();
+  }
+
+  /** Start times (ms) of the user's active sessions, from a list read at or after `notBeforeMs`. */
+  async sessionStarts(userId: string, notBeforeMs = 0): Promise<number[]> {
+    const sessions = await this.#sessions.get(Math.max(notBeforeMs, this.#loggedOut.get(userId) ?? 0));
+    return sessions.filter((s) => s.userId === userId).map((s) => s.startMs);
+  }
+
+  /** Records a mapping write this process made (call after Keycloak accepted it). */
+  recordMappings(subject: ViewSubject, roles: readonly string[], op: 'add' | 'remove'): void {
+    const atMs = this.nowMs();
+    this.#writes = this.#writes.filter((w) => w.atMs >= atMs - 10 * 60_000);
+    this.#writes.push({ atMs, subject, roles: [...roles], op });
+    const current = this.#roles.peek();
+    if (current) applyWrite(current, subject, roles, op);
+  }
+
+  /**
+   * The user as the realm's user list showed it, when that list was read after our last write
+   * to the user; undefined otherwise (read the user itself). For planning only: a plan with
+   * steps is made again on a fresh read before anything is written.
+   */
+  async user(id: string): Promise<KeycloakUser | undefined> {
+    const users = await this.#users.get();
+    return (this.#users.takenAt() ?? 0) > (this.#userWrites.get(id) ?? -1) ? users.get(id) : undefined;
+  }
+
+  /** Records a write to a user (call after Keycloak accepted it). */
+  recordUserWrite(id: string): void {
+    this.#userWrites.set(id, this.nowMs());
+  }
+
+  /** Records that the user's sessions were ended: the next read of them waits for a fresh list. */
+  recordLogout(userId: string): void {
+    this.#loggedOut.set(userId, this.nowMs() + 1);
+  }
+}
+
+/** The view of each (connection, realm, client), created on first use. */
+const views = new WeakMap<KeycloakPort, Map<string, RealmView>>();
+
+export function realmView(kc: KeycloakPort, realm: string, clientUuid: string, nowMs: () => number): RealmView {
+  let byRealm = views.get(kc);
+  if (!byRealm) views.set(kc, (byRealm = new Map()));
+  const key = `${realm}/${clientUuid}`;
+  let view = byRealm.get(key);
+  if (!view) byRealm.set(key, (view = new RealmView(kc, realm, clientUuid, nowMs)));
+  return view;
+}
+
+async function loadRoles(kc: KeycloakPort, realm: string, clientUuid: string): Promise<RoleSnapshot> {
+  const graph = await kc.listRoleGraph(realm);
+  const roles = graph.roles.filter((r) => r.clientUuid === clientUuid).map((r) => ({ id: r.id, name: r.name }));
+  const reach = reachOf(graph.composites, roles);
+  const byId = new Map(graph.roles.map((r) => [r.id, r]));
+  const held = new Map<string, Set<string>>();
+  await Promise.all([...reach.keys()].map(async (roleId) => {
+    const role = byId.get(roleId);
+    if (!role) return;
+    const holders = await kc.listRoleHolders(realm, { clientUuid: role.clientUuid, name: role.name });
+    for (const id of holders.users) addHeld(held, `user:${id}`, roleId);
+    for (const path of holders.groupPaths) addHeld(held, `group:${path.replace(/^\/+/, '')}`, roleId);
+  }));
+  const defaultRoleId = graph.roles.find((r) => !r.clientUuid && r.name === defaultRolesName(realm))?.id;
+  return { roles, reach, held, defaults: [...(reach.get(defaultRoleId ?? '') ?? [])].sort(), defaultRoleId };
+}
+
+/** For every role that reaches a dash role (itself one, or containing one through composites): the dash role names. */
+export function reachOf(composites: ReadonlyMap<string, readonly string[]>, dashRoles: readonly RoleRef[]): Map<string, Set<string>> {
+  const dashNames = new Map(dashRoles.map((r) => [r.id, r.name]));
+  const memo = new Map<string, Set<string>>();
+  const visit = (id: string, path: Set<string>): Set<string> => {
+    const known = memo.get(id);
+    if (known) return known;
+    const out = new Set<string>();
+    const own = dashNames.get(id);
+    if (own) out.add(own);
+    for (const part of composites.get(id) ?? []) {
+      if (path.has(part)) continue; // composite cycles are possible in Keycloak
+      for (const n of visit(part, new Set([...path, part]))) out.add(n);
+    }
+    memo.set(id, out);
+    return out;
+  };
+  const reach = new Map<string, Set<string>>();
+  for (const id of new Set([...composites.keys(), ...dashNames.keys()])) {
+    const names = visit(id, new Set([id]));
+    if (names.size > 0) reach.set(id, names);
+  }
+  return reach;
+}
+
+function addHeld(held: Map<string, Set<string>>, key: string, roleId: string): void {
+  const set = held.get(key) ?? new Set<string>();
+  set.add(roleId);
+  held.set(key, set);
+}
+
+function applyWrite(snapshot: RoleSnapshot, subject: ViewSubject, roles: readonly string[], op: 'add' | 'remove'): void {
+  const key = keyOf(subject);
+  const ids = snapshot.roles.filter((r) => roles.includes(r.name)).map((r) => r.id);
+  const held = snapshot.held.get(key) ?? new Set<string>();
+  for (const id of ids) {
+    if (op === 'add') held.add(id);
+    else held.delete(id);
+  }
+  snapshot.held.set(key, held);
+}
+
+function keyOf(subject: ViewSubject): string {
+  return subject.kind === 'user' ? `user:${subject.id}` : `group:${subject.path}`;
+}
+
+/**
+ * A value loaded on demand and reused while younger than the TTL. `takenAt` is when its load
+ * started, so it holds everything that happened before that moment. One load runs at a time
+ * per freshness need: callers whose need the running load meets wait for it.
+ */
+class Snapshot<T> {
+  #value?: { data: T; takenAt: number };
+  #inflight?: { promise: Promise<T>; startedAt: number };
+
+  /** `settle` adjusts a loaded value before it is used (synchronously, so nothing slips in between). */
+  constructor(
+    private readonly load: () => Promise<T>,
+    private readonly ttlMs: number,
+    private readonly nowMs: () => number,
+    private readonly settle: (data: T, startedAt: number) => void = () => undefined,
+  ) {}
+
+  peek(): T | undefined {
+    return this.#value?.data;
+  }
+
+  /** When the current value's load started; undefined before the first load. */
+  takenAt(): number | undefined {
+    return this.#value?.takenAt;
+  }
+
+  async get(notBeforeMs = 0): Promise<T> {
+    const need = Math.max(notBeforeMs, this.nowMs() - this.ttlMs);
+    if (this.#value && this.#value.takenAt >= need) return this.#value.data;
+    if (this.#inflight && this.#inflight.startedAt >= need) return this.#inflight.promise;
+    const startedAt = this.nowMs();
+    const promise = this.load().then((data) => {
+      this.settle(data, startedAt);
+      if (!this.#value || this.#value.takenAt <= startedAt) this.#value = { data, takenAt: startedAt };
+      return data;
+    }).finally(() => {
+      if (this.#inflight?.promise === promise) this.#inflight = undefined;
+    });
+    this.#inflight = { promise, startedAt };
+    return promise;
+  }
+}

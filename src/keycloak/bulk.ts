@@ -1,0 +1,80 @@
+import type RoleRepresentation from '@keycloak/keycloak-admin-client/lib/defs/roleRepresentation.js';
+import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
+import type GroupRepresentation from '@keycloak/keycloak-admin-client/lib/defs/groupRepresentation.js';
+import type UserSessionRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userSessionRepresentation.js';
+import { realmPath, type KeycloakHttp } from './http.js';
+import { collectPages } from './paginate.js';
+import { toUser } from './users.js';
+import type { BulkReadPort } from './port.js';
+import type { RealmSession, RoleGraph } from './types.js';
+
+/**
+ * Realm-wide reads that replace one read per user or group with a few pages per realm (the
+ * controllers' read model, src/controllers/realm-view.ts, is built on them).
+ */
+export function bulkReadOperations(http: KeycloakHttp): BulkReadPort {
+  return {
+    async listRoleHolders(realm, role) {
+      const base = role.clientUuid
+        ? realmPath(realm, 'clients', role.clientUuid, 'roles', encodeURIComponent(role.name))
+        : realmPath(realm, 'roles', encodeURIComponent(role.name));
+      const operation = `list holders of role ${role.name} in realm "${realm}"`;
+      // Both lists are direct mappings only (not through groups or composites).
+      const [users, groups] = await Promise.all([
+        collectPages(async (first, max) => (await http.get<UserRepresentation[]>(operation, `${base}/users`, { first, max, briefRepresentation: true })) ?? []),
+        collectPages(async (first, max) => (await http.get<GroupRepresentation[]>(operation, `${base}/groups`, { first, max, briefRepresentation: true })) ?? []),
+      ]);
+      return { users: users.map((u) => u.id ?? ''), groupPaths: groups.map((g) => (g.path ?? '').replace(/^\/+/, '')) };
+    },
+
+    async listRealmSessions(realm) {
+      const operation = `list user sessions of realm "${realm}"`;
+      // Per-client counts first, so only clients that have sessions are listed. A session that
+      // used several clients appears under each of them: keep one per session id.
+      const stats = (await http.get<{ id: string; active?: string | number }[]>(operation, realmPath(realm, 'client-session-stats'))) ?? [];
+      const sessions = new Map<string, RealmSession>();
+      for (const client of stats.filter((s) => Number(s.active ?? 0) > 0)) {
+        const reps = await collectPages(async (first, max) =>
+          (await http.get<UserSessionRepresentation[]>(operation, realmPath(realm, 'clients', client.id, 'user-sessions'), { first, max })) ?? []);
+        for (const s of reps) {
+          if (s.id && s.userId) sessions.set(s.id, { id: s.id, userId: s.userId, startMs: s.start ?? 0 });
+        }
+      }
+      return [...sessions.values()];
+    },
+
+    listRoleGraph: (realm) => loadRoleGraph(http, realm),
+
+    async listUsers(realm) {
+      const operation = `list users of realm "${realm}"`;
+      const reps = await collectPages(async (first, max) =>
+        (await http.get<UserRepresentation[]>(operation, realmPath(realm, 'users'), { first, max, briefRepresentation: false })) ?? []);
+      return reps.map(toUser);
+    },
+  };
+}
+
+/**
+ * Every role of the realm (realm roles and all clients' roles) with the direct composites of
+ * the composite ones: enough to tell which roles reach which through composition.
+ */
+export async function loadRoleGraph(http: KeycloakHttp, realm: string): Promise<RoleGraph> {
+  const operation = `read the role graph of realm "${realm}"`;
+  const page = <T>(path: string, query: Record<string, string | number | boolean> = {}) =>
+    collectPages(async (first, max) => (await http.get<T[]>(operation, path, { ...query, first, max })) ?? []);
+  const clients = await page<{ id?: string }>(realmPath(realm, 'clients'));
+  const lists = await Promise.all([
+    page<RoleRepresentation>(realmPath(realm, 'roles'), { briefRepresentation: false }),
+    ...clients.map((c) => page<RoleRepresentation>(realmPath(realm, 'clients', c.id ?? '', 'roles'), { briefRepresentation: false })
+      .then((roles) => roles.map((r) => ({ ...r, containerId: c.id })))),
+  ]);
+  const all = lists.flat();
+  const roles = all.map((r) => ({ id: r.id ?? '', name: r.name ?? '', ...(r.clientRole ? { clientUuid: r.containerId ?? '' } : {}) }));
+  const composites = new Map<string, string[]>();
+  await Promise.all(all.filter((r) => r.composite).map(async (r) => {
+    // Keycloak does not paginate a role's composites.
+    const parts = (await http.get<RoleRepresentation[]>(operation, realmPath(realm, 'roles-by-id', r.id ?? '', 'composites'))) ?? [];
+    composites.set(r.id ?? '', parts.map((p) => p.id ?? ''));
+  }));
+  return { roles, composites };
+}

@@ -1,0 +1,100 @@
+import { RealmView } from '../../../src/controllers/realm-view.js';
+import type { KeycloakPort, RealmSession, RoleHolders } from '../../../src/keycloak/port.js';
+
+/** The few reads the view makes, counted, with holders and sessions the test changes at will. */
+function fakeKeycloak() {
+  const state = {
+    holders: new Map<string, RoleHolders>([
+      ['admin', { users: ['u1'], groupPaths: ['/team/ops'] }], ['viewer', { users: [], groupPaths: [] }], ['default-roles-r', { users: ['u1', 'u2'], groupPaths: [] }],
+    ]),
+    sessions: [] as RealmSession[],
+    reads: 0,
+    /** Held role-holder reads, released by the test (to interleave a write with a load). */
+    held: [] as (() => void)[],
+    hold: false,
+  };
+  const port = {
+    // dash roles admin and viewer; default-roles-r contains offline_access, which contains viewer.
+    listRoleGraph: async () => {
+      state.reads++;
+      return {
+        roles: [{ id: 'r-admin', name: 'admin', clientUuid: 'c' }, { id: 'r-viewer', name: 'viewer', clientUuid: 'c' }, { id: 'r-other', name: 'other', clientUuid: 'x' },
+          { id: 'r-default', name: 'default-roles-r' }, { id: 'r-offline', name: 'offline_access' }],
+        composites: new Map([['r-default', ['r-offline']], ['r-offline', ['r-viewer']]]),
+      };
+    },
+    listRoleHolders: async (_realm: string, role: { name: string }) => {
+      state.reads++;
+      const snapshot = structuredClone(state.holders.get(role.name) ?? { users: [], groupPaths: [] });
+      if (state.hold) await new Promise<void>((r) => state.held.push(r));
+      return snapshot;
+    },
+    listRealmSessions: async () => { state.reads++; return [...state.sessions]; },
+  } as unknown as KeycloakPort;
+  return { port, state };
+}
+
+describe('RealmView', () => {
+  let now = 1_000_000;
+  const clock = () => now;
+  beforeEach(() => { now = 1_000_000; });
+
+  it('reads holders and default roles once per TTL, shared by concurrent callers', async () => {
+    const { port, state } = fakeKeycloak();
+    const view = new RealmView(port, 'r', 'c', clock, 10_000);
+    const [a, b, d] = await Promise.all([view.directRoles({ kind: 'user', id: 'u1' }), view.directRoles({ kind: 'group', id: 'g1', path: 'team/ops' }), view.defaultRoles()]);
+    expect([a, b, d]).toEqual([['admin'], ['admin'], ['viewer']]);
+    expect(state.reads).toBe(5); // the role graph, holders of the four roles that reach dash roles
+    now += 9_999;
+    await view.directRoles({ kind: 'user', id: 'u2' });
+    expect(state.reads).toBe(5);
+    now += 2;
+    state.holders.set('viewer', { users: ['u2'], groupPaths: [] });
+    expect(await view.directRoles({ kind: 'user', id: 'u2' })).toEqual(['viewer']);
+    expect(state.reads).toBe(10);
+  });
+
+  it('shows our own mapping writes at once, also when a load was in flight before them', async () => {
+    const { port, state } = fakeKeycloak();
+    const view = new RealmView(port, 'r', 'c', clock, 10_000);
+    await view.roles();
+    view.recordMappings({ kind: 'user', id: 'u3' }, ['viewer'], 'add');
+    view.recordMappings({ kind: 'user', id: 'u1' }, ['admin'], 'remove');
+    expect(await view.directRoles({ kind: 'user', id: 'u3' })).toEqual(['viewer']);
+    expect(await view.directRoles({ kind: 'user', id: 'u1' })).toEqual([]);
+
+    now += 20_000; // expired: the next read loads again, and a write lands while that load runs
+    state.hold = true;
+    const loading = view.directRoles({ kind: 'user', id: 'u4' });
+    await new Promise((r) => setImmediate(r));
+    now += 5;
+    view.recordMappings({ kind: 'user', id: 'u4' }, ['admin'], 'add');
+    expect(state.held).toHaveLength(4);
+    state.held.forEach((release) => release());
+    expect(await loading).toEqual(['admin']);
+  });
+
+  it('computes effective roles from own, group, ancestor and default mappings, unless the view predates the user', async () => {
+    const { port } = fakeKeycloak();
+    const view = new RealmView(port, 'r', 'c', clock, 10_000);
+    expect(await view.effectiveRoles('u1', [], now)).toEqual(['admin', 'viewer']); // direct admin, viewer through default-roles
+    expect(await view.effectiveRoles('u3', ['team', 'team/ops'], now)).toEqual(['admin']); // a subgroup's member gets its ancestors' roles
+    expect(await view.effectiveRoles('u3', ['team'], now)).toEqual([]);
+    expect(await view.effectiveRoles('u3', [], now + 1)).toBeUndefined();
+  });
+
+  it('reads sessions again when a caller needs a list newer than a change, and after a logout', async () => {
+    const { port, state } = fakeKeycloak();
+    const view = new RealmView(port, 'r', 'c', clock, 10_000);
+    expect(await view.sessionStarts('u1')).toEqual([]);
+    state.sessions = [{ id: 's1', userId: 'u1', startMs: now + 1 }];
+    now += 10;
+    expect(await view.sessionStarts('u1')).toEqual([]); // within the TTL and no newer need: reused
+    expect(await view.sessionStarts('u1', now - 1)).toEqual([now - 9]); // a change after the last list: read again
+    view.recordLogout('u1');
+    state.sessions = [];
+    now += 1;
+    expect(await view.sessionStarts('u1')).toEqual([]);
+    expect(state.reads).toBe(3);
+  });
+});
