@@ -40,7 +40,7 @@ export function registrations(options: RegistrationOptions): ControllerRegistrat
     }),
     watches: all.filter((other) => other.kind !== controller.kind).map((other) => ({
       kind: DASH_KINDS[other.kind],
-      map: (changed: KubeObject, cache: CacheReader) => other.dependents(changed as DashResource<Kind>, depsFor(cache, options))
+      map: (changed: KubeObject, cache: CacheReader, old?: KubeObject) => other.dependents(changed as DashResource<Kind>, depsFor(cache, options), old as DashResource<Kind> | undefined)
         .filter((key) => key.kind === controller.kind).map(({ namespace, name }) => ({ namespace, name })),
     })),
     reconciler: {

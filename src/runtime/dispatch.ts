@@ -62,7 +62,7 @@ export class Dispatcher {
       }
       for (const rule of registration.watches ?? []) {
         if (kindId(this.cache.resolve(rule.kind)) !== id) continue;
-        for (const key of this.#map(rule, obj)) controller.enqueue(formatKey(key));
+        for (const key of this.#map(rule, obj, event.type === 'update' ? event.old : undefined)) controller.enqueue(formatKey(key));
       }
     }
     for (const owner of this.references.ownersOf(kind, obj.metadata.namespace ?? '', obj.metadata.name)) {
@@ -72,9 +72,9 @@ export class Dispatcher {
   }
 
   // This runs inside the informer's callback: a throwing rule must not break the watch.
-  #map(rule: WatchRule, obj: KubeObject): ObjectKey[] {
+  #map(rule: WatchRule, obj: KubeObject, old: KubeObject | undefined): ObjectKey[] {
     try {
-      return rule.map(obj, this.cache);
+      return rule.map(obj, this.cache, old);
     } catch (err) {
       this.logger.error({ err, kind: obj.kind, name: obj.metadata.name }, 'watch rule failed; no key woken');
       return [];

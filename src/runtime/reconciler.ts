@@ -66,8 +66,8 @@ export type ParseResult = { ok: true; spec: unknown } | { ok: false; message: st
 /** Wakes keys of the controller when an object of another kind changes, status included. */
 export interface WatchRule {
   kind: KindRef;
-  /** The keys of the controller's kind to run for this changed (or deleted) object. */
-  map(obj: KubeObject, cache: CacheReader): ObjectKey[];
+  /** The keys of the controller's kind to run for this changed (or deleted) object; `old` is the object before an update. */
+  map(obj: KubeObject, cache: CacheReader, old?: KubeObject): ObjectKey[];
 }
 
 /** One controller: a kind, its reconciler and how it is woken. */

@@ -4,14 +4,18 @@ import { createServer, type AddressInfo } from 'node:net';
 export interface SmtpSink {
   port: number;
   logins: { user: string; password: string }[];
+  /** Every mail accepted: its RCPT TO addresses and its DATA lines. */
+  messages: { to: string[]; data: string }[];
   close(): Promise<void>;
 }
 
 /** Starts an SMTP sink (AUTH PLAIN and LOGIN, no TLS): the only way to see which SMTP password Keycloak stores. */
 export async function startSmtpSink(): Promise<SmtpSink> {
   const logins: SmtpSink['logins'] = [];
+  const messages: SmtpSink['messages'] = [];
   const server = createServer((socket) => {
     let buffer = '';
+    let mail: { to: string[]; lines: string[] } = { to: [], lines: [] };
     let state: 'command' | 'data' | 'login-user' | 'login-password' = 'command';
     let loginUser = '';
     const say = (line: string) => socket.write(`${line}\r\n`);
@@ -34,6 +38,10 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           say('235 ok');
           return 'command';
         }
+        case 'RCPT':
+          mail.to.push(/<([^>]*)>/.exec(line)?.[1] ?? '');
+          say('250 ok');
+          return 'command';
         case 'DATA':
           say('354 go ahead');
           return 'data';
@@ -55,8 +63,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         buffer = buffer.slice(end + 2);
         if (state === 'data') {
           if (line === '.') {
+            messages.push({ to: mail.to, data: mail.lines.join('\n') });
+            mail = { to: [], lines: [] };
             state = 'command';
             say('250 queued');
+          } else {
+            mail.lines.push(line);
           }
         } else if (state === 'login-user') {
           loginUser = decode(line);
@@ -76,6 +88,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     port: (server.address() as AddressInfo).port,
     logins,
+    messages,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -81,6 +81,16 @@ describe('routing cache changes to work', () => {
     expect(widgets.queue.length).toBe(1);
   });
 
+  it('hands a watch rule the object before an update, and nothing on add and delete', () => {
+    const seen: (string | undefined)[] = [];
+    controllerFor({ kind: WidgetKind, reconciler, watches: [{ kind: GadgetKind, map: (_g, _cache, old) => { seen.push(old?.metadata.resourceVersion); return []; } }] });
+    const gadget = (rv: string) => ({ metadata: { name: 'g', namespace: 'ns', resourceVersion: rv } });
+    store.apply('add', GadgetKind, gadget('1'));
+    store.apply('update', GadgetKind, gadget('2'));
+    store.apply('delete', GadgetKind, gadget('2'));
+    expect(seen).toEqual([undefined, '1', undefined]);
+  });
+
   it('survives a watch rule that throws (the informer callback must not break)', () => {
     const widgets = controllerFor({ kind: WidgetKind, reconciler, watches: [{ kind: GadgetKind, map: () => { throw new Error('bad rule'); } }] });
     expect(() => store.apply('add', GadgetKind, { metadata: { name: 'g', namespace: 'ns', resourceVersion: '1' } })).not.toThrow();

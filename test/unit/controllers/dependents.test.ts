@@ -1,0 +1,72 @@
+import type { DashResource, Kind } from '../../../src/api/index.js';
+import type { ControllerDeps, ResourceCache } from '../../../src/controllers/context.js';
+import { controllers, type ObjectKey } from '../../../src/controllers/index.js';
+
+const ns = 'dash';
+const meta = (name: string) => ({ name, namespace: ns, uid: name, generation: 1 });
+const realmRef = { name: 'dash' };
+
+// A realm, a two-level group tree, two users in the leaf, one binding naming both users.
+const objects = {
+  DashRealm: [{ metadata: meta('dash'), spec: { realm: 'dash' }, status: { clientUuid: 'c1' } }],
+  DashGroup: [
+    { metadata: meta('eng'), spec: { realmRef }, status: { keycloakId: 'g1', path: 'eng', roles: ['admin'], inheritedRoles: [], members: 0 } },
+    { metadata: meta('ops'), spec: { realmRef, parentRef: { name: 'eng' } }, status: { keycloakId: 'g2', path: 'eng/ops', roles: [], inheritedRoles: ['admin'], members: 2 } },
+  ],
+  DashUser: [
+    { metadata: meta('ann'), spec: { realmRef, username: 'ann', groups: [{ name: 'ops' }] }, status: { keycloakId: 'u1', groups: ['eng/ops'], logoutPending: false } },
+    { metadata: meta('bob'), spec: { realmRef, username: 'bob', groups: [{ name: 'ops' }] }, status: { keycloakId: 'u2', groups: ['eng/ops'], logoutPending: false } },
+  ],
+  DashRoleBinding: [{
+    metadata: meta('licensed'), spec: { realmRef, roles: ['licensed_user'], subjects: [{ kind: 'User', name: 'ann' }, { kind: 'User', name: 'bob' }] },
+    status: { subjects: [{ kind: 'User', name: 'ann', resolved: true, grants: ['licensed_user'] }, { kind: 'User', name: 'bob', resolved: false }] },
+  }],
+} as unknown as { [K in Kind]: DashResource<K>[] };
+
+const cache: ResourceCache = {
+  get: (kind, _ns, name) => (objects[kind] as DashResource<typeof kind>[]).find((o) => o.metadata.name === name),
+  list: (kind) => objects[kind] as DashResource<typeof kind>[],
+};
+const deps = { cache } as ControllerDeps;
+const controller = (kind: Kind) => controllers().find((c) => c.kind === kind)!;
+const first = <K extends Kind>(kind: K) => objects[kind][0] as DashResource<K>;
+/** The keys woken when `obj` changed from `old` (undefined: added or deleted), as `Kind/name`. */
+const woken = <K extends Kind>(kind: K, obj: DashResource<K>, old?: DashResource<K>): string[] =>
+  (controller(kind).dependents as (o: DashResource<K>, d: ControllerDeps, old?: DashResource<K>) => ObjectKey[])(obj, deps, old)
+    .map((k) => `${k.kind}/${k.name}`).sort();
+const withStatus = <K extends Kind>(obj: DashResource<K>, status: object): DashResource<K> => ({ ...obj, status: { ...obj.status, ...status } });
+
+describe('who a change wakes', () => {
+  it('an added or deleted object wakes every dependent', () => {
+    expect(woken('DashRealm', first('DashRealm'))).toEqual(['DashGroup/eng', 'DashGroup/ops', 'DashRoleBinding/licensed', 'DashUser/ann', 'DashUser/bob']);
+    expect(woken('DashGroup', first('DashGroup'))).toEqual(['DashGroup/ops', 'DashUser/ann', 'DashUser/bob']);
+  });
+
+  it('a realm status change that no dependent reads wakes nobody; the client appearing wakes all', () => {
+    const realm = first('DashRealm');
+    expect(woken('DashRealm', withStatus(realm, { conditions: [{ type: 'Ready', status: 'True' }] }), realm)).toEqual([]);
+    expect(woken('DashRealm', realm, withStatus(realm, { clientUuid: undefined }))).toHaveLength(5);
+  });
+
+  it("a group's member count moving wakes nobody; its roles changing wakes its subtree's users and child groups", () => {
+    const eng = first('DashGroup');
+    expect(woken('DashGroup', withStatus(eng, { members: 7, logoutPending: 1 }), eng)).toEqual([]);
+    expect(woken('DashGroup', withStatus(eng, { roles: ['admin', 'viewer'] }), eng)).toEqual(['DashGroup/ops', 'DashUser/ann', 'DashUser/bob']);
+  });
+
+  it("a user's effective roles changing wakes nobody; its id appearing wakes its bindings; a pending logout wakes its groups", () => {
+    const ann = first('DashUser');
+    expect(woken('DashUser', withStatus(ann, { effectiveRoleNames: ['viewer'], sessions: 3 }), ann)).toEqual([]);
+    expect(woken('DashUser', ann, withStatus(ann, { keycloakId: undefined }))).toEqual(['DashRoleBinding/licensed']);
+    expect(woken('DashUser', withStatus(ann, { logoutPending: true }), ann)).toEqual(['DashGroup/ops']);
+  });
+
+  it('a binding wakes only the users whose grants moved, and all of them when its spec changed', () => {
+    const binding = first('DashRoleBinding');
+    const bobResolved = withStatus(binding, { subjects: [binding.status!.subjects![0], { kind: 'User', name: 'bob', resolved: true, grants: ['licensed_user'] }] });
+    expect(woken('DashRoleBinding', bobResolved, binding)).toEqual(['DashUser/bob']);
+    expect(woken('DashRoleBinding', withStatus(binding, { warnings: [] }), binding)).toEqual([]);
+    const moreRoles = { ...binding, spec: { ...binding.spec, roles: ['licensed_user', 'viewer'] } };
+    expect(woken('DashRoleBinding', moreRoles, binding)).toEqual(['DashUser/ann', 'DashUser/bob']);
+  });
+});
