@@ -94,7 +94,10 @@ async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, s
       failure = classifyError(err, deps.classifiers);
       logFailure(log, failure, err);
     }
-    deps.references.set(deps.owner(key), 'reads', ctx.reads);
+    // A pass that could not finish (waiting for an object, an error) runs again on any change
+    // of what it read. A pass that succeeded is woken by the watch rules, which know which
+    // changes matter: with every read kept, each member joining a group re-ran all its members.
+    deps.references.set(deps.owner(key), 'reads', failure ? ctx.reads : []);
   }
   const outcome = failure?.outcome ?? Outcome.Reconciled;
   deps.metrics.recordReconcile(reg.kind.kind, outcome, (performance.now() - started) / 1000);

@@ -4,7 +4,7 @@ import type { ConditionRequest, ControllerDeps, EventRequest, FinalizeOutput, Re
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { planBinding, type BindingPlan, type BindingStep, type ObservedSubject } from './plan.js';
 import type { SubjectKey } from './grants.js';
-import { grantLedger, resolveSubject, statusKey, type ResolvedSubject } from './subjects.js';
+import { grantLedger, managedUsers, resolveSubject, statusKey, type ResolvedSubject } from './subjects.js';
 import type { ViewSubject } from '../realm-view.js';
 
 /**
@@ -65,7 +65,8 @@ async function planFor(binding: DashRoleBinding, ref: RealmRef, deleting: boolea
   const recorded = (binding.status?.subjects ?? [])
     .filter((s) => (s.grants?.length ?? 0) > 0 && !specSubjects.some((x) => statusKey(x) === statusKey(s) || (x.kind === 'Group' && x.name === s.name)))
     .map((s): Subject => (s.kind === 'User' ? { kind: 'User', name: s.name } : { kind: 'Group', path: s.path }));
-  const resolved = await Promise.all([...specSubjects, ...recorded].map((s) => resolveSubject(s, namespace, ref, deps)));
+  const users = managedUsers(binding, deps);
+  const resolved = await Promise.all([...specSubjects, ...recorded].map((s) => resolveSubject(s, namespace, ref, users, deps)));
   const roles = await ref.view.roles();
   const planWith = (subjects: ObservedSubject[]) => planBinding({
     binding: `${namespace}/${binding.metadata.name}`,

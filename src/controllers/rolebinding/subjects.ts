@@ -1,4 +1,4 @@
-import { normalizeGroupPath, type DashRoleBinding, type Subject } from '../../api/index.js';
+import { normalizeGroupPath, type DashResource, type DashRoleBinding, type Subject } from '../../api/index.js';
 import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
 import type { BindingGrants, SubjectKey } from './grants.js';
@@ -19,15 +19,29 @@ export function subjectKey(subject: Subject, namespace: string, deps: Controller
   return path ? `Group:${path}` : undefined;
 }
 
+/** The DashUsers of a binding's namespace and realm by lowercase username, built once per pass. */
+export type ManagedUsers = ReadonlyMap<string, DashResource<'DashUser'>>;
+
+export function managedUsers(binding: DashRoleBinding, deps: ControllerDeps): ManagedUsers {
+  return new Map(deps.cache.list('DashUser', binding.metadata.namespace)
+    .filter((u) => u.spec.realmRef.name === binding.spec.realmRef.name)
+    .map((u) => [u.spec.username.toLowerCase(), u]));
+}
+
 /**
- * Resolves a subject: a DashUser or DashGroup from the cache first (no Keycloak call), else
- * an exact lookup in Keycloak (users from an IdP exist only after their first login).
+ * Resolves a subject: a DashUser or DashGroup from the cache first (no Keycloak call; a
+ * DashUser not Ready yet is a wait, its id appearing wakes the binding), else an exact lookup
+ * in Keycloak (users from an IdP exist only after their first login).
  */
-export async function resolveSubject(subject: Subject, namespace: string, ref: RealmRef, deps: ControllerDeps): Promise<ResolvedSubject> {
+export async function resolveSubject(subject: Subject, namespace: string, ref: RealmRef, users: ManagedUsers, deps: ControllerDeps): Promise<ResolvedSubject> {
   const key = subjectKey(subject, namespace, deps);
   if (subject.kind === 'User') {
-    const managed = deps.cache.list('DashUser', namespace).find((u) => u.spec.username === subject.name && u.status?.keycloakId);
-    const id = managed?.status?.keycloakId ?? (await ref.kc.findUserByUsername(ref.name, subject.name ?? ''))?.id;
+    const managed = users.get((subject.name ?? '').toLowerCase());
+    if (managed) {
+      const id = managed.status?.keycloakId;
+      return id ? { subject, key, id } : { subject, key, reason: `DashUser ${managed.metadata.name} is not Ready yet` };
+    }
+    const id = (await ref.kc.findUserByUsername(ref.name, subject.name ?? ''))?.id;
     return id ? { subject, key, id } : { subject, key, reason: `user ${subject.name} not found in realm ${ref.name} (a user from an identity provider exists after the first login)` };
   }
   if (subject.name !== undefined) {

@@ -204,6 +204,13 @@ describe('dependencies', () => {
     expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual(['widgets|ns/w']);
   });
 
+  it('a pass that succeeded keeps no reads: the watch rules wake it on the changes that matter', async () => {
+    kube.seed(finalized(widget('w', { needs: 's' }))); // the reconciler reads Secret s, then succeeds
+    await run();
+    expect(ready()).toMatchObject({ status: 'True' });
+    expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual([]);
+  });
+
   it('spec references are declared on every pass and replaced when they change', async () => {
     const d = deps({ references: (obj) => [{ kind: SecretKind, namespace: 'ns', name: String((obj as Widget).spec?.secret) }] });
     kube.seed(finalized(widget('w', { secret: 'a' })));
