@@ -76,15 +76,19 @@ export class RealmView {
   /**
    * The user's effective `dash` roles computed from the view (what Keycloak's `.../composite`
    * read answers): roles reached from the user's own mappings and those of its groups and
-   * their ancestors (`groupPaths` with ancestors). Undefined when the view is older than
-   * `knownSinceMs` (a user or membership newer than the view): then read Keycloak instead.
+   * their ancestors (`groupPaths` with ancestors). `knownSince`: the view must have been read
+   * after that moment (a user or membership newer than the view), else undefined: read
+   * Keycloak instead; `created now`: the caller just created the user, which then holds the
+   * default roles and nothing else of its own.
    */
-  async effectiveRoles(userId: string, groupPaths: readonly string[], knownSinceMs: number): Promise<string[] | undefined> {
+  async effectiveRoles(userId: string, groupPaths: readonly string[], knownSince: number | 'created now'): Promise<string[] | undefined> {
     const snapshot = await this.#roles.get();
-    if ((this.#roles.takenAt() ?? 0) < knownSinceMs) return undefined;
-    const keys = [keyOf({ kind: 'user', id: userId }), ...groupPaths.map((path) => `group:${path}`)];
+    if (knownSince !== 'created now' && (this.#roles.takenAt() ?? 0) < knownSince) return undefined;
+    const own = knownSince === 'created now' ? [snapshot.defaultRoleId ?? ''] : [...(snapshot.held.get(keyOf({ kind: 'user', id: userId })) ?? [])];
     const names = new Set<string>();
-    for (const key of keys) for (const roleId of snapshot.held.get(key) ?? []) for (const n of snapshot.reach.get(roleId) ?? []) names.add(n);
+    const reached = (roleId: string) => snapshot.reach.get(roleId)?.forEach((n) => names.add(n));
+    own.forEach(reached);
+    for (const path of groupPaths) snapshot.held.get(`group:${path}`)?.forEach(reached);
     return [...names].sort();
   }
 

@@ -148,6 +148,8 @@ export interface UserFields {
 /** A user to create. */
 export interface NewUser extends UserFields {
   username: string;
+  /** Group paths (`/Parent/child`) the user is created in. */
+  groups?: string[];
 }
 
 /** A group the user is a direct member of. */

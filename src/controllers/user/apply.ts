@@ -1,4 +1,5 @@
 import type { DashUser } from '../../api/index.js';
+import type { UserGroup } from '../../keycloak/port.js';
 import type { ControllerDeps, EventRequest } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
 import type { UserStep } from './plan.js';
@@ -13,6 +14,8 @@ export interface AppliedUser {
   membershipChanged: boolean;
   /** Joined or left any group (what was observed before is outdated). */
   groupsChanged: boolean;
+  /** The user's groups when this pass knows them without a read: it created the user in them. */
+  groups?: UserGroup[];
   events: EventRequest[];
 }
 
@@ -24,8 +27,9 @@ export async function applyUserSteps(
   for (const step of steps) {
     switch (step.kind) {
       case 'createUser':
-        out.id = await ref.kc.createUser(ref.name, { username: step.username, ...step.fields });
+        out.id = await ref.kc.createUser(ref.name, { username: step.username, ...step.fields, groups: step.groups.map((g) => `/${g.path}`) });
         ref.view.recordUserWrite(out.id);
+        out.groups = step.groups.map((g) => ({ id: g.groupId, name: g.path.slice(g.path.lastIndexOf('/') + 1), path: `/${g.path}` }));
         out.created = true;
         out.events.push({ type: 'Normal', reason: 'Created', message: `created Keycloak user ${step.username}` });
         break;

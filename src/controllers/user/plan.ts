@@ -33,7 +33,8 @@ export interface UserInputs {
 
 /** One change to Keycloak for a DashUser. */
 export type UserStep =
-  | { kind: 'createUser'; username: string; fields: UserFields }
+  /** Created in its groups at once (Keycloak takes group paths in the new user): no join afterwards. */
+  | { kind: 'createUser'; username: string; fields: UserFields; groups: { path: string; groupId: string }[] }
   | { kind: 'updateUser'; fields: UserFields; changed: string[] }
   | { kind: 'joinGroup'; groupId: string; path: string }
   | { kind: 'leaveGroup'; groupId: string; path: string }
@@ -51,7 +52,10 @@ const KEPT_ACTIONS = ['UPDATE_PASSWORD'];
  */
 export function planUser(spec: DashUserSpec, observed: ObservedUser | undefined, inputs: UserInputs): UserStep[] {
   const desired = desiredFields(spec);
-  if (!observed) return [{ kind: 'createUser', username: spec.username, fields: desired }, ...onceAfterCreate(spec, inputs)];
+  if (!observed) {
+    const groups = [...inputs.groupIds].sort(([a], [b]) => a.localeCompare(b)).map(([path, groupId]) => ({ path, groupId }));
+    return [{ kind: 'createUser', username: spec.username, fields: desired, groups }, ...onceAfterCreate(spec, inputs)];
+  }
   const steps: UserStep[] = [];
   const changed = changedFields(desired, observed.fields);
   if (changed.length > 0) steps.push({ kind: 'updateUser', fields: mergeForUpdate(desired, observed.fields, changed), changed });
@@ -78,8 +82,7 @@ export function desiredFields(spec: DashUserSpec): UserFields {
 }
 
 function onceAfterCreate(spec: DashUserSpec, inputs: UserInputs): UserStep[] {
-  const steps: UserStep[] = [...inputs.groupIds].sort(([a], [b]) => a.localeCompare(b))
-    .map(([path, groupId]) => ({ kind: 'joinGroup', groupId, path }));
+  const steps: UserStep[] = [];
   if (spec.initialPassword) steps.push({ kind: 'setPassword', temporary: spec.initialPassword.temporary });
   if (spec.executeActionsEmail && !inputs.actionsEmailSent) {
     steps.push({ kind: 'sendActionsEmail', actions: [...spec.executeActionsEmail.actions], lifespanSeconds: spec.executeActionsEmail.lifespanSeconds });

@@ -27,13 +27,14 @@ import { logoutPending } from './logout-pending.js';
  */
 export async function userStatus(ref: RealmRef, user: DashUser, applied: AppliedUser, observed: ObservedForStatus, deps: ControllerDeps): Promise<DashUserStatus> {
   const subject = { kind: 'user' as const, id: applied.id };
-  const groups = observed.groups && !applied.groupsChanged ? observed.groups : await ref.kc.listUserGroups(ref.name, applied.id);
+  const groups = applied.groups ?? (observed.groups && !applied.groupsChanged ? observed.groups : await ref.kc.listUserGroups(ref.name, applied.id));
   const paths = groups.map((g) => normalizeGroupPath(g.path)).sort();
   const chain = [...new Set(paths.flatMap(pathChain))];
   // The view must have been read after the user existed (its default roles are mapped at
-  // creation); Keycloak's clock may run ahead of ours, hence the margin.
-  const knownSince = applied.created || applied.groupsChanged || observed.createdMs === undefined
-    ? Number.POSITIVE_INFINITY : observed.createdMs + CLOCK_SKEW_MARGIN_MS;
+  // creation), unless this pass created it: then it holds exactly the default roles.
+  // Keycloak's clock may run ahead of ours, hence the margin.
+  const knownSince = applied.created ? 'created now'
+    : applied.groupsChanged || observed.createdMs === undefined ? Number.POSITIVE_INFINITY : observed.createdMs + CLOCK_SKEW_MARGIN_MS;
   const [direct, computed, defaults] = await Promise.all([
     ref.view.directRoles(subject),
     ref.view.effectiveRoles(applied.id, chain, knownSince),

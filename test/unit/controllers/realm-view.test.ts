@@ -81,6 +81,8 @@ describe('RealmView', () => {
     expect(await view.effectiveRoles('u3', ['team', 'team/ops'], now)).toEqual(['admin']); // a subgroup's member gets its ancestors' roles
     expect(await view.effectiveRoles('u3', ['team'], now)).toEqual([]);
     expect(await view.effectiveRoles('u3', [], now + 1)).toBeUndefined();
+    // A user this pass created holds the default roles, whatever the view knew of it.
+    expect(await view.effectiveRoles('u-new', ['team', 'team/ops'], 'created now')).toEqual(['admin', 'viewer']);
   });
 
   it('reads sessions again when a caller needs a list newer than a change, and after a logout', async () => {
