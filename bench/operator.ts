@@ -13,11 +13,14 @@ export interface BenchOperator {
   stop(): Promise<void>;
 }
 
-/** Starts `dash-keycloak-operator run` (through tsx) watching one namespace. */
+/**
+ * Starts `dash-keycloak-operator run` watching one namespace: the built `dist/main.js` the
+ * image ships (`npm run bench` builds it first), so memory and CPU are the product's, not tsx's.
+ */
 export async function startBenchOperator(env: TestEnv, namespace: string, resyncPeriod: string): Promise<BenchOperator> {
   const [metricsPort, healthPort] = [await freePort(), await freePort()];
   const log = createWriteStream(join(testenvDir, `bench-operator-${namespace}.log`));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'main.ts'), 'run',
+  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'dist', 'main.js'), 'run',
     `--kubeconfig=${env.KUBECONFIG}`, `--keycloak-url=${env.KEYCLOAK_URL}`, `--namespaces=${namespace}`,
     `--leader-election-namespace=${namespace}`, `--metrics-port=${metricsPort}`, `--health-port=${healthPort}`,
     `--resync-period=${resyncPeriod}`], {

@@ -31,7 +31,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'metricsPort', flag: 'metrics-port', env: 'METRICS_PORT', default: '8080', help: 'port of /metrics' },
   { key: 'healthPort', flag: 'health-port', env: 'HEALTH_PORT', default: '8081', help: 'port of /healthz and /readyz' },
   { key: 'bindAddress', flag: 'bind-address', env: 'BIND_ADDRESS', default: '', help: 'address the HTTP endpoints listen on; empty = all interfaces' },
-  { key: 'concurrency', flag: 'concurrency', env: 'CONCURRENCY', default: '4', help: 'concurrent reconciles per kind' },
+  { key: 'concurrency', flag: 'concurrency', env: 'CONCURRENCY', default: '8', help: 'concurrent reconciles per kind (as many as requests in flight per Keycloak by default)' },
   { key: 'resyncPeriod', flag: 'resync-period', env: 'RESYNC_PERIOD', default: '10m', help: 'how often every object is reconciled without a change' },
   { key: 'dependencyWait', flag: 'dependency-wait', env: 'DEPENDENCY_WAIT', default: '5s', help: 'retry delay of an object waiting for another one' },
   { key: 'shutdownTimeout', flag: 'shutdown-timeout', env: 'SHUTDOWN_TIMEOUT', default: '25s', help: 'how long SIGTERM waits for reconciles in flight' },

@@ -20,6 +20,10 @@ export interface KubeClient {
 }
 
 const PAGE_SIZE = 500;
+/** How long one connection pool serves; then a new one picks up rotated client certificates or CA. */
+const POOL_RENEW_MS = 5 * 60_000;
+
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
 /**
  * `KubeClient` over @kubernetes/client-node's own HTTP stack (its undici, its auth plugins:
@@ -28,6 +32,7 @@ const PAGE_SIZE = 500;
  */
 export class KubeRestClient implements KubeClient {
   readonly #http = new IsomorphicFetchHttpLibrary();
+  #pool?: { dispatcher: Dispatcher; createdAt: number };
 
   constructor(private readonly kc: KubeConfig, private readonly timeoutMs = 30_000) {}
 
@@ -84,6 +89,8 @@ export class KubeRestClient implements KubeClient {
     let text: string;
     try {
       await this.kc.applySecurityAuthentication(ctx);
+      const dispatcher = this.#reuse(ctx.getDispatcher());
+      if (dispatcher) ctx.setDispatcher(dispatcher);
       const response = await this.#http.send(ctx).toPromise();
       status = response.httpStatusCode;
       text = await response.body.text();
@@ -92,6 +99,25 @@ export class KubeRestClient implements KubeClient {
     }
     if (status < 200 || status > 299) throw errorFromStatus(method, path, status, text);
     return JSON.parse(text) as T;
+  }
+
+  /**
+   * client-node hands every request a new connection pool (a new TLS handshake each, and pools
+   * left open): with a thousand status writes that cost the API server and us more CPU and
+   * memory than the work. Keep one pool, renewed every few minutes; a renewed pool's
+   * predecessor closes once its requests are done.
+   */
+  #reuse(fresh: Dispatcher | undefined): Dispatcher | undefined {
+    if (!fresh) return undefined;
+    const now = Date.now();
+    if (this.#pool && now - this.#pool.createdAt < POOL_RENEW_MS) {
+      void fresh.close().catch(() => undefined);
+      return this.#pool.dispatcher;
+    }
+    const previous = this.#pool;
+    this.#pool = { dispatcher: fresh, createdAt: now };
+    if (previous) void previous.dispatcher.close().catch(() => undefined);
+    return fresh;
   }
 }
 
