@@ -3,6 +3,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../test/env/processes.js';
 import { repoRoot, testenvDir, type TestEnv } from '../test/env/test-env.js';
+import { OPERATOR_NODE_OPTIONS } from './node-options.js';
 
 /** The operator process a benchmark measures, with access to its metrics and memory. */
 export interface BenchOperator {
@@ -25,7 +26,7 @@ export async function startBenchOperator(env: TestEnv, namespace: string, resync
     `--leader-election-namespace=${namespace}`, `--metrics-port=${metricsPort}`, `--health-port=${healthPort}`,
     `--resync-period=${resyncPeriod}`], {
     cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KEYCLOAK_CLIENT_ID: env.KEYCLOAK_ADMIN_CLIENT_ID, KEYCLOAK_CLIENT_SECRET: env.KEYCLOAK_ADMIN_CLIENT_SECRET, LOG_LEVEL: 'warn' },
+    env: { ...process.env, KEYCLOAK_CLIENT_ID: env.KEYCLOAK_ADMIN_CLIENT_ID, KEYCLOAK_CLIENT_SECRET: env.KEYCLOAK_ADMIN_CLIENT_SECRET, LOG_LEVEL: 'warn', NODE_OPTIONS: OPERATOR_NODE_OPTIONS },
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OPERATOR_NODE_OPTIONS } from '../../../bench/node-options.js';
 
 // No container engine runs here, so the image cannot be built in CI: these checks hold the
 // Dockerfile and .dockerignore to their invariants statically.
@@ -101,5 +102,14 @@ describe('the .dockerignore', () => {
 
   it.each(['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/main.ts', 'src/api/index.ts'])('sends %s, which the build needs', (path) => {
     expect(ignored(path)).toBe(false);
+  });
+});
+
+describe('the heap limit the operator ships with', () => {
+  it('is the same in the image, the rendered deploy/ manifests and the benchmark that measures it', () => {
+    const env = instructions(dockerfile).filter((i) => i.op === 'ENV' && i.args.startsWith('NODE_OPTIONS=')).map((i) => i.args.slice('NODE_OPTIONS='.length).replace(/^"|"$/g, ''));
+    expect(env).toEqual([OPERATOR_NODE_OPTIONS]);
+    const deployment = readFileSync(join(root, 'deploy', '50-deployment.yaml'), 'utf8');
+    expect(deployment).toContain(`- name: NODE_OPTIONS\n              value: "${OPERATOR_NODE_OPTIONS}"`);
   });
 });
