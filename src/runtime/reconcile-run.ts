@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { KubeClient } from '../kube/client.js';
 import { isConflict, isNotFound } from '../kube/errors.js';
 import type { KubeObject } from '../kube/object.js';
+import { kindId } from '../kube/resource-kind.js';
 import type { EventRecorder } from './events.js';
 import { FinalizerStep, finalizerPatch, finalizerStep } from './finalizer.js';
 import { parseKey } from './keys.js';
@@ -10,7 +11,7 @@ import type { CacheReader } from './object-store.js';
 import { NextRun, OUTCOMES, Outcome, classifyError, type Classified, type ErrorClassifier } from './outcome.js';
 import { readyCondition, recordEvents, writeStatus } from './status-write.js';
 import type { ControllerRegistration, FinalizeResult, ParseResult, ReconcileResult } from './reconciler.js';
-import type { ReferenceIndex } from './references.js';
+import type { ObjectRef, ReferenceIndex } from './references.js';
 import type { StatusDecision } from './status.js';
 import { TrackingContext } from './tracking-context.js';
 
@@ -94,10 +95,7 @@ async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, s
       failure = classifyError(err, deps.classifiers);
       logFailure(log, failure, err);
     }
-    // A pass that could not finish (waiting for an object, an error) runs again on any change
-    // of what it read. A pass that succeeded is woken by the watch rules, which know which
-    // changes matter: with every read kept, each member joining a group re-ran all its members.
-    deps.references.set(deps.owner(key), 'reads', failure ? ctx.reads : []);
+    deps.references.set(deps.owner(key), 'reads', failure ? ctx.reads : unwatched(deps, ctx.reads));
   }
   const outcome = failure?.outcome ?? Outcome.Reconciled;
   deps.metrics.recordReconcile(reg.kind.kind, outcome, (performance.now() - started) / 1000);
@@ -108,6 +106,17 @@ async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, s
   if (!(await writeStatus(deps, obj, decision, result?.events ?? []))) return BACKOFF;
   if (!failure) log.debug('reconciled');
   return schedule(deps, outcome, result?.requeueAfterMs);
+}
+
+/**
+ * The reads that wake a pass which succeeded: those of kinds no watch rule of the controller
+ * covers (Secrets, ConfigMaps). A watched kind is woken by its rule, which knows which changes
+ * matter; keeping every read re-ran each member of a group whenever its member count moved.
+ * A pass that could not finish (waiting for an object, an error) keeps all its reads.
+ */
+function unwatched(deps: RunDeps, reads: ObjectRef[]): ObjectRef[] {
+  const watched = new Set((deps.registration.watches ?? []).map((w) => kindId(deps.cache.resolve(w.kind))));
+  return reads.filter((r) => !watched.has(kindId(r.kind)));
 }
 
 async function cleanup(deps: RunDeps, obj: KubeObject, key: string, log: Logger, signal: AbortSignal): Promise<Schedule> {

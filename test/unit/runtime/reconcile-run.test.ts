@@ -204,10 +204,13 @@ describe('dependencies', () => {
     expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual(['widgets|ns/w']);
   });
 
-  it('a pass that succeeded keeps no reads: the watch rules wake it on the changes that matter', async () => {
+  it('a pass that succeeded keeps its reads of unwatched kinds only: a watched kind wakes it through its rule', async () => {
     kube.seed(finalized(widget('w', { needs: 's' }))); // the reconciler reads Secret s, then succeeds
     await run();
     expect(ready()).toMatchObject({ status: 'True' });
+    expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual(['widgets|ns/w']);
+    kube.seed(finalized(widget('w', { needs: 's' }, { resourceVersion: '5' })));
+    await run(deps({ watches: [{ kind: SecretKind, map: () => [] }] }));
     expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual([]);
   });
 
