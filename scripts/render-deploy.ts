@@ -30,10 +30,10 @@ const FILE_OF_KIND: Record<string, string> = {
   PodDisruptionBudget: '60-poddisruptionbudget.yaml',
 };
 
-/** The helm binary: $HELM, else the test environment's, else `helm` on PATH. */
+/** The helm binary: $HELM, else the test environment's (DKO_TESTENV_DIR, default .testenv), else `helm` on PATH. */
 function helmBinary(): string {
   if (process.env.HELM) return process.env.HELM;
-  const envFile = join(root, '.testenv', 'env.json');
+  const envFile = join(process.env.DKO_TESTENV_DIR ?? join(root, '.testenv'), 'env.json');
   if (existsSync(envFile)) return (JSON.parse(readFileSync(envFile, 'utf8')) as { HELM: string }).HELM;
   return 'helm';
 }

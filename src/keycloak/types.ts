@@ -200,7 +200,8 @@ export interface RoleSubject {
 /**
  * `direct`: mapped to the subject itself. `effective`: for a user, everything it holds (direct,
  * through its groups and their ancestors, composites, default roles); for a group, its own
- * mappings expanded through composite roles only: Keycloak does not add the ancestors' roles.
+ * mappings expanded through composite roles, plus its ancestors' roles on Keycloak 26.4 but
+ * not on 26.7: nothing here relies on a group's effective roles.
  */
 export type RoleScope = 'direct' | 'effective';
 

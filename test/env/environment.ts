@@ -176,7 +176,8 @@ function writeEnvFiles(state: RunState): TestEnv {
     ETCD_URL: `http://127.0.0.1:${state.ports.etcdClient}`,
   };
   writeFileSync(join(testenvDir, 'env.json'), JSON.stringify(env, null, 2), { mode: 0o600 });
-  const sh = Object.entries(env).map(([k, v]) => `export ${k}='${v}'`).join('\n');
+  // KUBECACHEDIR: kubectl's discovery cache per environment (see test-env.ts).
+  const sh = Object.entries({ ...env, KUBECACHEDIR: join(testenvDir, 'kube-cache') }).map(([k, v]) => `export ${k}='${v}'`).join('\n');
   writeFileSync(join(testenvDir, 'env.sh'), `# written by npm run env:up\n${sh}\n`, { mode: 0o600 });
   return env;
 }

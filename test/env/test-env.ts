@@ -8,6 +8,12 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 /** Where `npm run env:up` writes its run state (git-ignored). */
 export const testenvDir = process.env.DKO_TESTENV_DIR ?? join(repoRoot, '.testenv');
 
+// kubectl caches API discovery per server address (~/.kube/cache), and environments reuse
+// free ports: a cache from an earlier environment on the same port, taken before the CRDs
+// existed, made `kubectl get dash` fail. Each environment gets its own cache (inherited by
+// every kubectl and helm a test starts).
+process.env.KUBECACHEDIR ??= join(testenvDir, 'kube-cache');
+
 /** What `npm run env:up` records in `.testenv/env.json`: how to reach the running servers. */
 export interface TestEnv {
   KUBECONFIG: string;

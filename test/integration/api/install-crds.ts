@@ -27,6 +27,14 @@ export async function installCrds(kc: k8s.KubeConfig): Promise<void> {
     // Right after Established a new resource may still answer 404/429 for a moment.
     await waitUntil(`${name} served`, () => custom.listClusterCustomObject({ group: API_GROUP, version: API_VERSION, plural: KINDS[kind].plural }).then(() => true, () => false));
   }
+  // kubectl resolves `get dash` (the category) from discovery, which it caches on disk and
+  // which the API server publishes a moment after the CRDs are served; the `apply` above cached
+  // discovery from before they existed. `api-resources` reads discovery afresh (and rewrites the
+  // cache): wait until it lists the four kinds under the category.
+  await waitUntil('the dash category in discovery', async () => {
+    const listed = execFileSync(env.KUBECTL, ['--kubeconfig', env.KUBECONFIG, 'api-resources', '--categories=dash', '-o', 'name'], { encoding: 'utf8' });
+    return KIND_NAMES.every((kind) => listed.includes(`${KINDS[kind].plural}.${API_GROUP}`));
+  });
   // An updated schema reaches the API server's validation through its own informer a moment
   // after the write, and a CRD has no observedGeneration to wait for: wait until the last
   // write to any of them (by this file or a concurrent one) is SETTLE_MS old.
