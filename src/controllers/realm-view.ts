@@ -8,6 +8,9 @@ import type { KeycloakPort, KeycloakUser, RealmSession, RoleRef } from '../keycl
  */
 export const REALM_VIEW_TTL_MS = 10_000;
 
+/** How long our own mapping writes are kept to replay onto a load that started before them (far beyond any load). */
+const WRITE_LOG_MS = 10 * 60_000;
+
 /** A user by id, or a group by its path (`Parent/child`): how the view keys role holders. */
 export type ViewSubject = { kind: 'user'; id: string } | { kind: 'group'; id: string; path: string };
 
@@ -19,6 +22,8 @@ export type ViewSubject = { kind: 'user'; id: string } | { kind: 'group'; id: st
 interface RoleSnapshot {
   /** The `dash` client's roles (names and ids). */
   roles: RoleRef[];
+  /** Dash role id -> name. */
+  dashNames: Map<string, string>;
   /** Role id -> dash role names it reaches; only roles that reach at least one. */
   reach: Map<string, Set<string>>;
   /** Subject key -> ids of reaching roles mapped to it directly. */
@@ -64,8 +69,7 @@ export class RealmView {
   /** Names of the `dash` roles mapped directly to the subject, sorted. */
   async directRoles(subject: ViewSubject): Promise<string[]> {
     const snapshot = await this.#roles.get();
-    const dashIds = new Map(snapshot.roles.map((r) => [r.id, r.name]));
-    return [...(snapshot.held.get(keyOf(subject)) ?? [])].flatMap((id) => dashIds.get(id) ?? []).sort();
+    return [...(snapshot.held.get(keyOf(subject)) ?? [])].flatMap((id) => snapshot.dashNames.get(id) ?? []).sort();
   }
 
   /** Names of the `dash` roles every user gets through default-roles-<realm>, sorted. */
@@ -101,7 +105,7 @@ export class RealmView {
   /** Records a mapping write this process made (call after Keycloak accepted it). */
   recordMappings(subject: ViewSubject, roles: readonly string[], op: 'add' | 'remove'): void {
     const atMs = this.nowMs();
-    this.#writes = this.#writes.filter((w) => w.atMs >= atMs - 10 * 60_000);
+    this.#writes = this.#writes.filter((w) => w.atMs >= atMs - WRITE_LOG_MS);
     this.#writes.push({ atMs, subject, roles: [...roles], op });
     const current = this.#roles.peek();
     if (current) applyWrite(current, subject, roles, op);
@@ -143,7 +147,8 @@ export function realmView(kc: KeycloakPort, realm: string, clientUuid: string, n
 async function loadRoles(kc: KeycloakPort, realm: string, clientUuid: string): Promise<RoleSnapshot> {
   const graph = await kc.listRoleGraph(realm);
   const roles = graph.roles.filter((r) => r.clientUuid === clientUuid).map((r) => ({ id: r.id, name: r.name }));
-  const reach = reachOf(graph.composites, roles);
+  const dashNames = new Map(roles.map((r) => [r.id, r.name]));
+  const reach = reachOf(graph.composites, dashNames);
   const byId = new Map(graph.roles.map((r) => [r.id, r]));
   const held = new Map<string, Set<string>>();
   await Promise.all([...reach.keys()].map(async (roleId) => {
@@ -151,15 +156,14 @@ async function loadRoles(kc: KeycloakPort, realm: string, clientUuid: string): P
     if (!role) return;
     const holders = await kc.listRoleHolders(realm, { clientUuid: role.clientUuid, name: role.name });
     for (const id of holders.users) addHeld(held, `user:${id}`, roleId);
-    for (const path of holders.groupPaths) addHeld(held, `group:${path.replace(/^\/+/, '')}`, roleId);
+    for (const path of holders.groupPaths) addHeld(held, `group:${path}`, roleId);
   }));
   const defaultRoleId = graph.roles.find((r) => !r.clientUuid && r.name === defaultRolesName(realm))?.id;
-  return { roles, reach, held, defaults: [...(reach.get(defaultRoleId ?? '') ?? [])].sort(), defaultRoleId };
+  return { roles, dashNames, reach, held, defaults: [...(reach.get(defaultRoleId ?? '') ?? [])].sort(), defaultRoleId };
 }
 
 /** For every role that reaches a dash role (itself one, or containing one through composites): the dash role names. */
-export function reachOf(composites: ReadonlyMap<string, readonly string[]>, dashRoles: readonly RoleRef[]): Map<string, Set<string>> {
-  const dashNames = new Map(dashRoles.map((r) => [r.id, r.name]));
+function reachOf(composites: ReadonlyMap<string, readonly string[]>, dashNames: ReadonlyMap<string, string>): Map<string, Set<string>> {
   const memo = new Map<string, Set<string>>();
   const visit = (id: string, path: Set<string>): Set<string> => {
     const known = memo.get(id);
@@ -190,7 +194,7 @@ function addHeld(held: Map<string, Set<string>>, key: string, roleId: string): v
 
 function applyWrite(snapshot: RoleSnapshot, subject: ViewSubject, roles: readonly string[], op: 'add' | 'remove'): void {
   const key = keyOf(subject);
-  const ids = snapshot.roles.filter((r) => roles.includes(r.name)).map((r) => r.id);
+  const ids = [...snapshot.dashNames].filter(([, name]) => roles.includes(name)).map(([id]) => id);
   const held = snapshot.held.get(key) ?? new Set<string>();
   for (const id of ids) {
     if (op === 'add') held.add(id);

@@ -80,11 +80,12 @@ async function planFor(binding: DashRoleBinding, ref: RealmRef, deleting: boolea
   // Plan on the realm view (shared, up to a TTL old); a subject the plan would change is read
   // again from Keycloak and planned anew, so no write rests on a stale view (a role granted by
   // hand a moment ago must count as present, not become ours).
-  const viewed = await Promise.all(resolved.filter((r) => r.key).map((r) => observeSubject(ref, r, 'view')));
+  const keyed = resolved.filter((r) => r.key);
+  const viewed = await Promise.all(keyed.map((r) => observeSubject(ref, r, 'view')));
   let plan = planWith(viewed);
   const touched = new Set(plan.steps.map((step) => step.subject));
   if (touched.size > 0) {
-    plan = planWith(await Promise.all(resolved.filter((r) => r.key).map((r, i) => (touched.has(r.key!) ? observeSubject(ref, r, 'keycloak') : viewed[i]!))));
+    plan = planWith(await Promise.all(keyed.map((r, i) => (touched.has(r.key!) ? observeSubject(ref, r, 'keycloak') : viewed[i]!))));
   }
   return { plan, resolved, roles };
 }

@@ -3,6 +3,8 @@ import type { UserGroup } from '../../keycloak/port.js';
 import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
 import type { AppliedUser } from './apply.js';
+import { effectiveRolesWithSources, pathChain } from './effective-roles.js';
+import { logoutPending } from './logout-pending.js';
 
 /** How far Keycloak's clock may run ahead of the operator's for a creation time to be trusted. */
 const CLOCK_SKEW_MARGIN_MS = 5_000;
@@ -14,8 +16,6 @@ export interface ObservedForStatus {
   /** When Keycloak created the user (ms). */
   createdMs?: number;
 }
-import { effectiveRolesWithSources, pathChain } from './effective-roles.js';
-import { logoutPending } from './logout-pending.js';
 
 /**
  * Reports what Keycloak holds for the user: effective `dash` roles with their sources, groups,
@@ -30,14 +30,9 @@ export async function userStatus(ref: RealmRef, user: DashUser, applied: Applied
   const groups = applied.groups ?? (observed.groups && !applied.groupsChanged ? observed.groups : await ref.kc.listUserGroups(ref.name, applied.id));
   const paths = groups.map((g) => normalizeGroupPath(g.path)).sort();
   const chain = [...new Set(paths.flatMap(pathChain))];
-  // The view must have been read after the user existed (its default roles are mapped at
-  // creation), unless this pass created it: then it holds exactly the default roles.
-  // Keycloak's clock may run ahead of ours, hence the margin.
-  const knownSince = applied.created ? 'created now'
-    : applied.groupsChanged || observed.createdMs === undefined ? Number.POSITIVE_INFINITY : observed.createdMs + CLOCK_SKEW_MARGIN_MS;
   const [direct, computed, defaults] = await Promise.all([
     ref.view.directRoles(subject),
-    ref.view.effectiveRoles(applied.id, chain, knownSince),
+    ref.view.effectiveRoles(applied.id, chain, viewMustKnowSince(applied, observed)),
     ref.view.defaultRoles(),
   ]);
   const effective = computed ?? (await ref.kc.listClientRoleMappings(ref.name, subject, ref.clientUuid, 'effective')).map((r) => r.name);
@@ -78,4 +73,16 @@ export async function userStatus(ref: RealmRef, user: DashUser, applied: Applied
     initialPassword: user.status?.initialPassword,
     executeActionsEmailSentAt: applied.actionsEmailSent ? now.toISOString() : user.status?.executeActionsEmailSentAt,
   };
+}
+
+/**
+ * How recent the realm view must be to compute the user's effective roles: read after the user
+ * existed (Keycloak maps its default roles at creation, and Keycloak's clock may run ahead of
+ * ours, hence the margin); never after this pass changed its groups; and a user this pass
+ * created holds exactly the default roles, whatever the view knew.
+ */
+function viewMustKnowSince(applied: AppliedUser, observed: ObservedForStatus): number | 'created now' {
+  if (applied.created) return 'created now';
+  if (applied.groupsChanged || observed.createdMs === undefined) return Number.POSITIVE_INFINITY;
+  return observed.createdMs + CLOCK_SKEW_MARGIN_MS;
 }

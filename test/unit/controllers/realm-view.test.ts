@@ -5,7 +5,7 @@ import type { KeycloakPort, RealmSession, RoleHolders } from '../../../src/keycl
 function fakeKeycloak() {
   const state = {
     holders: new Map<string, RoleHolders>([
-      ['admin', { users: ['u1'], groupPaths: ['/team/ops'] }], ['viewer', { users: [], groupPaths: [] }], ['default-roles-r', { users: ['u1', 'u2'], groupPaths: [] }],
+      ['admin', { users: ['u1'], groupPaths: ['team/ops'] }], ['viewer', { users: [], groupPaths: [] }], ['default-roles-r', { users: ['u1', 'u2'], groupPaths: [] }],
     ]),
     sessions: [] as RealmSession[],
     reads: 0,
