@@ -30,6 +30,12 @@ const FILE_OF_KIND: Record<string, string> = {
   PodDisruptionBudget: '60-poddisruptionbudget.yaml',
 };
 
+/** Templates whose objects get a deploy/ file of their own, whatever their kind. */
+const FILE_OF_TEMPLATE: Record<string, string> = {
+  // The ClusterRoles for people: a file of their own, so that a second install can leave it out.
+  'templates/user-roles.yaml': '30-user-roles.yaml',
+};
+
 /** The helm binary: $HELM, else the test environment's (DKO_TESTENV_DIR, default .testenv), else `helm` on PATH. */
 function helmBinary(): string {
   if (process.env.HELM) return process.env.HELM;
@@ -47,7 +53,8 @@ function chartFiles(): Map<string, string[]> {
   for (const doc of out.split(/^---\s*$/m).map((d) => d.trim()).filter(Boolean)) {
     const kind = (parse(doc) as { kind?: string } | null)?.kind;
     if (!kind) continue;
-    const file = FILE_OF_KIND[kind];
+    const source = /^# Source: [^/]+\/(.+)$/m.exec(doc)?.[1] ?? '';
+    const file = FILE_OF_TEMPLATE[source] ?? FILE_OF_KIND[kind];
     if (!file) throw new Error(`the chart renders a ${kind}: give it a file in FILE_OF_KIND (scripts/render-deploy.ts)`);
     files.set(file, [...(files.get(file) ?? []), `${doc}\n`]);
   }

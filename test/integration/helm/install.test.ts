@@ -16,7 +16,9 @@ describe('helm install in cluster-wide mode on the real kube-apiserver', () => {
   beforeAll(async () => {
     createNamespace(namespace);
     createNamespace(other);
-    const r = install(release, namespace, { keycloak: { url: 'https://keycloak.example.com', credentialsSecret: { name: 'keycloak-admin' } } });
+    // The ClusterRoles for people have fixed names, one set per cluster: user-roles.test.ts
+    // covers them, and a second release here would fight deploy/ and the e2e install over them.
+    const r = install(release, namespace, { keycloak: { url: 'https://keycloak.example.com', credentialsSecret: { name: 'keycloak-admin' } }, rbac: { createUserRoles: false } });
     if (r.code !== 0) throw new Error(`helm install failed: ${r.stderr}`);
     await waitForCrds();
     sa = clientsAs(namespace, fullname);

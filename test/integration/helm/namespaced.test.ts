@@ -16,7 +16,8 @@ describe('helm install in namespaced mode on the real kube-apiserver', () => {
       createNamespace(ns);
       ok(kubectl('create', 'secret', 'generic', 'keycloak-admin', '-n', ns, '--from-literal=clientSecret=s3cret'));
     }
-    const r = install(release, namespace, { watchNamespaces: [a, b] });
+    // Without the ClusterRoles for people (fixed names, one set per cluster: user-roles.test.ts).
+    const r = install(release, namespace, { watchNamespaces: [a, b], rbac: { createUserRoles: false } });
     if (r.code !== 0) throw new Error(`helm install failed: ${r.stderr}`);
     await waitForCrds();
     sa = clientsAs(namespace, fullname);

@@ -23,6 +23,9 @@ describe('the chart rendered by helm template', () => {
   it('renders, with default values, a cluster-wide install of two replicas behind leader election', () => {
     const ms = render({}, 'dko', 'ops');
     expect(kinds(ms)).toEqual([
+      'ClusterRole -/dash-keycloak-operator-editor',
+      'ClusterRole -/dash-keycloak-operator-realm-admin',
+      'ClusterRole -/dash-keycloak-operator-viewer',
       'ClusterRole -/dko-dash-keycloak-operator',
       'ClusterRoleBinding -/dko-dash-keycloak-operator',
       'Deployment ops/dko-dash-keycloak-operator',
@@ -91,9 +94,18 @@ describe('the chart rendered by helm template', () => {
     expect(Object.keys(envOf(render())).filter((k) => k.startsWith('KEYCLOAK_'))).toEqual(['KEYCLOAK_AUTH_REALM']);
   });
 
-  it('in namespaced mode renders Roles in the watched namespaces only and no ClusterRole', () => {
+  it('passes the Keycloak URL and SMTP host allow-lists comma-separated, and neither when they are empty', () => {
+    const env = envOf(render({ keycloak: { allowedUrls: ['https://auth-a.example.com/', 'http://127.0.0.1:8080'] }, email: { allowedHosts: ['smtp.example.com', '10.0.0.25'] } }));
+    expect(env).toMatchObject({ ALLOWED_KEYCLOAK_URLS: 'https://auth-a.example.com/,http://127.0.0.1:8080', ALLOWED_SMTP_HOSTS: 'smtp.example.com,10.0.0.25' });
+    expect(Object.keys(envOf(render())).filter((k) => k.startsWith('ALLOWED_'))).toEqual([]);
+  });
+
+  it('in namespaced mode renders Roles in the watched namespaces only and no ClusterRole but those for people', () => {
     const ms = render({ watchNamespaces: ['team-a', 'team-b'] }, 'dko', 'ops');
     expect(kinds(ms).filter((k) => /Role/.test(k))).toEqual([
+      'ClusterRole -/dash-keycloak-operator-editor',
+      'ClusterRole -/dash-keycloak-operator-realm-admin',
+      'ClusterRole -/dash-keycloak-operator-viewer',
       'Role ops/dko-dash-keycloak-operator-leader-election',
       'Role team-a/dko-dash-keycloak-operator',
       'Role team-b/dko-dash-keycloak-operator',
@@ -105,7 +117,7 @@ describe('the chart rendered by helm template', () => {
   });
 
   it('grants nothing beyond what the operator uses', () => {
-    const role = render().find((m) => m.kind === 'ClusterRole') as Manifest & { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+    const role = render().find((m) => m.kind === 'ClusterRole' && m.metadata.name === 'dko-dash-keycloak-operator') as Manifest & { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
     const grants = role.rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g || 'core'}/${res}: ${r.verbs.join(',')}`)));
     expect(grants.sort()).toEqual([
       'core/configmaps: get,list,watch',
