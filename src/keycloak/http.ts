@@ -37,8 +37,9 @@ export class KeycloakHttp {
     this.admin = new KcAdminClient({
       baseUrl: settings.url,
       timeout: settings.timeoutMs,
-      // Node's fetch takes the undici dispatcher as a non-standard init field.
-      requestOptions: { dispatcher: settings.dispatcher } as unknown as RequestInit,
+      // Node's fetch takes the undici dispatcher as a non-standard init field. A redirect is
+      // answered, not followed: following it would carry the bearer token to another address.
+      requestOptions: { dispatcher: settings.dispatcher, redirect: 'manual' } as unknown as RequestInit,
     });
     this.admin.registerTokenProvider({ getAccessToken: () => settings.tokens.get() });
   }
@@ -94,13 +95,13 @@ export class KeycloakHttp {
       try {
         return await attempt(token);
       } catch (err) {
-        if (statusOf(err) !== 401) throw toKeycloakError(operation, err, timeoutMs);
+        if (statusOf(err) !== 401) throw toKeycloakError(operation, redirectToError(err), timeoutMs);
         // The token was revoked or the server restarted (in-memory sessions): log in once more.
         tokens.invalidate(token);
         try {
           return await attempt(await this.#token(operation));
         } catch (retryErr) {
-          throw toKeycloakError(operation, retryErr, timeoutMs);
+          throw toKeycloakError(operation, redirectToError(retryErr), timeoutMs);
         }
       }
     });
@@ -129,10 +130,44 @@ export class KeycloakHttp {
   }
 }
 
-/** fetch bound to a connection's dispatcher (pool, CA bundle, observer) and request timeout. */
+/**
+ * fetch bound to a connection's dispatcher (pool, CA bundle, observer) and request timeout.
+ * A redirect is never followed (it could carry credentials or a token to another address):
+ * a 3xx answer rejects with an Unavailable KeycloakError that names only the target's host.
+ */
 export function connectionFetch(dispatcher: Dispatcher, timeoutMs: number): FetchLike {
-  // Node's fetch takes the undici dispatcher as a non-standard init field.
-  return (url, init) => fetch(url, { ...init, dispatcher, signal: AbortSignal.timeout(timeoutMs) } as RequestInit);
+  return async (url, init) => {
+    // Node's fetch takes the undici dispatcher as a non-standard init field.
+    const res = await fetch(url, { ...init, redirect: 'manual', dispatcher, signal: AbortSignal.timeout(timeoutMs) } as RequestInit);
+    if (!isRedirect(res.status)) return res;
+    await res.body?.cancel();
+    throw redirectRefused(res.status, res.headers.get('location'), url);
+  };
+}
+
+/** The error for a 3xx answer: the message names the status and the target's host, never the Location's path or query. */
+export function redirectRefused(status: number, location: string | null | undefined, requestUrl: string): KeycloakError {
+  let host = '';
+  try {
+    host = location ? new URL(location, requestUrl).host : '';
+  } catch {
+    // an unparsable Location: name no target
+  }
+  const toward = host ? ` toward ${host}` : '';
+  return new KeycloakError(KeycloakErrorKind.Unavailable,
+    `redirect refused: Keycloak answered ${status}${toward}; the Keycloak URL must be the address Keycloak answers on itself`, { status });
+}
+
+// The admin client rejects a 3xx (not ok under redirect: 'manual') with the Response attached.
+function redirectToError(err: unknown): unknown {
+  const status = statusOf(err);
+  if (status === undefined || !isRedirect(status) || err instanceof KeycloakError) return err;
+  const response = (err as { response?: { headers?: Headers; url?: string } }).response;
+  return redirectRefused(status, response?.headers?.get('location'), response?.url ?? '');
+}
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
 }
 
 /** `/<realm>/<segments...>` with every segment URL-encoded. */

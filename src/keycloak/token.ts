@@ -1,4 +1,5 @@
 import { KeycloakError, KeycloakErrorKind, KeycloakHttpError, toKeycloakError } from './errors.js';
+import { redirectRefused } from './http.js';
 
 /** Admin credentials: a client for the client-credentials grant (preferred), or an admin user for the password grant. */
 export type KeycloakCredentials = { clientId: string; clientSecret: string } | { username: string; password: string };
@@ -18,7 +19,8 @@ const PASSWORD_GRANT_CLIENT = 'admin-cli';
 /**
  * Logs in at `<url>/realms/<authRealm>/protocol/openid-connect/token`. Any refusal by the token
  * endpoint (400 invalid_grant, 401 invalid_client, 404 unknown realm) is Unauthorized; the
- * message names the client or user, never a secret.
+ * message names the client or user, never a secret. A redirect is never followed (it would
+ * resend the credentials elsewhere): it fails as Unavailable, "redirect refused".
  */
 export async function requestToken(fetchFn: FetchLike, url: string, authRealm: string, credentials: KeycloakCredentials, timeoutMs?: number): Promise<AccessToken> {
   const who = 'clientId' in credentials ? `client "${credentials.clientId}"` : `user "${credentials.username}"`;
@@ -28,11 +30,14 @@ export async function requestToken(fetchFn: FetchLike, url: string, authRealm: s
     : new URLSearchParams({ grant_type: 'password', client_id: PASSWORD_GRANT_CLIENT, username: credentials.username, password: credentials.password });
   let data: { access_token?: unknown; expires_in?: unknown };
   try {
-    const res = await fetchFn(`${url}/realms/${encodeURIComponent(authRealm)}/protocol/openid-connect/token`, {
+    const tokenUrl = `${url}/realms/${encodeURIComponent(authRealm)}/protocol/openid-connect/token`;
+    const res = await fetchFn(tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
+      redirect: 'manual',
     });
+    if (res.status >= 300 && res.status < 400) throw redirectRefused(res.status, res.headers.get('location'), tokenUrl);
     const text = await res.text();
     if (!res.ok) throw new KeycloakHttpError(res.status, parseJson(text));
     data = parseJson(text) as typeof data;
