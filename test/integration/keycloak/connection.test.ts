@@ -163,13 +163,15 @@ describe('the connection registry', () => {
     expect(registry.get(target).loginCount()).toBe(1);
   });
 
-  it('replaces the connection when the secret changes, and keeps others apart', async () => {
+  it('gives another secret its own connection without closing the first one, and keeps others apart', async () => {
     const before = registry.get(target);
     const rotated = registry.get({ ...target, credentials: { ...target.credentials, clientSecret: 'rotated' } });
     expect(rotated).not.toBe(before);
-    expect(registry.size).toBe(1);
-    expect(registry.get({ ...target, authRealm: 'other' })).not.toBe(rotated);
     expect(registry.size).toBe(2);
+    await expect(rotated.getRealm('master')).rejects.toMatchObject({ kind: 'Unauthorized' });
+    expect((await before.getRealm('master'))?.realm).toBe('master');
+    expect(registry.get({ ...target, authRealm: 'other' })).not.toBe(rotated);
+    expect(registry.size).toBe(3);
   });
 });
 
