@@ -5,8 +5,11 @@ import { ConfigError, loadConfig, type OperatorConfig } from './config.js';
 import { usage } from './config-options.js';
 import { registrations } from './controllers/registrations.js';
 import { KeycloakConnectionRegistry, classifyKeycloakError } from './keycloak/index.js';
+import { KubeRestClient } from './kube/client.js';
 import { loadKubeConfig } from './kube/kubeconfig.js';
+import { metadataOnly } from './kube/metadata.js';
 import { ConfigMapKind, SecretKind } from './kube/resource-kind.js';
+import { ReferencedDataReader } from './kube/secrets.js';
 import { createLogger } from './logger.js';
 import { Manager, createMetrics, type ManagerOptions } from './runtime/index.js';
 import { shutdownSignal } from './runtime/signals.js';
@@ -36,8 +39,9 @@ async function main(argv: string[]): Promise<number> {
   const registry = new KeycloakConnectionRegistry({
     timeoutMs: config.keycloakTimeoutMs, maxConcurrency: config.keycloakMaxConcurrency, onRequest: metrics.recordKeycloakRequest,
   });
-  const manager = new Manager(managerOptions(config, identity), { kubeConfig, logger, metrics });
-  const controllers = registrations({ registry, defaultKeycloak: config.keycloak });
+  const client = new KubeRestClient(kubeConfig);
+  const manager = new Manager(managerOptions(config, identity), { kubeConfig, logger, metrics, client });
+  const controllers = registrations({ registry, secretData: new ReferencedDataReader(client), defaultKeycloak: config.keycloak });
   for (const controller of controllers) manager.register(controller);
   await manager.start();
   logger.info({ identity, namespaces: config.namespaces, endpoints: manager.endpoints, controllers: controllers.map((c) => c.kind.kind) }, 'started');
@@ -62,8 +66,9 @@ function managerOptions(config: OperatorConfig, identity: string): ManagerOption
       : undefined,
     http: { host: config.bindAddress, healthPort: config.healthPort, metricsPort: config.metricsPort },
     events: { controller: REPORTING_CONTROLLER, instance: identity },
-    // Reconcilers read Secrets (credentials, passwords) and ConfigMaps (CA bundles) from the cache.
-    kinds: [SecretKind, ConfigMapKind],
+    // Watched for changes only: the values reconcilers read (credentials, passwords, CA bundles)
+    // come from a GET of the referenced object, so no other Secret's content enters the process.
+    kinds: [metadataOnly(SecretKind), metadataOnly(ConfigMapKind)],
     classifiers: [classifyKeycloakError],
   };
 }

@@ -1,7 +1,8 @@
 import { API_GROUP, API_VERSION, FINALIZER, KINDS, type DashResource, type Kind } from '../api/index.js';
 import type { KeycloakConnectionRegistry, KeycloakTarget } from '../keycloak/index.js';
-import { ConfigMapKind, SecretKind, type ResourceKind } from '../kube/resource-kind.js';
+import { SecretKind, type ResourceKind } from '../kube/resource-kind.js';
 import type { KubeObject } from '../kube/object.js';
+import type { ReferencedDataReader } from '../kube/secrets.js';
 import type { CacheReader } from '../runtime/object-store.js';
 import { defineController, type ControllerRegistration, type ReconcileContext } from '../runtime/reconciler.js';
 import type { ControllerDeps, ResourceCache, SecretReader } from './context.js';
@@ -18,6 +19,8 @@ export interface RegistrationOptions {
   registry: KeycloakConnectionRegistry;
   defaultKeycloak?: KeycloakTarget;
   now?: () => Date;
+  /** Reads the referenced Secret and ConfigMap keys (the cache holds only their metadata). */
+  secretData: ReferencedDataReader;
 }
 
 /**
@@ -66,15 +69,11 @@ export function depsFor(cache: CacheReader, options: RegistrationOptions): Contr
     get: <K extends Kind>(kind: K, namespace: string, name: string) => cache.get<DashResource<K>>(DASH_KINDS[kind], namespace, name),
     list: <K extends Kind>(kind: K, namespace?: string) => cache.list<DashResource<K>>(DASH_KINDS[kind], namespace),
   };
+  // The cache holds Secrets and ConfigMaps as metadata: looking one up there makes it a
+  // dependency of the pass, and only then is its value read from the API server.
   const secrets: SecretReader = {
-    readSecret: async (namespace, name, key) => {
-      const secret = cache.get<KubeObject & { data?: Record<string, string> }>(SecretKind, namespace, name);
-      const data = secret?.data?.[key];
-      // The marker is the Secret's resourceVersion: it changes with the content and reveals nothing of it.
-      return data === undefined ? undefined : { value: Buffer.from(data, 'base64').toString('utf8'), version: secret?.metadata.resourceVersion ?? '' };
-    },
-    readConfigMap: async (namespace, name, key) =>
-      cache.get<KubeObject & { data?: Record<string, string> }>(ConfigMapKind, namespace, name)?.data?.[key],
+    readSecret: (namespace, name, key) => options.secretData.readSecret(cache, namespace, name, key),
+    readConfigMap: (namespace, name, key) => options.secretData.readConfigMap(cache, namespace, name, key),
   };
   return {
     cache: resources,

@@ -1,14 +1,15 @@
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, errorFromStatus } from './errors.js';
+import { PARTIAL_METADATA_LIST_ACCEPT } from './metadata.js';
 import type { KubeList, KubeObject } from './object.js';
-import { collectionPath, objectPath, type ResourceKind } from './resource-kind.js';
+import { collectionPath, objectPath, type ConfigMapKind, type ResourceKind, type SecretKind } from './resource-kind.js';
 
 /**
  * The narrow Kubernetes port the runtime uses: plain JSON in and out, any kind, merge patches
  * only (custom resources reject strategic merge). Every failure is a `KubeApiError`.
  */
 export interface KubeClient {
-  /** Lists a kind in one namespace or all of them (every page). */
+  /** Lists a kind in one namespace or all of them (every page); only metadata for a `metadataOnly` kind. */
   list(kind: ResourceKind, namespace?: string): Promise<KubeList>;
   /** Reads one object; undefined when it does not exist. */
   get(kind: ResourceKind, namespace: string | undefined, name: string): Promise<KubeObject | undefined>;
@@ -17,6 +18,22 @@ export interface KubeClient {
   replace(kind: ResourceKind, namespace: string | undefined, name: string, body: object): Promise<KubeObject>;
   /** JSON merge patch (RFC 7386) of the object or a subresource (`status`); a `metadata.resourceVersion` in the patch is a precondition. */
   mergePatch(kind: ResourceKind, namespace: string | undefined, name: string, patch: object, subresource?: string): Promise<KubeObject>;
+}
+
+/** The kinds whose `data` `readData` reads. */
+export type DataKind = typeof SecretKind | typeof ConfigMapKind;
+
+/** The `data` of one Secret (decoded from base64) or ConfigMap, with what identifies that content. */
+export interface ObjectData {
+  uid: string;
+  resourceVersion: string;
+  data: Record<string, string>;
+}
+
+/** The one read of Secret and ConfigMap content: a GET of a named object, nothing listed or watched. */
+export interface DataSource {
+  /** GETs `namespace/name` and returns its `data` only; undefined when it does not exist. */
+  readData(kind: DataKind, namespace: string, name: string): Promise<ObjectData | undefined>;
 }
 
 const PAGE_SIZE = 500;
@@ -30,7 +47,7 @@ type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
  * client certs, tokens, exec), so no second HTTP client has to understand kubeconfigs.
  * Each request is bounded by `timeoutMs`: a hung API server turns into an error, not a stuck worker.
  */
-export class KubeRestClient implements KubeClient {
+export class KubeRestClient implements KubeClient, DataSource {
   readonly #http = new IsomorphicFetchHttpLibrary();
   #pool?: { dispatcher: Dispatcher; createdAt: number };
 
@@ -43,7 +60,7 @@ export class KubeRestClient implements KubeClient {
     do {
       const query: Record<string, string> = { limit: String(PAGE_SIZE), ...(next ? { continue: next } : {}) };
       const page = await this.request<{ items?: KubeObject[]; metadata?: { resourceVersion?: string; continue?: string } }>(
-        HttpMethod.GET, collectionPath(kind, namespace), { query });
+        HttpMethod.GET, collectionPath(kind, namespace), { query, accept: kind.metadataOnly ? PARTIAL_METADATA_LIST_ACCEPT : undefined });
       items.push(...(page.items ?? []));
       // The first page's resourceVersion is the snapshot every later page belongs to.
       resourceVersion ||= page.metadata?.resourceVersion ?? '';
@@ -61,6 +78,16 @@ export class KubeRestClient implements KubeClient {
     }
   }
 
+  async readData(kind: DataKind, namespace: string, name: string): Promise<ObjectData | undefined> {
+    const obj = await this.get(kind, namespace, name) as (KubeObject & { data?: Record<string, string> }) | undefined;
+    if (!obj) return undefined;
+    const data: Record<string, string> = {};
+    for (const [key, value] of Object.entries(obj.data ?? {})) {
+      data[key] = kind.kind === 'Secret' ? Buffer.from(value, 'base64').toString('utf8') : value;
+    }
+    return { uid: obj.metadata.uid ?? '', resourceVersion: obj.metadata.resourceVersion ?? '', data };
+  }
+
   create(kind: ResourceKind, namespace: string | undefined, body: object): Promise<KubeObject> {
     return this.request(HttpMethod.POST, collectionPath(kind, kind.namespaced ? namespace : undefined), { body });
   }
@@ -73,13 +100,13 @@ export class KubeRestClient implements KubeClient {
     return this.request(HttpMethod.PATCH, objectPath(kind, namespace, name, subresource), { body: patch, contentType: 'application/merge-patch+json' });
   }
 
-  private async request<T>(method: HttpMethod, path: string, options: { query?: Record<string, string>; body?: object; contentType?: string } = {}): Promise<T> {
+  private async request<T>(method: HttpMethod, path: string, options: { query?: Record<string, string>; body?: object; contentType?: string; accept?: string } = {}): Promise<T> {
     const server = this.kc.getCurrentCluster()?.server;
     if (!server) throw new KubeApiError(0, 'NoCluster', 'the kubeconfig has no current cluster');
     const url = new URL(server.replace(/\/+$/, '') + path);
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
     const ctx = new RequestContext(url.toString(), method);
-    ctx.setHeaderParam('Accept', 'application/json');
+    ctx.setHeaderParam('Accept', options.accept ?? 'application/json');
     if (options.body !== undefined) {
       ctx.setHeaderParam('Content-Type', options.contentType ?? 'application/json');
       ctx.setBody(JSON.stringify(options.body));

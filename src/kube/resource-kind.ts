@@ -7,9 +7,14 @@ export interface ResourceKind {
   readonly plural: string;
   readonly kind: string;
   readonly namespaced: boolean;
+  /**
+   * Cache only metadata: lists and watches ask the API server for PartialObjectMetadata, and the
+   * informer keeps the fields of `partialMetadata`. Reads of the content go to the API server.
+   */
+  readonly metadataOnly?: boolean;
 }
 
-/** Core Secrets (watched so that a Secret change reaches the objects that reference it). */
+/** Core Secrets (watched, as metadata only, so that a Secret change reaches the objects that reference it). */
 export const SecretKind = { group: '', version: 'v1', plural: 'secrets', kind: 'Secret', namespaced: true } as const satisfies ResourceKind;
 
 /** Core ConfigMaps (CA bundles may come from one). */

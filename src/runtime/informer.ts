@@ -1,6 +1,7 @@
-import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { KubeClient } from '../kube/client.js';
+import { partialMetadata, watchFor } from '../kube/metadata.js';
 import type { KubeObject } from '../kube/object.js';
 import { collectionPath, type ResourceKind } from '../kube/resource-kind.js';
 import type { BackoffOptions } from './backoff.js';
@@ -25,6 +26,8 @@ export interface InformerDeps {
  * resumes from the last resourceVersion after a timeout and re-lists after 410 Gone but stops
  * for good on any other error: this one restarts it with exponential backoff, reset by the
  * next clean start. `synced` turns true after the first complete list and stays true.
+ * A `metadataOnly` kind is listed and watched as PartialObjectMetadata and reduced to
+ * `partialMetadata` before ListWatch or the sink hold it.
  */
 export class ResilientInformer {
   readonly #watch: ListWatch<KubernetesObject>;
@@ -41,7 +44,7 @@ export class ResilientInformer {
   constructor(readonly kind: ResourceKind, readonly namespace: string | undefined, private readonly deps: InformerDeps, sink: InformerSink) {
     this.#backoff = deps.backoff ?? DEFAULT_INFORMER_BACKOFF;
     this.#logger = deps.logger.child({ informer: kind.kind, ...(namespace ? { namespace } : {}) });
-    this.#watch = new ListWatch(collectionPath(kind, namespace), new Watch(deps.kubeConfig), () => this.#list(), false);
+    this.#watch = new ListWatch(collectionPath(kind, namespace), watchFor(deps.kubeConfig, kind), () => this.#list(), false);
     this.#watch.on('add', (obj) => sink('add', obj as unknown as KubeObject));
     this.#watch.on('update', (obj) => sink('update', obj as unknown as KubeObject));
     this.#watch.on('delete', (obj) => sink('delete', obj as unknown as KubeObject));
@@ -95,7 +98,8 @@ export class ResilientInformer {
   async #list(): Promise<KubernetesListObject<KubernetesObject>> {
     const list = await this.deps.client.list(this.kind, this.namespace);
     this.#listed = true;
-    return { metadata: { resourceVersion: list.resourceVersion }, items: list.items as unknown as KubernetesObject[] };
+    const items = this.kind.metadataOnly ? list.items.map(partialMetadata) : list.items;
+    return { metadata: { resourceVersion: list.resourceVersion }, items: items as unknown as KubernetesObject[] };
   }
 
   #onError(err: unknown): void {

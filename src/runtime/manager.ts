@@ -35,7 +35,7 @@ export interface ManagerOptions {
   events: EventSource;
   /** Classify errors of other layers (the Keycloak port) into outcomes. */
   classifiers?: ErrorClassifier[];
-  /** Kinds to cache besides the controllers' own (Secrets, ConfigMaps). */
+  /** Kinds to cache besides the controllers' own (Secrets, ConfigMaps: `metadataOnly` ones keep no content). */
   kinds?: ResourceKind[];
 }
 

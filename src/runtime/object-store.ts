@@ -44,9 +44,13 @@ export class ObjectStore implements CacheReader {
   readonly #kinds = new Map<string, KindStore>();
   readonly #listeners: ((event: CacheEvent) => void)[] = [];
 
-  /** Makes `kind` known (idempotent); reads of an unknown kind throw. */
+  /** Makes `kind` known (idempotent); reads of an unknown kind throw, and so does adding it again with another `metadataOnly`. */
   addKind(kind: ResourceKind): void {
-    if (!this.#kinds.has(kindId(kind))) this.#kinds.set(kindId(kind), { kind, objects: new Map(), indexes: new Map() });
+    const known = this.#kinds.get(kindId(kind))?.kind;
+    if (!known) this.#kinds.set(kindId(kind), { kind, objects: new Map(), indexes: new Map() });
+    else if (Boolean(known.metadataOnly) !== Boolean(kind.metadataOnly)) {
+      throw new Error(`${kind.kind} is cached ${known.metadataOnly ? 'as metadata only' : 'in full'} already: pass the same ResourceKind everywhere`);
+    }
   }
 
   /** The known kinds. */

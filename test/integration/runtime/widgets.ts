@@ -7,8 +7,9 @@ import { KubeRestClient } from '../../../src/kube/client.js';
 import { isConflict } from '../../../src/kube/errors.js';
 import { loadKubeConfig } from '../../../src/kube/kubeconfig.js';
 import type { KubeObject } from '../../../src/kube/object.js';
+import { metadataOnly } from '../../../src/kube/metadata.js';
 import { SecretKind, type ResourceKind } from '../../../src/kube/resource-kind.js';
-import { readSecretKey } from '../../../src/kube/secrets.js';
+import { ReferencedDataReader } from '../../../src/kube/secrets.js';
 import { Manager, Outcome, OutcomeError, createMetrics, defineController, type ControllerRegistration, type ManagerOptions } from '../../../src/runtime/index.js';
 import { loadTestEnv, uniqueName } from '../../env/test-env.js';
 
@@ -63,8 +64,15 @@ export class Recorder {
   }
 }
 
-/** The test reconciler: level-based, driven by the spec, reporting `reconciledBy` in status. */
-export function widgetController(recorder: Recorder, identity = 'in-process'): ControllerRegistration {
+/** Secrets as the operator caches them: metadata only. */
+export const SecretMetadataKind = metadataOnly(SecretKind);
+
+/**
+ * The test reconciler: level-based, driven by the spec, reporting `reconciledBy` in status.
+ * A widget's Secret is read like the operator reads one: metadata from the cache, value by GET.
+ */
+export function widgetController(recorder: Recorder, identity = 'in-process', secretData?: ReferencedDataReader): ControllerRegistration {
+  let reader = secretData;
   return defineController<Widget>({
     kind: WidgetKind,
     finalizer: WIDGET_FINALIZER,
@@ -90,7 +98,8 @@ export function widgetController(recorder: Recorder, identity = 'in-process'): C
           }
           let secretVersion: string | undefined;
           if (spec.secret) {
-            secretVersion = readSecretKey(ctx.cache, obj.metadata.namespace ?? '', spec.secret, 'value')?.version;
+            reader ??= new ReferencedDataReader(adminClient().client);
+            secretVersion = (await reader.readSecret(ctx.cache, obj.metadata.namespace ?? '', spec.secret, 'value'))?.version;
             if (!secretVersion) throw new OutcomeError(Outcome.DependencyNotReady, `spec.secret: Secret ${spec.secret} not found`, { reason: 'WaitingForSecret' });
           }
           return { status: { value: spec.value ?? null, reconciledBy: identity, ...(secretVersion ? { secretVersion } : {}) } };
@@ -164,7 +173,7 @@ export function testManagerOptions(namespace: string, overrides: Partial<Manager
   return {
     namespaces: [namespace], concurrency: 4, resyncPeriodMs: 600_000, dependencyWaitMs: 60_000, drainTimeoutMs: 10_000,
     backoff: { baseMs: 200, maxMs: 30_000 }, informerBackoff: { baseMs: 200, maxMs: 2_000 },
-    events: { controller: 'dashops.dev/runtime-test', instance: 'jest' }, kinds: [SecretKind],
+    events: { controller: 'dashops.dev/runtime-test', instance: 'jest' }, kinds: [SecretMetadataKind],
     ...overrides,
   };
 }

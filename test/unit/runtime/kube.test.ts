@@ -5,8 +5,6 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { errorFromStatus, isConflict } from '../../../src/kube/errors.js';
 import { loadKubeConfig, podNamespace } from '../../../src/kube/kubeconfig.js';
 import { SecretKind, apiVersionOf, collectionPath, objectPath } from '../../../src/kube/resource-kind.js';
-import { readSecretKey } from '../../../src/kube/secrets.js';
-import { ObjectStore } from '../../../src/runtime/object-store.js';
 import { WidgetKind } from './fakes.js';
 
 const kubeconfig = (server: string) => `apiVersion: v1
@@ -72,23 +70,5 @@ describe('paths and errors', () => {
     expect(err).toMatchObject({ code: 409, reason: 'Conflict', message: 'PATCH /x: 409 Conflict: the object has been modified' });
     expect(isConflict(err)).toBe(true);
     expect(errorFromStatus('GET', '/y', 502, '<html>bad gateway</html>').message).toBe('GET /y: 502: <html>bad gateway</html>');
-  });
-});
-
-describe('reading Secrets from the cache', () => {
-  it('decodes a key and gives a version that changes with the value but reveals nothing of it', () => {
-    const store = new ObjectStore();
-    store.addKind(SecretKind);
-    const secret = (value: string, rv: string) => ({ metadata: { name: 's', namespace: 'ns', uid: 'u', resourceVersion: rv }, data: { password: Buffer.from(value).toString('base64') } });
-    store.apply('add', SecretKind, secret('hunter2', '1'));
-    const first = readSecretKey(store, 'ns', 's', 'password');
-    expect(first?.value).toBe('hunter2');
-    store.apply('update', SecretKind, { ...secret('hunter2', '2'), metadata: { ...secret('hunter2', '2').metadata, labels: { a: 'b' } } });
-    expect(readSecretKey(store, 'ns', 's', 'password')?.version).toBe(first?.version);
-    store.apply('update', SecretKind, secret('hunter3', '3'));
-    expect(readSecretKey(store, 'ns', 's', 'password')?.version).not.toBe(first?.version);
-    expect(first?.version).not.toContain('hunter2');
-    expect(readSecretKey(store, 'ns', 's', 'missing')).toBeUndefined();
-    expect(readSecretKey(store, 'ns', 'nope', 'password')).toBeUndefined();
   });
 });
