@@ -13,7 +13,8 @@ export interface OptionSpec {
  * Every setting of `dash-keycloak-operator run`. Names marked in SPEC.md section 4 are
  * contracts (the Helm chart and users set them): --kubeconfig/KUBECONFIG, --keycloak-url/
  * KEYCLOAK_URL, the KEYCLOAK_* credentials, KEYCLOAK_AUTH_REALM, KEYCLOAK_CA_FILE,
- * --namespaces/WATCH_NAMESPACES, --metrics-port, --health-port, --leader-election-namespace.
+ * --namespaces/WATCH_NAMESPACES, --metrics-port, --health-port, --leader-election-namespace,
+ * --allowed-keycloak-urls/ALLOWED_KEYCLOAK_URLS, --allowed-smtp-hosts/ALLOWED_SMTP_HOSTS.
  * Credentials have no flag: flags show up in `ps`.
  */
 export const OPTIONS: readonly OptionSpec[] = [
@@ -25,6 +26,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'keycloakPassword', env: 'KEYCLOAK_PASSWORD', help: 'its password' },
   { key: 'keycloakAuthRealm', flag: 'keycloak-auth-realm', env: 'KEYCLOAK_AUTH_REALM', default: 'master', help: 'realm the admin credentials log in to' },
   { key: 'keycloakCaFile', flag: 'keycloak-ca-file', env: 'KEYCLOAK_CA_FILE', help: 'PEM CA bundle to trust for Keycloak' },
+  { key: 'allowedKeycloakUrls', flag: 'allowed-keycloak-urls', env: 'ALLOWED_KEYCLOAK_URLS', default: '', help: 'comma-separated URL prefixes a DashRealm\'s spec.keycloak.url may use (https, or http to loopback); the default connection\'s URL is always allowed' },
+  { key: 'allowedSmtpHosts', flag: 'allowed-smtp-hosts', env: 'ALLOWED_SMTP_HOSTS', default: '', help: 'comma-separated hostnames a DashRealm\'s spec.email.host may name; empty = any host' },
   { key: 'keycloakTimeout', flag: 'keycloak-timeout', env: 'KEYCLOAK_TIMEOUT', default: '10s', help: 'timeout of one Keycloak request' },
   { key: 'keycloakMaxConcurrency', flag: 'keycloak-max-concurrency', env: 'KEYCLOAK_MAX_CONCURRENCY', default: '8', help: 'requests in flight per Keycloak server' },
   { key: 'namespaces', flag: 'namespaces', env: 'WATCH_NAMESPACES', default: '', help: 'comma-separated namespaces to watch; empty = all' },

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { OPTIONS, type OptionSpec } from './config-options.js';
+import { insecureUrlReason } from './keycloak/url-policy.js';
 import { podNamespace } from './kube/kubeconfig.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 
@@ -13,6 +15,10 @@ export interface OperatorConfig {
   kubeconfig?: string;
   /** The default connection; absent when no KEYCLOAK_URL is set (every DashRealm then names its own). */
   keycloak?: { url: string; credentials: KeycloakCredentials; authRealm: string; caFile?: string; caBundle?: string };
+  /** URL prefixes a DashRealm's `spec.keycloak.url` may use besides the default connection's URL. */
+  allowedKeycloakUrls: string[];
+  /** Hostnames (lowercase) a DashRealm's `spec.email.host` may name; empty: any host. */
+  allowedSmtpHosts: string[];
   keycloakTimeoutMs: number;
   keycloakMaxConcurrency: number;
   /** Empty: all namespaces. */
@@ -50,13 +56,27 @@ const duration = (minMs: number) => z.string().trim().transform((text, ctx) => {
 });
 const boolean = z.string().trim().toLowerCase().pipe(z.enum(['true', 'false', '1', '0'], 'must be true or false')).transform((v) => v === 'true' || v === '1');
 const file = z.string().refine((f) => existsSync(f) && statSync(f).isFile(), 'must name a readable file');
-const namespaceList = z.string().transform((v) => v.split(',').map((n) => n.trim()).filter((n) => n !== ''))
-  .pipe(z.array(z.string().regex(DNS_LABEL, 'each namespace must be a DNS label (lowercase letters, digits, -)')));
+const list = z.string().transform((v) => v.split(',').map((n) => n.trim()).filter((n) => n !== ''));
+// Credentials go to these URLs: https, or plain http only to a loopback address.
+const keycloakUrl = z.string().trim().superRefine((url, ctx) => {
+  const reason = insecureUrlReason(url);
+  if (reason) ctx.addIssue({ code: 'custom', message: reason });
+});
+const keycloakUrlList = list.pipe(z.array(z.string().superRefine((url, ctx) => {
+  const reason = insecureUrlReason(url);
+  if (reason) ctx.addIssue({ code: 'custom', message: `each URL prefix ${reason} (got ${JSON.stringify(url)})` });
+})));
+const hostList = list.pipe(z.array(z.string().toLowerCase().superRefine((host, ctx) => {
+  if (!DNS_SUBDOMAIN.test(host) && isIP(host) === 0) ctx.addIssue({ code: 'custom', message: `each entry must be a hostname like smtp.example.com (got ${JSON.stringify(host)})` });
+})));
+const namespaceList = list.pipe(z.array(z.string().regex(DNS_LABEL, 'each namespace must be a DNS label (lowercase letters, digits, -)')));
 
 // Raw text in, typed values out. Keys match OPTIONS.
 const schema = z.object({
   kubeconfig: z.string().min(1).optional(),
-  keycloakUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  keycloakUrl: keycloakUrl.optional(),
+  allowedKeycloakUrls: keycloakUrlList,
+  allowedSmtpHosts: hostList,
   keycloakClientId: z.string().min(1).optional(),
   keycloakClientSecret: z.string().min(1).optional(),
   keycloakUsername: z.string().min(1).optional(),
@@ -118,6 +138,8 @@ function toConfig(p: Parsed, source: Record<string, string>, env: NodeJS.Process
   return {
     kubeconfig: p.kubeconfig,
     keycloak: keycloakConnection(p),
+    allowedKeycloakUrls: p.allowedKeycloakUrls,
+    allowedSmtpHosts: p.allowedSmtpHosts,
     keycloakTimeoutMs: p.keycloakTimeout,
     keycloakMaxConcurrency: p.keycloakMaxConcurrency,
     namespaces: p.namespaces,

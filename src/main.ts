@@ -41,7 +41,9 @@ async function main(argv: string[]): Promise<number> {
   });
   const client = new KubeRestClient(kubeConfig);
   const manager = new Manager(managerOptions(config, identity), { kubeConfig, logger, metrics, client });
-  const controllers = registrations({ registry, secretData: new ReferencedDataReader(client), defaultKeycloak: config.keycloak });
+  const controllers = registrations({
+    registry, secretData: new ReferencedDataReader(client), defaultKeycloak: config.keycloak, allowedKeycloakUrls: config.allowedKeycloakUrls, allowedSmtpHosts: config.allowedSmtpHosts,
+  });
   for (const controller of controllers) manager.register(controller);
   await manager.start();
   logger.info({ identity, namespaces: config.namespaces, endpoints: manager.endpoints, controllers: controllers.map((c) => c.kind.kind) }, 'started');

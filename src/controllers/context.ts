@@ -65,4 +65,6 @@ export interface ControllerDeps {
   secrets: SecretReader;
   keycloak: KeycloakConnections;
   now(): Date;
+  /** Hostnames (lowercase) a DashRealm's `spec.email.host` may name; absent or empty: any host. */
+  allowedSmtpHosts?: readonly string[];
 }

@@ -1,27 +1,36 @@
-import type { DashRealm } from '../api/index.js';
+import { REASONS, type DashRealm } from '../api/index.js';
 import type { KeycloakConnectionRegistry, KeycloakCredentials, KeycloakTarget } from '../keycloak/index.js';
+import { insecureUrlReason, urlAllowed } from '../keycloak/url-policy.js';
 import type { BoundKeycloak, KeycloakConnections, SecretReader } from './context.js';
-import { invalidSpec, waitFor } from './errors.js';
+import { ReconcileError, ReconcileOutcome, invalidSpec, waitFor } from './errors.js';
 
 /**
  * Resolves which Keycloak a DashRealm talks to: its `spec.keycloak` override (credentials
  * and CA bundle from the realm's namespace) or the operator's default connection. One
  * connection per target, from the registry, so tokens are shared across reconciles.
+ * An override is used only when its URL is on the allow-list (`allowedUrls` plus the default
+ * connection's URL) and safe for credentials; else nothing is read and nothing is sent.
  */
 export class RealmKeycloakConnections implements KeycloakConnections {
   constructor(
     private readonly registry: KeycloakConnectionRegistry,
     private readonly secrets: SecretReader,
     private readonly defaultTarget: KeycloakTarget | undefined,
+    private readonly allowedUrls: readonly string[] = [],
   ) {}
 
-  /** The connection for `realm`; a wait when a referenced Secret or ConfigMap is missing. */
+  /**
+   * The connection for `realm`; a wait when a referenced Secret or ConfigMap is missing; an
+   * InvalidSpec with reason KeycloakUrlNotAllowed, before any Secret is read, when
+   * `spec.keycloak.url` is not allowed.
+   */
   async forRealm(realm: DashRealm): Promise<BoundKeycloak> {
     const override = realm.spec.keycloak;
     if (!override) {
       if (!this.defaultTarget) throw invalidSpec('spec.keycloak: required because the operator has no default Keycloak connection (--keycloak-url)');
       return this.registry.get(this.defaultTarget);
     }
+    this.assertUrlAllowed(override.url);
     const namespace = realm.metadata.namespace ?? '';
     return this.registry.get({
       url: override.url,
@@ -29,6 +38,20 @@ export class RealmKeycloakConnections implements KeycloakConnections {
       credentials: await this.credentials(namespace, override.credentialsSecretRef.name),
       caBundle: await this.caBundle(namespace, override.caBundle),
     });
+  }
+
+  // The messages hold only the URL the realm itself names, so identical specs give identical conditions.
+  private assertUrlAllowed(url: string): void {
+    const insecure = insecureUrlReason(url);
+    if (insecure) {
+      throw new ReconcileError(ReconcileOutcome.InvalidSpec, REASONS.keycloakUrlNotAllowed,
+        `spec.keycloak.url ${url}: ${insecure}; credentials are never sent over plain http, so use the https URL of Keycloak`);
+    }
+    const allowed = this.defaultTarget ? [this.defaultTarget.url, ...this.allowedUrls] : this.allowedUrls;
+    if (!urlAllowed(url, allowed)) {
+      throw new ReconcileError(ReconcileOutcome.InvalidSpec, REASONS.keycloakUrlNotAllowed,
+        `spec.keycloak.url ${url} is not on the operator's allow-list: the operator's administrator can allow it (or a prefix of it) with --allowed-keycloak-urls / ALLOWED_KEYCLOAK_URLS (Helm keycloak.allowedUrls); or remove spec.keycloak to use the default connection`);
+    }
   }
 
   private async credentials(namespace: string, name: string): Promise<KeycloakCredentials> {

@@ -14,10 +14,14 @@ export const DASH_KINDS: Record<Kind, ResourceKind> = Object.fromEntries(
   (Object.keys(KINDS) as Kind[]).map((k) => [k, { group: API_GROUP, version: API_VERSION, plural: KINDS[k].plural, kind: k, namespaced: true }]),
 ) as Record<Kind, ResourceKind>;
 
-/** What the registrations share: one Keycloak connection registry, the default target, a clock. */
+/** What the registrations share: one Keycloak connection registry, the default target, the allow-lists, a clock. */
 export interface RegistrationOptions {
   registry: KeycloakConnectionRegistry;
   defaultKeycloak?: KeycloakTarget;
+  /** URL prefixes a DashRealm's `spec.keycloak.url` may use besides the default connection's URL. */
+  allowedKeycloakUrls?: readonly string[];
+  /** Hostnames a DashRealm's `spec.email.host` may name; absent or empty: any host. */
+  allowedSmtpHosts?: readonly string[];
   now?: () => Date;
   /** Reads the referenced Secret and ConfigMap keys (the cache holds only their metadata). */
   secretData: ReferencedDataReader;
@@ -78,7 +82,8 @@ export function depsFor(cache: CacheReader, options: RegistrationOptions): Contr
   return {
     cache: resources,
     secrets,
-    keycloak: new RealmKeycloakConnections(options.registry, secrets, options.defaultKeycloak),
+    keycloak: new RealmKeycloakConnections(options.registry, secrets, options.defaultKeycloak, options.allowedKeycloakUrls),
     now: options.now ?? (() => new Date()),
+    allowedSmtpHosts: options.allowedSmtpHosts,
   };
 }

@@ -50,7 +50,7 @@ describe('flags and environment', () => {
   });
 
   it('takes the password grant when no client id is set, and prefers client credentials when both are', () => {
-    const env = { KEYCLOAK_URL: 'http://kc:8080', KEYCLOAK_USERNAME: 'admin', KEYCLOAK_PASSWORD: 'pw' };
+    const env = { KEYCLOAK_URL: 'https://kc:8443', KEYCLOAK_USERNAME: 'admin', KEYCLOAK_PASSWORD: 'pw' };
     expect(run([], env).keycloak?.credentials).toEqual({ username: 'admin', password: 'pw' });
     expect(run([], { ...env, KEYCLOAK_CLIENT_ID: 'c', KEYCLOAK_CLIENT_SECRET: 's' }).keycloak?.credentials).toEqual({ clientId: 'c', clientSecret: 's' });
   });
@@ -58,7 +58,22 @@ describe('flags and environment', () => {
   it('reads the CA bundle file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dko-'));
     writeFileSync(join(dir, 'ca.pem'), 'PEM');
-    expect(run([`--keycloak-ca-file=${join(dir, 'ca.pem')}`], { KEYCLOAK_URL: 'http://kc', KEYCLOAK_CLIENT_ID: 'c', KEYCLOAK_CLIENT_SECRET: 's' }).keycloak?.caBundle).toBe('PEM');
+    expect(run([`--keycloak-ca-file=${join(dir, 'ca.pem')}`], { KEYCLOAK_URL: 'https://kc', KEYCLOAK_CLIENT_ID: 'c', KEYCLOAK_CLIENT_SECRET: 's' }).keycloak?.caBundle).toBe('PEM');
+  });
+
+  it('reads the allow-lists: Keycloak URL prefixes as given, SMTP hosts lowercased; both empty by default', () => {
+    expect(run([])).toMatchObject({ allowedKeycloakUrls: [], allowedSmtpHosts: [] });
+    expect(run(['--allowed-keycloak-urls=https://a.example.com, http://127.0.0.1:8080/kc'], { ALLOWED_SMTP_HOSTS: 'SMTP.example.com, 10.0.0.5' })).toMatchObject({
+      allowedKeycloakUrls: ['https://a.example.com', 'http://127.0.0.1:8080/kc'], allowedSmtpHosts: ['smtp.example.com', '10.0.0.5'],
+    });
+    expect(run([], { ALLOWED_KEYCLOAK_URLS: 'https://env.example.com' }).allowedKeycloakUrls).toEqual(['https://env.example.com']);
+  });
+
+  it('accepts plain http for the default connection only toward loopback', () => {
+    const credentials = { KEYCLOAK_CLIENT_ID: 'c', KEYCLOAK_CLIENT_SECRET: 's' };
+    for (const url of ['http://127.0.0.1:8080', 'http://localhost:8080', 'http://[::1]:8080', 'https://kc.example.com']) {
+      expect(run([`--keycloak-url=${url}`], credentials).keycloak?.url).toBe(url);
+    }
   });
 
   it('parses durations and switches', () => {
@@ -78,20 +93,28 @@ describe('a bad value stops the process with a message naming it', () => {
     [['--concurrency=0'], {}, /^--concurrency: must be from 1 to 100/],
     [['--log-level=loud'], {}, /^--log-level: must be one of/],
     [['--keycloak-url=ftp://kc'], {}, /^--keycloak-url: must be an http\(s\) URL/],
-    [['--keycloak-url=http://kc'], {}, /KEYCLOAK_CLIENT_ID \+ KEYCLOAK_CLIENT_SECRET or KEYCLOAK_USERNAME \+ KEYCLOAK_PASSWORD: required/],
-    [[], { KEYCLOAK_URL: 'http://kc', KEYCLOAK_CLIENT_ID: 'c' }, /^KEYCLOAK_CLIENT_SECRET: must be set together with KEYCLOAK_CLIENT_ID/],
+    [['--keycloak-url=https://kc'], {}, /KEYCLOAK_CLIENT_ID \+ KEYCLOAK_CLIENT_SECRET or KEYCLOAK_USERNAME \+ KEYCLOAK_PASSWORD: required/],
+    [[], { KEYCLOAK_URL: 'https://kc', KEYCLOAK_CLIENT_ID: 'c' }, /^KEYCLOAK_CLIENT_SECRET: must be set together with KEYCLOAK_CLIENT_ID/],
     [[], { KEYCLOAK_CLIENT_ID: 'c', KEYCLOAK_CLIENT_SECRET: 's' }, /^--keycloak-url \/ KEYCLOAK_URL: must be set/],
     [['--keycloak-ca-file=/does/not/exist'], {}, /^--keycloak-ca-file: must name a readable file/],
     [['--leader-elect=maybe'], {}, /^--leader-elect: must be true or false/],
     [['--leader-election-renew-deadline=20s'], {}, /^--leader-election-renew-deadline: must be shorter than --leader-election-lease-duration/],
     [['--leader-election-id=Not_A_Name'], {}, /^--leader-election-id: must be a valid Lease name/],
     [['--no-such-flag'], {}, /Unknown option '--no-such-flag'/],
+    [['--keycloak-url=http://kc.example.com'], {}, /^--keycloak-url: must use https \(plain http is allowed only to a loopback address\)/],
+    [[], { KEYCLOAK_URL: 'http://10.0.0.1:8080' }, /^KEYCLOAK_URL: must use https/],
+    [['--keycloak-url=https://kc.example.com?x=1'], {}, /^--keycloak-url: must not carry a query/],
+    [['--allowed-keycloak-urls=https://a.example.com,ftp://b'], {}, /^--allowed-keycloak-urls: each URL prefix must be an http\(s\) URL \(got "ftp:\/\/b"\)/],
+    [[], { ALLOWED_KEYCLOAK_URLS: 'http://kc.internal' }, /^ALLOWED_KEYCLOAK_URLS: each URL prefix must use https/],
+    [['--allowed-keycloak-urls=kc.example.com'], {}, /^--allowed-keycloak-urls: each URL prefix must be an http\(s\) URL/],
+    [['--allowed-smtp-hosts=smtp.example.com,smtp example'], {}, /^--allowed-smtp-hosts: each entry must be a hostname like smtp.example.com \(got "smtp example"\)/],
+    [[], { ALLOWED_SMTP_HOSTS: 'smtp.example.com:587' }, /^ALLOWED_SMTP_HOSTS: each entry must be a hostname/],
   ] as const)('%j %j', (argv, env, message) => {
     expect(refusal([...argv], env)).toMatch(message);
   });
 
   it('never echoes a credential', () => {
-    expect(refusal([], { KEYCLOAK_URL: 'http://kc', KEYCLOAK_PASSWORD: 'hunter2' })).not.toContain('hunter2');
+    expect(refusal([], { KEYCLOAK_URL: 'https://kc', KEYCLOAK_PASSWORD: 'hunter2' })).not.toContain('hunter2');
   });
 });
 
@@ -104,7 +127,7 @@ describe('the command line', () => {
   });
 
   it('documents every flag and its variable', () => {
-    for (const name of ['--kubeconfig / KUBECONFIG', '--keycloak-url / KEYCLOAK_URL', 'KEYCLOAK_CLIENT_SECRET', '--namespaces / WATCH_NAMESPACES', '--metrics-port', '--health-port', '--leader-election-namespace']) {
+    for (const name of ['--kubeconfig / KUBECONFIG', '--keycloak-url / KEYCLOAK_URL', '--allowed-keycloak-urls / ALLOWED_KEYCLOAK_URLS', '--allowed-smtp-hosts / ALLOWED_SMTP_HOSTS', 'KEYCLOAK_CLIENT_SECRET', '--namespaces / WATCH_NAMESPACES', '--metrics-port', '--health-port', '--leader-election-namespace']) {
       expect(usage()).toContain(name);
     }
   });

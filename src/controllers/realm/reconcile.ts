@@ -4,12 +4,14 @@ import type { BoundKeycloak } from '../context.js';
 import type { ControllerDeps, EventRequest, FinalizeOutput, ReconcileOutput } from '../context.js';
 import { waitFor } from '../errors.js';
 import { planRealm, type ObservedRealm, type RealmInputs, type RealmStep } from './plan.js';
+import { assertSmtpHostAllowed } from './smtp-host.js';
 
 /**
  * Reconciles one DashRealm: observe Keycloak, plan, apply, observe again for status.
  * Idempotent: an unchanged realm plans no step and so sends no write.
  */
 export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Promise<ReconcileOutput<DashRealmStatus>> {
+  assertSmtpHostAllowed(realm, deps.allowedSmtpHosts);
   const kc = await deps.keycloak.forRealm(realm);
   const inputs = await realmInputs(realm, deps);
   const before = await observeRealm(kc, realm.spec.realm, realm.spec.clientId);

@@ -1,0 +1,23 @@
+import type { DashRealm } from '../../api/index.js';
+import { ReconcileError, ReconcileOutcome } from '../errors.js';
+
+/** Ready reason of a DashRealm whose `spec.email.host` is not on `--allowed-smtp-hosts`. */
+export const SMTP_HOST_NOT_ALLOWED = 'SmtpHostNotAllowed';
+
+/**
+ * Refuses a DashRealm whose `spec.email.host` is not on the operator's SMTP allow-list, before
+ * the SMTP password Secret is read: Keycloak would send that password to the host it names.
+ * An empty or absent list allows any host. Hosts compare case-insensitively, without a
+ * trailing dot. Throws an InvalidSpec with reason SmtpHostNotAllowed.
+ */
+export function assertSmtpHostAllowed(realm: DashRealm, allowedHosts: readonly string[] | undefined): void {
+  const host = realm.spec.email?.host;
+  if (host === undefined || !allowedHosts || allowedHosts.length === 0) return;
+  if (allowedHosts.includes(normalize(host))) return;
+  throw new ReconcileError(ReconcileOutcome.InvalidSpec, SMTP_HOST_NOT_ALLOWED,
+    `spec.email.host ${host} is not on the operator's SMTP allow-list: the operator's administrator can allow it with --allowed-smtp-hosts / ALLOWED_SMTP_HOSTS (Helm email.allowedHosts), or name an allowed host`);
+}
+
+function normalize(host: string): string {
+  return host.trim().toLowerCase().replace(/\.$/, '');
+}
