@@ -30,17 +30,43 @@ export const ANNOTATIONS = {
   logoutAll: `${API_GROUP}/logout-all`,
   /** `"true"` on a DashRoleBinding or DashUser confirms a `licensed_user` removal held under `licenseRevocation: Protect`. */
   confirmLicenseRevocation: `${API_GROUP}/confirm-license-revocation`,
+  /** `"true"` on a DashRealm, DashGroup or DashUser: the operator may take over an existing Keycloak object of that name. */
+  adopt: `${API_GROUP}/adopt`,
+} as const;
+
+/** Ready reasons of the tenancy and ownership rules (SPEC §3); contracts, shown to users. */
+export const REASONS = {
+  /** An existing Keycloak object the operator did not create, and the resource lacks the adopt annotation. */
+  adoptionRequired: 'AdoptionRequired',
+  /** Another DashRealm (maybe of another cluster or operator) has claimed the Keycloak realm. */
+  realmClaimed: 'RealmClaimed',
+  /** A binding names a role of the realm's client that contains roles of other clients. */
+  roleNotAllowed: 'RoleNotAllowed',
+  /** spec.keycloak.url is not on the operator's allow-list (or sends credentials over plain http). */
+  keycloakUrlNotAllowed: 'KeycloakUrlNotAllowed',
 } as const;
 
 /** The finalizer the operator puts on every resource so that deletion reaches Keycloak first. */
 export const FINALIZER = `${API_GROUP}/finalizer`;
 
 /**
- * Keycloak group attribute that marks a group the operator created, valued `<namespace>/<name>`
- * of the owning DashGroup. Users are not marked this way: Keycloak 24+ drops user attributes
- * its user profile does not declare.
+ * Owner mark of what the operator created (or, on a realm, claimed), written in the create
+ * request itself so that ownership never rests on a status write. On a group: the owning
+ * DashGroup's `<namespace>/<name>`. On a realm: the claiming DashRealm's
+ * `<namespace>/<name>/<uid>` (one claim per Keycloak realm, whatever cluster or operator).
  */
 export const OWNER_ATTRIBUTE = `${API_GROUP}/owner`;
+
+/**
+ * The user owner mark, valued `<namespace>/<name>` of the DashUser that created the user.
+ * Keycloak 24+ drops user attributes its user profile does not declare, and a declared name
+ * allows only letters, digits, '.', '_' and '-': the DashRealm declares this one, visible
+ * and editable by administrators only.
+ */
+export const USER_OWNER_ATTRIBUTE = `${API_GROUP}.owner`;
+
+/** Realm attribute `"true"` when the claiming DashRealm adopted an existing realm (so it is never deleted). */
+export const ADOPTED_ATTRIBUTE = `${API_GROUP}/adopted`;
 
 /** The condition every status carries. */
 export const READY_CONDITION = 'Ready';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { immutableRule, matchesRule, withRules } from './cel.js';
+import { immutableRule, matchesRule, withRules, type CelRule } from './cel.js';
 import { ANNOTATIONS } from './constants.js';
 import { DELETION_POLICIES, keyRef, localRef, requiredActionAlias, statusBase, timestamp, uniqueItems, WHITESPACE } from './common.js';
 import { emailSchema, passwordPolicySchema } from './realm-settings.js';
@@ -7,6 +7,27 @@ import { emailSchema, passwordPolicySchema } from './realm-settings.js';
 const REALM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const HTTP_URL = new RegExp(String.raw`^https?:\/\/[^${WHITESPACE}/?#]+(\/[^${WHITESPACE}?#]*)?$`, 'u');
+
+/**
+ * Clients every Keycloak realm has for its own administration: granting their roles (or
+ * roles of a `<realm>-realm` client of master) makes a user a Keycloak administrator, so no
+ * DashRealm may name one as its Dash client.
+ */
+export const BUILT_IN_CLIENTS = ['realm-management', 'broker', 'account', 'account-console', 'admin-cli', 'security-admin-console'] as const;
+
+const notMasterRule: CelRule<string> = {
+  rule: "self.lowerAscii() != 'master'",
+  message: "spec.realm must not be master: the master realm administers Keycloak itself and is never managed by a DashRealm",
+  reason: 'FieldValueForbidden',
+  check: (v) => v.toLowerCase() !== 'master',
+};
+
+const notBuiltInClientRule: CelRule<string> = {
+  rule: `!(self.lowerAscii() in [${BUILT_IN_CLIENTS.map((c) => `'${c}'`).join(', ')}]) && !self.lowerAscii().endsWith('-realm')`,
+  message: `spec.clientId must not be one of Keycloak's built-in clients (${BUILT_IN_CLIENTS.join(', ')}) or end in -realm: their roles administer Keycloak`,
+  reason: 'FieldValueForbidden',
+  check: (v) => !(BUILT_IN_CLIENTS as readonly string[]).includes(v.toLowerCase()) && !v.toLowerCase().endsWith('-realm'),
+};
 
 /** How the operator treats sessions after a change that reaches users through a group. */
 export const LOGOUT_POLICIES = ['Manual', 'Automatic'] as const;
@@ -67,9 +88,11 @@ const verifyEmailNeedsEmail = 'spec.login.verifyEmail: true needs spec.email (SM
 export const dashRealmSpecSchema = withRules(z.object({
   realm: withRules(z.string().min(1).max(255), 'Name of the Keycloak realm. Immutable.', [
     matchesRule(REALM_NAME, 'spec.realm must be a realm name: letters, digits, ".", "_" and "-"'),
+    notMasterRule,
   ]).default('dash'),
   clientId: withRules(z.string().min(1).max(255), "Client whose client roles are Dash Enterprise's roles (viewer, licensed_user, admin). Immutable.", [
     matchesRule(CLIENT_ID, 'spec.clientId must be a client id: letters, digits, ".", "_", ":" and "-"'),
+    notBuiltInClientRule,
   ]).default('dash'),
   keycloak: keycloakSchema.optional(),
   login: loginSchema.optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { immutableRule, withRules } from './cel.js';
+import { USER_OWNER_ATTRIBUTE } from './constants.js';
 import {
   DELETION_POLICIES, emailAddress, groupPath, keyRef, kubeName, localRef, requiredActionAlias, statusBase, stringList, timestamp, uniqueItems, username,
 } from './common.js';
@@ -43,6 +44,12 @@ const attributesSchema = withRules(
     rule: `self.all(k, size(k) <= ${MAX_ATTRIBUTE_NAME} && k.matches(r'${ATTRIBUTE_NAME.source}') && k != '__proto__')`,
     message: `spec.attributes keys must be attribute names of at most ${MAX_ATTRIBUTE_NAME} characters: letters, digits, '.', '_', ':' and '-' (not __proto__)`,
     check: (v) => Object.keys(v).every((k) => k.length <= MAX_ATTRIBUTE_NAME && ATTRIBUTE_NAME.test(k) && k !== '__proto__'),
+  }, {
+    // The owner mark decides what the operator may delete: a tenant must not forge or move it.
+    rule: `!('${USER_OWNER_ATTRIBUTE}' in self)`,
+    message: `spec.attributes must not set ${USER_OWNER_ATTRIBUTE}: the operator's owner mark`,
+    reason: 'FieldValueForbidden',
+    check: (v) => !Object.hasOwn(v, USER_OWNER_ATTRIBUTE),
   }],
 ).meta({ maxProperties: MAX_ATTRIBUTES });
 

@@ -1,5 +1,5 @@
 import { defaultRolesName } from '../keycloak/clients.js';
-import type { KeycloakPort, KeycloakUser, RealmSession, RoleRef } from '../keycloak/port.js';
+import type { KeycloakPort, KeycloakUser, RealmSession, RoleGraph, RoleRef } from '../keycloak/port.js';
 
 /**
  * How long realm-wide reads are reused. A resync of 1,000 users then costs a few pages per
@@ -32,6 +32,8 @@ interface RoleSnapshot {
   defaults: string[];
   /** The default-roles-<realm> role's id. */
   defaultRoleId?: string;
+  /** Dash role name -> names of the roles of other clients or of the realm it contains (through composites); only non-empty entries. */
+  foreign: Map<string, string[]>;
 }
 
 /**
@@ -64,6 +66,15 @@ export class RealmView {
   /** The `dash` client's roles (names and ids). */
   async roles(): Promise<RoleRef[]> {
     return (await this.#roles.get()).roles;
+  }
+
+  /**
+   * The roles of other clients (or realm roles) that granting the dash role `name` would also
+   * grant through composites, sorted; empty for a plain dash role. A dash role that contains
+   * realm-management's roles would make a binding a way to Keycloak administration.
+   */
+  async foreignComposites(name: string): Promise<string[]> {
+    return (await this.#roles.get()).foreign.get(name) ?? [];
   }
 
   /** Names of the `dash` roles mapped directly to the subject, sorted. */
@@ -159,7 +170,27 @@ async function loadRoles(kc: KeycloakPort, realm: string, clientUuid: string): P
     for (const path of holders.groupPaths) addHeld(held, `group:${path}`, roleId);
   }));
   const defaultRoleId = graph.roles.find((r) => !r.clientUuid && r.name === defaultRolesName(realm))?.id;
-  return { roles, dashNames, reach, held, defaults: [...(reach.get(defaultRoleId ?? '') ?? [])].sort(), defaultRoleId };
+  return { roles, dashNames, reach, held, defaults: [...(reach.get(defaultRoleId ?? '') ?? [])].sort(), defaultRoleId, foreign: foreignOf(graph, roles) };
+}
+
+/** For each dash role that contains roles outside the dash client (transitively): their names. */
+function foreignOf(graph: RoleGraph, dashRoles: readonly RoleRef[]): Map<string, string[]> {
+  const dashIds = new Set(dashRoles.map((r) => r.id));
+  const names = new Map(graph.roles.map((r) => [r.id, r.name]));
+  const foreign = new Map<string, string[]>();
+  for (const role of dashRoles) {
+    const seen = new Set<string>([role.id]);
+    const queue = [...(graph.composites.get(role.id) ?? [])];
+    const found = new Set<string>();
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      if (seen.has(id)) continue; // composite cycles are possible in Keycloak
+      seen.add(id);
+      if (!dashIds.has(id)) found.add(names.get(id) ?? id);
+      queue.push(...(graph.composites.get(id) ?? []));
+    }
+    if (found.size > 0) foreign.set(role.name, [...found].sort());
+  }
+  return foreign;
 }
 
 /** For every role that reaches a dash role (itself one, or containing one through composites): the dash role names. */

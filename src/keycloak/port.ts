@@ -14,7 +14,20 @@ export interface RealmPort {
   /** Reads the realm's managed settings; undefined when the realm does not exist. */
   getRealm(realm: string): Promise<KeycloakRealm | undefined>;
   /** Creates an enabled realm with the given settings; Conflict when it exists. */
-  createRealm(realm: string, settings?: RealmUpdate): Promise<void>;
+  createRealm(realm: string, settings?: RealmUpdate, attributes?: Record<string, string>): Promise<void>;
+  /**
+   * Sets (a string) or removes (undefined) the given realm attributes and keeps all others.
+   * Keycloak's realm PUT replaces the whole attribute map, so this reads it first: a
+   * read-modify-write, not atomic against other writers.
+   */
+  updateRealmAttributes(realm: string, changes: Record<string, string | undefined>): Promise<void>;
+  /** Names of the attributes the realm's user profile declares; [] when the realm does not exist. */
+  listUserProfileAttributes(realm: string): Promise<string[]>;
+  /**
+   * Declares an attribute in the realm's user profile that only administrators may see and
+   * edit (Keycloak 24+ drops user attributes the profile does not declare); idempotent.
+   */
+  declareAdminOnlyUserAttribute(realm: string, name: string, displayName: string): Promise<void>;
   /** Writes only the given fields (Keycloak's realm PUT accepts a partial representation); an empty update sends nothing. */
   updateRealm(realm: string, update: RealmUpdate): Promise<void>;
   /** Deletes the realm with everything in it; idempotent. */

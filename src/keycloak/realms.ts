@@ -14,10 +14,37 @@ export function realmOperations(http: KeycloakHttp): RealmPort {
       return rep ? toRealm(rep) : undefined;
     },
 
-    async createRealm(realm, settings = {}) {
+    async createRealm(realm, settings = {}, attributes) {
       const operation = `create realm "${realm}"`;
       const payload = realmPayload(operation, settings);
-      await http.call(operation, (admin) => admin.realms.create({ realm, enabled: true, ...payload }));
+      await http.call(operation, (admin) => admin.realms.create({ realm, enabled: true, ...payload, ...(attributes ? { attributes } : {}) }));
+    },
+
+    async updateRealmAttributes(realm, changes) {
+      const operation = `update attributes (${Object.keys(changes).sort().join(', ')}) of realm "${realm}"`;
+      const current = await http.read(operation, (admin) => admin.realms.findOne({ realm }));
+      if (!current) throw new KeycloakError(KeycloakErrorKind.NotFound, `${operation}: the realm does not exist`);
+      const attributes: Record<string, string> = { ...(current.attributes as Record<string, string> | undefined) };
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === undefined) delete attributes[key];
+        else attributes[key] = value;
+      }
+      // The PUT replaces the attribute map (verified against 26.7): send every attribute back.
+      await http.call(operation, (admin) => admin.realms.update({ realm }, { attributes }));
+    },
+
+    async listUserProfileAttributes(realm) {
+      const profile = await http.get<UserProfile>(`read the user profile of realm "${realm}"`, realmPath(realm, 'users', 'profile'));
+      return (profile?.attributes ?? []).map((a) => a.name);
+    },
+
+    async declareAdminOnlyUserAttribute(realm, name, displayName) {
+      const operation = `declare user attribute "${name}" in the user profile of realm "${realm}"`;
+      const profile = await http.get<UserProfile>(operation, realmPath(realm, 'users', 'profile'));
+      if (!profile) throw new KeycloakError(KeycloakErrorKind.NotFound, `${operation}: the realm does not exist`);
+      if (profile.attributes?.some((a) => a.name === name)) return;
+      const attribute = { name, displayName, permissions: { view: ['admin'], edit: ['admin'] }, multivalued: false };
+      await http.request(operation, 'PUT', realmPath(realm, 'users', 'profile'), { body: { ...profile, attributes: [...(profile.attributes ?? []), attribute] } });
     },
 
     async updateRealm(realm, update) {
@@ -94,7 +121,14 @@ function toRealm(rep: RealmRepresentation): KeycloakRealm {
     smtpPasswordSet: smtp.passwordSet,
     adminEventsEnabled: rep.adminEventsEnabled ?? false,
     adminEventsDetailsEnabled: rep.adminEventsDetailsEnabled ?? false,
+    attributes: { ...(rep.attributes as Record<string, string> | undefined) },
   };
+}
+
+/** The parts of Keycloak's UPConfig the adapter reads; the rest is sent back untouched. */
+interface UserProfile {
+  attributes?: { name: string }[];
+  [key: string]: unknown;
 }
 
 function toRequiredAction(rep: RequiredActionProviderRepresentation): RequiredAction {

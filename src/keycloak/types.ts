@@ -22,6 +22,8 @@ export interface KeycloakRealm {
   smtpPasswordSet: boolean;
   adminEventsEnabled: boolean;
   adminEventsDetailsEnabled: boolean;
+  /** The realm's attributes (Keycloak's own and any custom ones, such as the operator's claim). */
+  attributes: Record<string, string>;
 }
 
 /** Realm fields to write; only the fields present are sent, the others stay as Keycloak has them. */

@@ -16,7 +16,7 @@ export interface DesiredGroup {
 }
 
 /** How the DashGroup relates to the group it found in Keycloak. */
-export type GroupClaim = 'none' | 'ours' | 'adoptable' | 'foreign';
+export type GroupClaim = 'none' | 'ours' | 'adoptable' | 'adoptionRequired' | 'foreign';
 
 /** One change to Keycloak for a DashGroup. */
 export type GroupStep =
@@ -28,13 +28,15 @@ export type GroupStep =
  * group with that id is ours whatever its name (a rename in Keycloak is drift to correct).
  * Otherwise a group found by exact name and parent is ours if it carries our owner mark
  * (we created it and crashed before writing status), foreign if it carries another's mark,
- * and adoptable if it carries none.
+ * and adoptable if it carries none and the DashGroup asks to adopt (`adopt`); without
+ * that, adoption is required and nothing changes.
  */
-export function classifyGroup(desired: DesiredGroup, found: ObservedGroup | undefined, knownId: string | undefined): GroupClaim {
+export function classifyGroup(desired: DesiredGroup, found: ObservedGroup | undefined, knownId: string | undefined, adopt: boolean): GroupClaim {
   if (!found) return 'none';
   if (knownId !== undefined && found.id === knownId) return 'ours';
   if (found.owner === desired.owner) return 'ours';
-  return found.owner ? 'foreign' : 'adoptable';
+  if (found.owner) return 'foreign';
+  return adopt ? 'adoptable' : 'adoptionRequired';
 }
 
 /**
@@ -42,7 +44,7 @@ export function classifyGroup(desired: DesiredGroup, found: ObservedGroup | unde
  * conflicts are decided by `classifyGroup` before planning; a foreign group gets no steps.
  */
 export function planGroup(desired: DesiredGroup, found: ObservedGroup | undefined, claim: GroupClaim): GroupStep[] {
-  if (claim === 'foreign') return [];
+  if (claim === 'foreign' || claim === 'adoptionRequired') return [];
   if (!found || claim === 'none') {
     return [{ kind: 'createGroup', name: desired.name, parentId: desired.parentId, owner: desired.owner }];
   }

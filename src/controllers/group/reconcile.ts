@@ -1,10 +1,10 @@
 import {
-  OWNER_ATTRIBUTE, MAX_LISTED_PENDING_USERS, effectiveDeletionPolicy, keycloakGroupName, normalizeGroupPath,
+  ANNOTATIONS, OWNER_ATTRIBUTE, REASONS, MAX_LISTED_PENDING_USERS, effectiveDeletionPolicy, keycloakGroupName, normalizeGroupPath,
   type DashGroup, type DashGroupStatus,
 } from '../../api/index.js';
 import type { KeycloakGroup } from '../../keycloak/port.js';
 import type { ControllerDeps, FinalizeOutput, ReconcileOutput } from '../context.js';
-import { conflict, waitFor } from '../errors.js';
+import { ReconcileError, ReconcileOutcome, conflict, waitFor } from '../errors.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { childPath, classifyGroup, planGroup, type DesiredGroup, type GroupStep } from './plan.js';
 
@@ -30,9 +30,13 @@ export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Pr
   const path = childPath(parent.path, desired.name);
   refuseSecondClaim(group, path, deps);
   const found = await findGroup(ref, group.status?.keycloakId, desired);
-  const claim = classifyGroup(desired, found && ownerOf(found), group.status?.keycloakId);
+  const claim = classifyGroup(desired, found && ownerOf(found), group.status?.keycloakId, group.metadata.annotations?.[ANNOTATIONS.adopt] === 'true');
   if (claim === 'foreign') {
     throw conflict(`Keycloak group ${path} is managed by ${found?.attributes[OWNER_ATTRIBUTE]?.[0]}: change nothing`);
+  }
+  if (claim === 'adoptionRequired') {
+    throw new ReconcileError(ReconcileOutcome.Conflict, REASONS.adoptionRequired,
+      `spec.name: Keycloak group ${path} already exists and was not created by this operator; to manage it, annotate the DashGroup ${ANNOTATIONS.adopt}: "true"`);
   }
   const steps = planGroup(desired, found && ownerOf(found), claim);
   const id = await applyGroupSteps(ref, steps) ?? found?.id ?? '';

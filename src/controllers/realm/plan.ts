@@ -1,3 +1,4 @@
+import { USER_OWNER_ATTRIBUTE } from '../../api/constants.js';
 import type { DashRealmSpec } from '../../api/realm.js';
 import { renderPasswordPolicy, samePasswordPolicy } from './password-policy.js';
 
@@ -25,6 +26,8 @@ export interface ObservedRealm {
   /** Client roles of the `dash` client inside `default-roles-<realm>`. */
   defaultClientRoles: readonly string[];
   requiredActions: readonly { alias: string; enabled: boolean; defaultAction: boolean }[];
+  /** Attribute names the realm's user profile declares. */
+  userProfileAttributes: readonly string[];
 }
 
 /** Inputs resolved outside the plan: Secret contents and what status remembers. */
@@ -42,6 +45,7 @@ export interface RealmInputs {
 /** One change to Keycloak; the apply step executes these in order without decisions of its own. */
 export type RealmStep =
   | { kind: 'createRealm' }
+  | { kind: 'declareUserOwnerAttribute' }
   | { kind: 'createClient' }
   | { kind: 'createClientRole'; role: string }
   | { kind: 'addDefaultClientRole'; role: string }
@@ -61,6 +65,8 @@ const DEFAULT_ROLE = 'viewer';
 export function planRealm(spec: DashRealmSpec, observed: ObservedRealm | undefined, inputs: RealmInputs): RealmStep[] {
   const steps: RealmStep[] = [];
   if (!observed) steps.push({ kind: 'createRealm' });
+  // Users the operator creates carry their owner mark only if the user profile declares it.
+  if (!observed?.userProfileAttributes.includes(USER_OWNER_ATTRIBUTE)) steps.push({ kind: 'declareUserOwnerAttribute' });
   if (!observed?.client) steps.push({ kind: 'createClient' });
   const roles = new Set(observed?.client?.roles ?? []);
   for (const role of DASH_CLIENT_ROLES) if (!roles.has(role)) steps.push({ kind: 'createClientRole', role });

@@ -1,28 +1,36 @@
-import { ANNOTATIONS, effectiveDeletionPolicy, type DashRealm, type DashRealmStatus } from '../../api/index.js';
+import { ANNOTATIONS, OWNER_ATTRIBUTE, REASONS, USER_OWNER_ATTRIBUTE, effectiveDeletionPolicy, type DashRealm, type DashRealmStatus } from '../../api/index.js';
 import type { KeycloakPort, RoleRef } from '../../keycloak/port.js';
 import type { BoundKeycloak } from '../context.js';
 import type { ControllerDeps, EventRequest, FinalizeOutput, ReconcileOutput } from '../context.js';
-import { waitFor } from '../errors.js';
+import { ReconcileError, ReconcileOutcome, waitFor } from '../errors.js';
+import { claimAttributes, claimOf, classifyRealmClaim, RELEASE_ATTRIBUTES, type ClaimInput, type RealmClaim } from './claim.js';
 import { planRealm, type ObservedRealm, type RealmInputs, type RealmStep } from './plan.js';
 import { assertSmtpHostAllowed } from './smtp-host.js';
 
 /**
- * Reconciles one DashRealm: observe Keycloak, plan, apply, observe again for status.
- * Idempotent: an unchanged realm plans no step and so sends no write.
+ * Reconciles one DashRealm: observe Keycloak, settle the realm's claim (one DashRealm per
+ * Keycloak realm, recorded in the realm itself), plan, apply, observe again for status.
+ * Idempotent: an unchanged realm plans no step and so sends no write. A realm another
+ * DashRealm claims, or one that exists without the adopt annotation, gets no write at all
+ * and none of the realm's Secrets is read.
  */
 export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Promise<ReconcileOutput<DashRealmStatus>> {
   assertSmtpHostAllowed(realm, deps.allowedSmtpHosts);
   const kc = await deps.keycloak.forRealm(realm);
+  let before = await observeRealm(kc, realm.spec.realm, realm.spec.clientId);
+  const claim = classifyRealmClaim(claimInput(realm), before);
+  refuseUnclaimable(realm, claim);
+  if (claim.kind === 'claim') before = await writeClaim(kc, realm, claim.adopted);
   const inputs = await realmInputs(realm, deps);
-  const before = await observeRealm(kc, realm.spec.realm, realm.spec.clientId);
   const steps = planRealm(realm.spec, before, inputs);
   const events = await applyRealmSteps(kc, realm, steps, before?.client?.uuid);
+  if (claim.kind === 'claim') events.unshift({ type: 'Normal', reason: 'Adopted', message: `claimed existing Keycloak realm ${realm.spec.realm} (${ANNOTATIONS.adopt})` });
   const after = steps.length === 0 ? before : await observeRealm(kc, realm.spec.realm, realm.spec.clientId);
   const logoutStep = steps.find((s) => s.kind === 'logoutAll');
   return {
     status: {
       keycloakId: after?.id,
-      adopted: realm.status?.adopted ?? (before !== undefined),
+      adopted: claim.kind === 'ours' || claim.kind === 'claim' ? claim.adopted : false,
       clientUuid: after?.client?.uuid,
       keycloakUrl: after?.url,
       smtpPasswordVersion: inputs.smtpPasswordVersion,
@@ -32,7 +40,11 @@ export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Pr
   };
 }
 
-/** Deletes the Keycloak realm when the deletion policy says so; a realm that is already gone is fine. */
+/**
+ * Cleans up a DashRealm, touching the Keycloak realm only while this DashRealm holds its
+ * claim: deleted when the deletion policy says so (never an adopted realm), otherwise the
+ * claim is released so that another DashRealm may adopt the realm.
+ */
 export async function finalizeRealm(realm: DashRealm, deps: ControllerDeps): Promise<FinalizeOutput> {
   // Groups, users and bindings clean up through the realm: if it went first they would be
   // released without their Keycloak objects being deleted.
@@ -41,25 +53,64 @@ export async function finalizeRealm(realm: DashRealm, deps: ControllerDeps): Pro
   if (users.length > 0) {
     return { done: false, waiting: `waiting for ${users.length} resource(s) that use this realm to be deleted first: ${users.sort().slice(0, 5).join(', ')}` };
   }
-  const policy = effectiveDeletionPolicy('DashRealm', realm.spec, realm.status?.adopted ?? true);
-  if (policy !== 'Delete') return { done: true };
   const kc = await deps.keycloak.forRealm(realm);
-  await kc.deleteRealm(realm.spec.realm);
-  return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak realm ${realm.spec.realm}` }] };
+  const found = await kc.getRealm(realm.spec.realm);
+  const claim = classifyRealmClaim({ ...claimInput(realm), adopt: false }, found);
+  if (claim.kind !== 'ours' && claim.kind !== 'claim') return { done: true };
+  if (effectiveDeletionPolicy('DashRealm', realm.spec, claim.adopted) === 'Delete') {
+    await kc.deleteRealm(realm.spec.realm);
+    return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak realm ${realm.spec.realm}` }] };
+  }
+  await kc.updateRealmAttributes(realm.spec.realm, RELEASE_ATTRIBUTES);
+  return { done: true, events: [{ type: 'Normal', reason: 'Released', message: `released the claim on Keycloak realm ${realm.spec.realm}; the realm stays` }] };
 }
 
-type Observed = ObservedRealm & { id: string; url?: string };
+function claimInput(realm: DashRealm): ClaimInput {
+  return {
+    claim: claimOf(realm),
+    adopt: realm.metadata.annotations?.[ANNOTATIONS.adopt] === 'true',
+    knownId: realm.status?.keycloakId,
+    knownAdopted: realm.status?.adopted,
+  };
+}
+
+function refuseUnclaimable(realm: DashRealm, claim: RealmClaim): void {
+  const name = realm.spec.realm;
+  if (claim.kind === 'claimed') {
+    throw new ReconcileError(ReconcileOutcome.Conflict, REASONS.realmClaimed,
+      `spec.realm: Keycloak realm ${name} is claimed by DashRealm ${claim.owner} (namespace/name/uid, realm attribute ${OWNER_ATTRIBUTE}); nothing is written. If that DashRealm no longer exists, remove the attribute in Keycloak to release the realm`);
+  }
+  if (claim.kind === 'adoptionRequired') {
+    throw new ReconcileError(ReconcileOutcome.Conflict, REASONS.adoptionRequired,
+      `spec.realm: Keycloak realm ${name} already exists and was not created by this operator; to manage it, annotate the DashRealm ${ANNOTATIONS.adopt}: "true"`);
+  }
+}
+
+/** Writes our claim into the realm, then reads it back: a concurrent claimer that wrote last wins, and this pass writes nothing more. */
+async function writeClaim(kc: BoundKeycloak, realm: DashRealm, adopted: boolean): Promise<Observed | undefined> {
+  await kc.updateRealmAttributes(realm.spec.realm, claimAttributes(claimOf(realm), adopted));
+  const after = await observeRealm(kc, realm.spec.realm, realm.spec.clientId);
+  const claim = classifyRealmClaim({ claim: claimOf(realm), adopt: false }, after);
+  refuseUnclaimable(realm, claim);
+  return after;
+}
+
+type Observed = ObservedRealm & { id: string; url?: string; attributes: Record<string, string> };
 
 async function observeRealm(kc: BoundKeycloak, name: string, clientId: string): Promise<Observed | undefined> {
   const got = await kc.getRealm(name);
   if (!got) return undefined;
-  const [client, requiredActions] = await Promise.all([kc.findClient(name, clientId), kc.listRequiredActions(name)]);
+  const [client, requiredActions, userProfileAttributes] = await Promise.all([
+    kc.findClient(name, clientId), kc.listRequiredActions(name), kc.listUserProfileAttributes(name),
+  ]);
   const [roles, defaults] = client
     ? await Promise.all([kc.listClientRoles(name, client.id), kc.listDefaultClientRoles(name, client.id)])
     : [[], []];
   return {
     id: got.id,
     url: kc.url,
+    attributes: got.attributes,
+    userProfileAttributes,
     settings: got,
     smtpPasswordSet: got.smtpPasswordSet,
     client: client ? { uuid: client.id, roles: (roles ?? []).map((r) => r.name) } : undefined,
@@ -91,8 +142,12 @@ async function applyRealmSteps(kc: KeycloakPort, realm: DashRealm, steps: RealmS
   for (const step of steps) {
     switch (step.kind) {
       case 'createRealm':
-        await kc.createRealm(name);
+        // The claim travels in the create request: ownership never rests on a later write.
+        await kc.createRealm(name, {}, claimAttributes(claimOf(realm), false) as Record<string, string>);
         events.push({ type: 'Normal', reason: 'Created', message: `created Keycloak realm ${name}` });
+        break;
+      case 'declareUserOwnerAttribute':
+        await kc.declareAdminOnlyUserAttribute(name, USER_OWNER_ATTRIBUTE, 'Dash operator owner');
         break;
       case 'createClient':
         clientUuid = await kc.createClient(name, { clientId: realm.spec.clientId, name: 'Dash Enterprise', enabled: true });

@@ -1,6 +1,7 @@
-import { ANNOTATIONS, LICENSED_USER_ROLE, type DashRoleBinding, type DashRoleBindingStatus, type Subject } from '../../api/index.js';
+import { ANNOTATIONS, LICENSED_USER_ROLE, REASONS, type DashRoleBinding, type DashRoleBindingStatus, type Subject } from '../../api/index.js';
 import type { RoleRef } from '../../keycloak/port.js';
 import type { ConditionRequest, ControllerDeps, EventRequest, FinalizeOutput, ReconcileOutput } from '../context.js';
+import { ReconcileError, ReconcileOutcome } from '../errors.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { planBinding, type BindingPlan, type BindingStep, type ObservedSubject } from './plan.js';
 import type { SubjectKey } from './grants.js';
@@ -68,6 +69,7 @@ async function planFor(binding: DashRoleBinding, ref: RealmRef, deleting: boolea
   const users = managedUsers(binding, deps);
   const resolved = await Promise.all([...specSubjects, ...recorded].map((s) => resolveSubject(s, namespace, ref, users, deps)));
   const roles = await ref.view.roles();
+  if (!deleting) await refuseEscalatingRoles(binding, ref);
   const planWith = (subjects: ObservedSubject[]) => planBinding({
     binding: `${namespace}/${binding.metadata.name}`,
     subjects,
@@ -88,6 +90,20 @@ async function planFor(binding: DashRoleBinding, ref: RealmRef, deleting: boolea
     plan = planWith(await Promise.all(keyed.map((r, i) => (touched.has(r.key!) ? observeSubject(ref, r, 'keycloak') : viewed[i]!))));
   }
   return { plan, resolved, roles };
+}
+
+/**
+ * A binding grants roles of the DashRealm's client only: a role of that client that contains
+ * roles of other clients (realm-management's realm-admin, say) would hand out Keycloak
+ * administration, so the binding grants nothing while it names one.
+ */
+async function refuseEscalatingRoles(binding: DashRoleBinding, ref: RealmRef): Promise<void> {
+  for (const [index, role] of binding.spec.roles.entries()) {
+    const foreign = await ref.view.foreignComposites(role);
+    if (foreign.length === 0) continue;
+    throw new ReconcileError(ReconcileOutcome.InvalidSpec, REASONS.roleNotAllowed,
+      `spec.roles[${index}]: role ${role} of client ${ref.realm.spec.clientId} is a composite that contains roles outside it (${foreign.slice(0, 5).join(', ')}); a DashRoleBinding grants only plain roles of the realm's client`);
+  }
 }
 
 /** A resolved subject's direct `dash` roles, from the realm view or read from Keycloak now. */

@@ -1,3 +1,4 @@
+import { USER_OWNER_ATTRIBUTE } from '../../api/constants.js';
 import type { DashUserSpec } from '../../api/user.js';
 
 /** The user profile fields the operator may write, named as in Keycloak's UserRepresentation. */
@@ -29,6 +30,8 @@ export interface UserInputs {
   appliedPasswordVersion?: string;
   /** Whether the execute-actions e-mail was sent already. */
   actionsEmailSent: boolean;
+  /** The owner mark (`<namespace>/<name>` of the DashUser) a created user carries from its create request on. */
+  owner: string;
 }
 
 /** One change to Keycloak for a DashUser. */
@@ -54,7 +57,8 @@ export function planUser(spec: DashUserSpec, observed: ObservedUser | undefined,
   const desired = desiredFields(spec);
   if (!observed) {
     const groups = [...inputs.groupIds].sort(([a], [b]) => a.localeCompare(b)).map(([path, groupId]) => ({ path, groupId }));
-    return [{ kind: 'createUser', username: spec.username, fields: desired, groups }, ...onceAfterCreate(spec, inputs)];
+    const fields = { ...desired, attributes: { ...desired.attributes, [USER_OWNER_ATTRIBUTE]: [inputs.owner] } };
+    return [{ kind: 'createUser', username: spec.username, fields, groups }, ...onceAfterCreate(spec, inputs)];
   }
   const steps: UserStep[] = [];
   const changed = changedFields(desired, observed.fields);

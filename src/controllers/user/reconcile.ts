@@ -1,7 +1,7 @@
-import { effectiveDeletionPolicy, normalizeGroupPath, type DashUser, type DashUserStatus } from '../../api/index.js';
+import { ANNOTATIONS, REASONS, USER_OWNER_ATTRIBUTE, effectiveDeletionPolicy, normalizeGroupPath, type DashUser, type DashUserStatus } from '../../api/index.js';
 import type { KeycloakUser, UserGroup } from '../../keycloak/port.js';
 import type { ControllerDeps, EventRequest, FinalizeOutput, ReconcileOutput } from '../context.js';
-import { conflict, waitFor } from '../errors.js';
+import { ReconcileError, ReconcileOutcome, conflict, waitFor } from '../errors.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { applyUserSteps } from './apply.js';
 import { planUser, type ObservedUser } from './plan.js';
@@ -20,6 +20,7 @@ export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promi
   // Plan on the realm view's copy of the user when it has one; a plan with steps is made again
   // on a fresh read, so nothing is written on the strength of a copy up to a TTL old.
   let found = await findUser(ref, user);
+  const claim = classifyUser(user, found?.user);
   const groups = found ? await ref.kc.listUserGroups(ref.name, found.user.id) : undefined;
   const planFor = async (current: KeycloakUser | undefined) => {
     const observed = current && groups ? observeUser(current, groups) : undefined;
@@ -32,6 +33,7 @@ export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promi
       passwordVersion: password?.version,
       appliedPasswordVersion: user.status?.initialPassword?.secretVersion,
       actionsEmailSent: user.status?.executeActionsEmailSentAt !== undefined,
+      owner: ownerMark(user),
     });
     return { observed, password, steps };
   };
@@ -44,7 +46,7 @@ export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promi
   }
   const applied = await applyUserSteps(ref, user, observed?.id, steps, password?.value, deps);
   const status = await userStatus(ref, user, applied, { groups, createdMs: found?.user.createdTimestamp }, deps);
-  status.adopted = user.status?.adopted ?? (found !== undefined && existedBefore(found.user, user));
+  status.adopted = claim === 'adopted' || (claim === 'known' && (user.status?.adopted ?? true));
   if (password && applied.passwordSet) status.initialPassword = { setAt: deps.now().toISOString(), secretVersion: password.version };
   return { status, events: applied.events, requeueAfterMs: status.logoutPending ? LOGOUT_RECHECK_MS : undefined };
 }
@@ -66,17 +68,29 @@ export async function finalizeUser(user: DashUser, deps: ControllerDeps): Promis
   return { done: true, events };
 }
 
+/** How the DashUser stands toward the Keycloak user it found: see `classifyUser`. */
+type UserClaim = 'none' | 'known' | 'created' | 'adopted';
+
 /**
- * Whether a user found in Keycloak existed before its DashUser. Users cannot carry an owner
- * mark (Keycloak 24+ drops undeclared attributes), and a status write can be lost after a
- * create (409, crash): comparing creation times keeps such a user "created", not "adopted",
- * so its deletion policy stays Delete.
+ * Whose the user found in Keycloak is. The id status recorded: ours as status says. Our owner
+ * mark (written in the create request): created by us, whatever became of status. Another
+ * resource's mark: Conflict. No mark: someone else's account, taken over only when the
+ * DashUser carries the adopt annotation, else AdoptionRequired and nothing is written.
  */
-function existedBefore(found: KeycloakUser, user: DashUser): boolean {
-  const resourceCreated = Date.parse(user.metadata.creationTimestamp ?? '');
-  if (found.createdTimestamp === undefined || Number.isNaN(resourceCreated)) return true;
-  // creationTimestamp has one-second precision: compare at that precision.
-  return Math.floor(found.createdTimestamp / 1000) * 1000 < resourceCreated;
+function classifyUser(user: DashUser, found: KeycloakUser | undefined): UserClaim {
+  if (!found) return 'none';
+  if (found.id === user.status?.keycloakId) return 'known';
+  const mark = found.attributes[USER_OWNER_ATTRIBUTE]?.[0];
+  if (mark === ownerMark(user)) return 'created';
+  if (mark) throw conflict(`spec.username: Keycloak user ${user.spec.username} is managed by DashUser ${mark}: change nothing`);
+  if (user.metadata.annotations?.[ANNOTATIONS.adopt] === 'true') return 'adopted';
+  throw new ReconcileError(ReconcileOutcome.Conflict, REASONS.adoptionRequired,
+    `spec.username: Keycloak user ${user.spec.username} already exists and was not created by this operator; to manage it (its profile, groups and password), annotate the DashUser ${ANNOTATIONS.adopt}: "true"`);
+}
+
+/** The owner mark of users this DashUser creates. */
+function ownerMark(user: DashUser): string {
+  return `${user.metadata.namespace ?? ''}/${user.metadata.name}`;
 }
 
 /** Desired group path -> id; a group that does not exist yet is a wait naming it. */

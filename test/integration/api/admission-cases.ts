@@ -29,6 +29,11 @@ const c = (title: string, manifest: Manifest, field: string, says: string): Inva
 export const INVALID_CASES: InvalidCase[] = [
   c('realm name with a space', realm({ realm: 'bad realm' }), 'spec.realm', 'must be a realm name'),
   c('clientId with a space', realm({ clientId: 'dash client' }), 'spec.clientId', 'must be a client id'),
+  // An attacker with edit rights in one namespace aiming at Keycloak's own administration.
+  c('the master realm', realm({ realm: 'master' }), 'spec.realm', 'must not be master'),
+  c('the master realm in another case', realm({ realm: 'Master' }), 'spec.realm', 'must not be master'),
+  ...['realm-management', 'broker', 'account', 'account-console', 'admin-cli', 'security-admin-console', 'master-realm', 'Realm-Management'].map((clientId) =>
+    c(`built-in client ${clientId}`, realm({ clientId }), 'spec.clientId', "must not be one of Keycloak's built-in clients")),
   c('forgotPassword without email', realm({ login: { forgotPassword: true } }), 'spec.login.forgotPassword', 'needs spec.email'),
   c('verifyEmail without email', realm({ login: { verifyEmail: true } }), 'spec.login.verifyEmail', 'needs spec.email'),
   c('SMTP port 0', realm({ email: { ...smtp, port: 0 } }), 'spec.email.port', 'greater than or equal to 1'),

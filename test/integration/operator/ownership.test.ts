@@ -32,7 +32,7 @@ describe('adoption, conflicts, warnings and a vanished realm', () => {
 
   it('adopts an existing group, keeps it on delete, and refuses a second claim with Conflict', async () => {
     const existing = await kc.createGroup(op.realm, { name: 'finance' });
-    op.apply({ apiVersion: v, kind: 'DashGroup', metadata: { name: 'finance' }, spec: { realmRef } });
+    op.apply({ apiVersion: v, kind: 'DashGroup', metadata: { name: 'finance', annotations: { 'identity.dashops.dev/adopt': 'true' } }, spec: { realmRef } });
     const adopted = await op.waitReady<{ status: { adopted: boolean; keycloakId: string } }>('DashGroup', 'finance');
     expect(adopted.status).toMatchObject({ adopted: true, keycloakId: existing });
 

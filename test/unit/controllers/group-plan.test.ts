@@ -4,13 +4,15 @@ const desired: DesiredGroup = { name: 'platform', parentId: 'p1', owner: 'ns/pla
 
 describe('classifyGroup', () => {
   it.each([
-    ['nothing found', undefined, undefined, 'none'],
-    ['the id status recorded, even renamed', { id: 'g1', name: 'renamed' }, 'g1', 'ours'],
-    ['our owner mark (created, status not yet written)', { id: 'g1', name: 'platform', owner: 'ns/platform' }, undefined, 'ours'],
-    ['another resource owner mark', { id: 'g1', name: 'platform', owner: 'other/platform' }, undefined, 'foreign'],
-    ['no mark: a group made by hand', { id: 'g1', name: 'platform' }, undefined, 'adoptable'],
-  ] as const)('%s', (_name, found, knownId, expected) => {
-    expect(classifyGroup(desired, found, knownId)).toBe(expected);
+    ['nothing found', undefined, undefined, false, 'none'],
+    ['the id status recorded, even renamed', { id: 'g1', name: 'renamed' }, 'g1', false, 'ours'],
+    ['our owner mark (created, status not yet written)', { id: 'g1', name: 'platform', owner: 'ns/platform' }, undefined, false, 'ours'],
+    ['another resource owner mark', { id: 'g1', name: 'platform', owner: 'other/platform' }, undefined, false, 'foreign'],
+    ['another resource owner mark, adopt asked for', { id: 'g1', name: 'platform', owner: 'other/platform' }, undefined, true, 'foreign'],
+    ['no mark: a group made by hand, adopt asked for', { id: 'g1', name: 'platform' }, undefined, true, 'adoptable'],
+    ['no mark: a group made by hand, no adopt annotation', { id: 'g1', name: 'platform' }, undefined, false, 'adoptionRequired'],
+  ] as const)('%s', (_name, found, knownId, adopt, expected) => {
+    expect(classifyGroup(desired, found, knownId, adopt)).toBe(expected);
   });
 });
 
@@ -29,6 +31,9 @@ describe('planGroup', () => {
   });
   it('never touches a group another resource owns', () => {
     expect(planGroup(desired, { id: 'g1', name: 'renamed', owner: 'x/y' }, 'foreign')).toEqual([]);
+  });
+  it('never touches a group made by hand that the DashGroup does not ask to adopt', () => {
+    expect(planGroup(desired, { id: 'g1', name: 'renamed' }, 'adoptionRequired')).toEqual([]);
   });
   it.each([[undefined, 'a', 'a'], ['/a/b/', 'c', 'a/b/c'], ['a', 'b', 'a/b']])('joins %j and %j as %j', (parent, name, path) => {
     expect(childPath(parent, name)).toBe(path);

@@ -1,3 +1,4 @@
+import { USER_OWNER_ATTRIBUTE } from '../../../src/api/constants.js';
 import type { DashRealmSpec } from '../../../src/api/realm.js';
 import { planRealm, smtpMap, smtpMatches, type ObservedRealm } from '../../../src/controllers/realm/plan.js';
 
@@ -7,7 +8,7 @@ const spec = (over: Partial<DashRealmSpec> = {}): DashRealmSpec => ({
 });
 const complete = (over: Partial<ObservedRealm> = {}): ObservedRealm => ({
   settings: {}, smtpPasswordSet: false, client: { uuid: 'c1', roles: ['admin', 'licensed_user', 'viewer'] },
-  defaultClientRoles: ['viewer'], requiredActions: [], ...over,
+  defaultClientRoles: ['viewer'], requiredActions: [], userProfileAttributes: ['username', USER_OWNER_ATTRIBUTE], ...over,
 });
 const email = { host: 'smtp.example.com', port: 587, from: 'dash@example.com', ssl: false, starttls: true, auth: { username: 'dash', passwordSecretRef: { name: 's', key: 'password' } } };
 
@@ -32,8 +33,12 @@ describe('planRealm', () => {
 
   it('creates the realm, the client, its roles and the default role when nothing exists', () => {
     expect(planRealm(spec(), undefined, {}).map((s) => s.kind === 'createClientRole' ? `role ${s.role}` : s.kind)).toEqual([
-      'createRealm', 'createClient', 'role admin', 'role licensed_user', 'role viewer', 'addDefaultClientRole',
+      'createRealm', 'declareUserOwnerAttribute', 'createClient', 'role admin', 'role licensed_user', 'role viewer', 'addDefaultClientRole',
     ]);
+  });
+
+  it("declares the user owner mark in a realm whose user profile lacks it (else Keycloak drops the mark from the users it creates)", () => {
+    expect(planRealm(spec(), complete({ userProfileAttributes: ['username', 'email'] }), {})).toEqual([{ kind: 'declareUserOwnerAttribute' }]);
   });
 
   it('changes nothing on a real Dash Enterprise realm that already has client, roles and default role', () => {

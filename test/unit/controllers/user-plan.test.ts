@@ -1,10 +1,11 @@
+import { USER_OWNER_ATTRIBUTE } from '../../../src/api/constants.js';
 import type { DashUserSpec } from '../../../src/api/user.js';
 import { planUser, type ObservedUser, type UserInputs } from '../../../src/controllers/user/plan.js';
 
 const spec = (over: Partial<DashUserSpec> = {}): DashUserSpec => ({
   realmRef: { name: 'dash' }, username: 'alice', enabled: true, ...over,
 });
-const inputs = (over: Partial<UserInputs> = {}): UserInputs => ({ groupIds: new Map(), actionsEmailSent: false, ...over });
+const inputs = (over: Partial<UserInputs> = {}): UserInputs => ({ groupIds: new Map(), actionsEmailSent: false, owner: 'ns/alice', ...over });
 const observed = (over: Partial<ObservedUser> = {}): ObservedUser => ({ id: 'u1', fields: { enabled: true }, groups: new Map(), ...over });
 
 describe('planUser', () => {
@@ -26,6 +27,11 @@ describe('planUser', () => {
       undefined, inputs({ groupIds: new Map([['b', 'gb'], ['a', 'ga']]), passwordVersion: 'v1' }));
     expect(steps.map((s) => s.kind)).toEqual(['createUser', 'setPassword']);
     expect(steps[0]).toMatchObject({ groups: [{ path: 'a', groupId: 'ga' }, { path: 'b', groupId: 'gb' }] });
+  });
+
+  it('writes the owner mark in the create request itself, beside the managed attributes', () => {
+    const [create] = planUser(spec({ attributes: { department: ['analytics'] } }), undefined, inputs());
+    expect(create).toMatchObject({ kind: 'createUser', fields: { attributes: { department: ['analytics'], [USER_OWNER_ATTRIBUTE]: ['ns/alice'] } } });
   });
 
   it('never sets the password again without rotateOnChange, even when the Secret changed', () => {

@@ -1,0 +1,106 @@
+import type { TestEnv } from '../../env/test-env.js';
+
+/** A role as Keycloak's admin REST API returns it. */
+export interface RestRole {
+  id: string;
+  name: string;
+  composite?: boolean;
+  clientRole?: boolean;
+}
+
+/**
+ * Reads (and, to set up an attack, writes) Keycloak through its admin REST API with plain
+ * fetch. It shares no code with src/keycloak, the code under test, so a test that asserts
+ * Keycloak state through it cannot be fooled by a bug in the adapter.
+ */
+export class KeycloakRest {
+  #token?: { value: string; until: number };
+
+  constructor(private readonly env: TestEnv) {}
+
+  /** GET `/admin/realms<path>`; undefined on 404. */
+  async get<T>(path: string): Promise<T | undefined> {
+    const res = await this.send('GET', path);
+    if (res.status === 404) return undefined;
+    return (await this.body(res, 'GET', path)) as T;
+  }
+
+  /** Sends a write to `/admin/realms<path>`; returns the status and the Location header. */
+  async write(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; location?: string }> {
+    const res = await this.send(method, path, body);
+    await this.body(res, method, path);
+    return { status: res.status, location: res.headers.get('location') ?? undefined };
+  }
+
+  /** The realm representation, or undefined. */
+  realm(realm: string): Promise<(Record<string, unknown> & { attributes?: Record<string, string> }) | undefined> {
+    return this.get(`/${enc(realm)}`);
+  }
+
+  /** Users whose username is exactly `username`. */
+  async usersNamed(realm: string, username: string): Promise<(Record<string, unknown> & { id: string; username: string; email?: string; attributes?: Record<string, string[]> })[]> {
+    return (await this.get(`/${enc(realm)}/users?exact=true&briefRepresentation=false&username=${enc(username)}`)) ?? [];
+  }
+
+  /** The top-level groups of a realm (first 1000), with attributes. */
+  async topGroups(realm: string): Promise<{ id: string; name: string; attributes?: Record<string, string[]> }[]> {
+    return (await this.get(`/${enc(realm)}/groups?briefRepresentation=false&max=1000`)) ?? [];
+  }
+
+  /** The internal id of a client by its clientId. */
+  async clientUuid(realm: string, clientId: string): Promise<string | undefined> {
+    const found = (await this.get<{ id: string; clientId: string }[]>(`/${enc(realm)}/clients?clientId=${enc(clientId)}`)) ?? [];
+    return found.find((c) => c.clientId === clientId)?.id;
+  }
+
+  /** Client roles of `clientId` mapped directly to the user. */
+  async userClientRoles(realm: string, userId: string, clientId: string): Promise<string[]> {
+    const uuid = await this.clientUuid(realm, clientId);
+    if (!uuid) return [];
+    const roles = (await this.get<RestRole[]>(`/${enc(realm)}/users/${enc(userId)}/role-mappings/clients/${enc(uuid)}`)) ?? [];
+    return roles.map((r) => r.name).sort();
+  }
+
+  /** Every role mapping of a user (realm and all clients), as Keycloak returns it. */
+  async userMappings(realm: string, userId: string): Promise<unknown> {
+    return this.get(`/${enc(realm)}/users/${enc(userId)}/role-mappings`);
+  }
+
+  /** How many admin events the realm recorded (needs admin events enabled on the realm). */
+  async adminEventCount(realm: string): Promise<number> {
+    return ((await this.get<unknown[]>(`/${enc(realm)}/admin-events?max=10000`)) ?? []).length;
+  }
+
+  /** Deletes a realm; a missing one is fine. */
+  async deleteRealm(realm: string): Promise<void> {
+    await this.send('DELETE', `/${enc(realm)}`);
+  }
+
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { authorization: `Bearer ${await this.token()}`, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return fetch(`${this.env.KEYCLOAK_URL}/admin/realms${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  }
+
+  private async body(res: Response, method: string, path: string): Promise<unknown> {
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
+    return text === '' ? undefined : JSON.parse(text);
+  }
+
+  private async token(): Promise<string> {
+    if (this.#token && Date.now() < this.#token.until) return this.#token.value;
+    const res = await fetch(`${this.env.KEYCLOAK_URL}/realms/master/protocol/openid-connect/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.env.KEYCLOAK_ADMIN_CLIENT_ID, client_secret: this.env.KEYCLOAK_ADMIN_CLIENT_SECRET }),
+    });
+    if (!res.ok) throw new Error(`admin login: HTTP ${res.status}`);
+    const data = (await res.json()) as { access_token: string; expires_in: number };
+    this.#token = { value: data.access_token, until: Date.now() + (data.expires_in * 1000) / 2 };
+    return data.access_token;
+  }
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}
