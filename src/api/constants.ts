@@ -44,6 +44,8 @@ export const REASONS = {
   roleNotAllowed: 'RoleNotAllowed',
   /** spec.keycloak.url is not on the operator's allow-list (or sends credentials over plain http). */
   keycloakUrlNotAllowed: 'KeycloakUrlNotAllowed',
+  /** spec.email.host is not on the operator's SMTP allow-list (Keycloak would send it the SMTP password). */
+  smtpHostNotAllowed: 'SmtpHostNotAllowed',
 } as const;
 
 /** The finalizer the operator puts on every resource so that deletion reaches Keycloak first. */

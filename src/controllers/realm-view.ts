@@ -173,22 +173,26 @@ async function loadRoles(kc: KeycloakPort, realm: string, clientUuid: string): P
   return { roles, dashNames, reach, held, defaults: [...(reach.get(defaultRoleId ?? '') ?? [])].sort(), defaultRoleId, foreign: foreignOf(graph, roles) };
 }
 
-/** For each dash role that contains roles outside the dash client (transitively): their names. */
+/**
+ * For each dash role that contains roles outside the dash client (transitively): their names,
+ * nearest first (level by level, each level sorted), so a message names what the role
+ * contains directly before what that contains in turn.
+ */
 function foreignOf(graph: RoleGraph, dashRoles: readonly RoleRef[]): Map<string, string[]> {
   const dashIds = new Set(dashRoles.map((r) => r.id));
   const names = new Map(graph.roles.map((r) => [r.id, r.name]));
   const foreign = new Map<string, string[]>();
   for (const role of dashRoles) {
-    const seen = new Set<string>([role.id]);
-    const queue = [...(graph.composites.get(role.id) ?? [])];
-    const found = new Set<string>();
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      if (seen.has(id)) continue; // composite cycles are possible in Keycloak
-      seen.add(id);
-      if (!dashIds.has(id)) found.add(names.get(id) ?? id);
-      queue.push(...(graph.composites.get(id) ?? []));
+    const seen = new Set<string>([role.id]); // composite cycles are possible in Keycloak
+    const found: string[] = [];
+    let level = graph.composites.get(role.id) ?? [];
+    while (level.length > 0) {
+      const fresh = [...new Set(level)].filter((id) => !seen.has(id));
+      fresh.forEach((id) => seen.add(id));
+      found.push(...fresh.filter((id) => !dashIds.has(id)).map((id) => names.get(id) ?? id).sort());
+      level = fresh.flatMap((id) => graph.composites.get(id) ?? []);
     }
-    if (found.size > 0) foreign.set(role.name, [...found].sort());
+    if (found.length > 0) foreign.set(role.name, found);
   }
   return foreign;
 }

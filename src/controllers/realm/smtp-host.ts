@@ -1,8 +1,5 @@
-import type { DashRealm } from '../../api/index.js';
+import { REASONS, type DashRealm } from '../../api/index.js';
 import { ReconcileError, ReconcileOutcome } from '../errors.js';
-
-/** Ready reason of a DashRealm whose `spec.email.host` is not on `--allowed-smtp-hosts`. */
-export const SMTP_HOST_NOT_ALLOWED = 'SmtpHostNotAllowed';
 
 /**
  * Refuses a DashRealm whose `spec.email.host` is not on the operator's SMTP allow-list, before
@@ -14,7 +11,7 @@ export function assertSmtpHostAllowed(realm: DashRealm, allowedHosts: readonly s
   const host = realm.spec.email?.host;
   if (host === undefined || !allowedHosts || allowedHosts.length === 0) return;
   if (allowedHosts.includes(normalize(host))) return;
-  throw new ReconcileError(ReconcileOutcome.InvalidSpec, SMTP_HOST_NOT_ALLOWED,
+  throw new ReconcileError(ReconcileOutcome.InvalidSpec, REASONS.smtpHostNotAllowed,
     `spec.email.host ${host} is not on the operator's SMTP allow-list: the operator's administrator can allow it with --allowed-smtp-hosts / ALLOWED_SMTP_HOSTS (Helm email.allowedHosts), or name an allowed host`);
 }
 
