@@ -9,8 +9,11 @@ const v = 'identity.dashops.dev/v1alpha1';
 describe('DashRealm and DashGroup through the running operator', () => {
   let op: OperatorUnderTest;
   let kc: KeycloakConnection;
+  /** Where the 'far' DashRealm's Keycloak will listen (nothing at first); the operator allows it. */
+  let farPort: number;
   beforeAll(async () => {
-    op = await startOperator({ extraArgs: ['--resync-period=5s'] });
+    farPort = await freePort();
+    op = await startOperator({ extraArgs: ['--resync-period=5s', `--allowed-keycloak-urls=http://127.0.0.1:${farPort}`] });
     kc = adminConnection(op.env);
   });
   afterAll(async () => {
@@ -95,7 +98,7 @@ describe('DashRealm and DashGroup through the running operator', () => {
   });
 
   it('reports KeycloakUnavailable while its Keycloak is unreachable, and recovers when it returns', async () => {
-    const port = await freePort();
+    const port = farPort;
     op.apply([
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kc-admin' }, stringData: { clientId: op.env.KEYCLOAK_ADMIN_CLIENT_ID, clientSecret: op.env.KEYCLOAK_ADMIN_CLIENT_SECRET } },
       { apiVersion: v, kind: 'DashRealm', metadata: { name: 'far' }, spec: { realm: `${op.realm}-far`, keycloak: { url: `http://127.0.0.1:${port}`, credentialsSecretRef: { name: 'kc-admin' } } } },
