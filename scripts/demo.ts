@@ -26,6 +26,10 @@ const operator = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src
 });
 operator.stdout.pipe(log);
 operator.stderr.pipe(log);
+// Listened for from the start: an operator that dies early (a bad flag, a crash) must not
+// leave the demo waiting for an exit that already happened.
+const exited = new Promise<void>((resolve) => operator.once('exit', () => resolve()));
+const running = () => operator.exitCode === null && operator.signalCode === null;
 
 kubectl('apply', '-f', join(repoRoot, 'examples'));
 const kc = new k8s.KubeConfig();
@@ -36,16 +40,20 @@ async function listKind(kind: (typeof KIND_NAMES)[number]): Promise<Obj[]> {
   const res = await custom.listNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, namespace: 'dash-enterprise', plural: KINDS[kind].plural });
   return (res as { items: Obj[] }).items.map((o) => ({ ...o, kind }));
 }
-const list = async (): Promise<Obj[]> => (await Promise.all(KIND_NAMES.map(listKind))).flat();
+// The API server answers 429 for a moment after CRDs are (re)applied: keep the last answer and ask again.
+const list = (previous: Obj[] = []): Promise<Obj[]> => Promise.all(KIND_NAMES.map(listKind)).then((lists) => lists.flat())
+  .catch((err: unknown) => (Number((err as { code?: number }).code) === 429 ? previous : Promise.reject(err)));
 const ready = (o: Obj) => o.status?.conditions?.find((c) => c.type === 'Ready');
+const allReady = (objs: Obj[]) => objs.length > 0 && objs.every((o) => ready(o)?.status === 'True');
 
 const deadline = Date.now() + 120_000;
 let objects = await list();
-while (Date.now() < deadline && !objects.every((o) => ready(o)?.status === 'True')) {
+while (Date.now() < deadline && running() && !allReady(objects)) {
   await new Promise((r) => setTimeout(r, 1000));
-  objects = await list();
+  objects = await list(objects);
 }
 printTable(objects);
+if (!running()) process.stdout.write(`\nThe operator exited (code ${operator.exitCode ?? operator.signalCode}); its log: ${logFile}\n`);
 process.stdout.write([
   '',
   'Poke at it:',
@@ -57,10 +65,10 @@ process.stdout.write([
 ].join('\n'));
 
 const shutdown = async () => {
-  operator.kill('SIGTERM');
-  await new Promise((r) => operator.once('exit', r));
+  if (running()) operator.kill('SIGTERM');
+  await exited;
   if (started) await stopEnv();
-  process.exit(objects.every((o) => ready(o)?.status === 'True') ? 0 : 1);
+  process.exit(allReady(objects) ? 0 : 1);
 };
 if (once) await shutdown();
 else {
