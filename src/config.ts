@@ -30,6 +30,8 @@ export interface OperatorConfig {
   resyncPeriodMs: number;
   dependencyWaitMs: number;
   shutdownTimeoutMs: number;
+  /** How long the cleanup of a deleted DashRealm's objects waits for an unreachable Keycloak before letting go. */
+  cleanupTimeoutMs: number;
   logLevel: LogLevel;
   leaderElection: { enabled: boolean; namespace: string; id: string; leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
 }
@@ -93,6 +95,7 @@ const schema = z.object({
   resyncPeriod: duration(1000),
   dependencyWait: duration(10),
   shutdownTimeout: duration(0),
+  cleanupTimeout: duration(0),
   logLevel: z.string().trim().pipe(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
   leaderElect: boolean,
   leaderElectionNamespace: z.string().regex(DNS_LABEL, 'must be a namespace name').optional(),
@@ -150,6 +153,7 @@ function toConfig(p: Parsed, source: Record<string, string>, env: NodeJS.Process
     resyncPeriodMs: p.resyncPeriod,
     dependencyWaitMs: p.dependencyWait,
     shutdownTimeoutMs: p.shutdownTimeout,
+    cleanupTimeoutMs: p.cleanupTimeout,
     logLevel: p.logLevel,
     leaderElection: {
       enabled: p.leaderElect,

@@ -43,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
   const manager = new Manager(managerOptions(config, identity), { kubeConfig, logger, metrics, client });
   const controllers = registrations({
     registry, secretData: new ReferencedDataReader(client), defaultKeycloak: config.keycloak, allowedKeycloakUrls: config.allowedKeycloakUrls, allowedSmtpHosts: config.allowedSmtpHosts,
+    cleanupTimeoutMs: config.cleanupTimeoutMs,
   });
   for (const controller of controllers) manager.register(controller);
   await manager.start();

@@ -18,7 +18,7 @@ export const dashGroupSpecSchema = withRules(z.object({
   parentRef: localRef('Parent group managed by another DashGroup in this namespace. Immutable.', 'DashGroup').optional(),
   parentPath: groupPath('Parent group that exists in Keycloak but not as a DashGroup, as a path like Parent/child. Immutable.').optional(),
   deletionPolicy: z.enum(DELETION_POLICIES).optional()
-    .describe('Delete or Retain. Unset: Delete when the operator created the group, Retain when it adopted an existing one.'),
+    .describe('Delete or Retain. Unset: Delete when the operator created the group, Retain when it adopted an existing one. Delete removes only a group the operator created that has no subgroups left (Keycloak would delete them with it); otherwise the group stays and a Warning event says why.'),
 }), 'Desired state of the group.', [
   {
     rule: '!(has(self.parentRef) && has(self.parentPath))',

@@ -4,6 +4,15 @@ import { insecureUrlReason, urlAllowed } from '../keycloak/url-policy.js';
 import type { BoundKeycloak, KeycloakConnections, SecretReader } from './context.js';
 import { ReconcileError, ReconcileOutcome, invalidSpec, waitFor } from './errors.js';
 
+/** Per registry: the target each DashRealm (by uid) last reached, for its cleanup once its Secret is gone. */
+const targetsByRegistry = new WeakMap<KeycloakConnectionRegistry, Map<string, KeycloakTarget>>();
+
+function lastTargets(registry: KeycloakConnectionRegistry): Map<string, KeycloakTarget> {
+  let targets = targetsByRegistry.get(registry);
+  if (!targets) targetsByRegistry.set(registry, (targets = new Map()));
+  return targets;
+}
+
 /**
  * Resolves which Keycloak a DashRealm talks to: its `spec.keycloak` override (credentials
  * and CA bundle from the realm's namespace) or the operator's default connection. One
@@ -32,12 +41,25 @@ export class RealmKeycloakConnections implements KeycloakConnections {
     }
     this.assertUrlAllowed(override.url);
     const namespace = realm.metadata.namespace ?? '';
-    return this.registry.get({
-      url: override.url,
-      authRealm: override.authRealm,
-      credentials: await this.credentials(namespace, override.credentialsSecretRef.name),
-      caBundle: await this.caBundle(namespace, override.caBundle),
-    });
+    const remembered = lastTargets(this.registry);
+    const uid = realm.metadata.uid ?? `${namespace}/${realm.metadata.name}`;
+    let target: KeycloakTarget;
+    try {
+      target = {
+        url: override.url,
+        authRealm: override.authRealm,
+        credentials: await this.credentials(namespace, override.credentialsSecretRef.name),
+        caBundle: await this.caBundle(namespace, override.caBundle),
+      };
+    } catch (err) {
+      // Deleting a namespace deletes the credentials Secret alongside the DashRealm: cleanup
+      // goes on with the credentials this process last used for it, when it has them.
+      const last = remembered.get(uid);
+      if (realm.metadata.deletionTimestamp && last?.url === override.url) return this.registry.get(last);
+      throw err;
+    }
+    remembered.set(uid, target);
+    return this.registry.get(target);
   }
 
   // The messages hold only the URL the realm itself names, so identical specs give identical conditions.

@@ -1,4 +1,4 @@
-import { API_GROUP, API_VERSION, FINALIZER, KINDS, type DashResource, type Kind } from '../api/index.js';
+import { API_GROUP, API_VERSION, FINALIZER, KINDS, type AnyDashResource, type DashResource, type Kind } from '../api/index.js';
 import type { KeycloakConnectionRegistry, KeycloakTarget } from '../keycloak/index.js';
 import { SecretKind, type ResourceKind } from '../kube/resource-kind.js';
 import type { KubeObject } from '../kube/object.js';
@@ -7,7 +7,10 @@ import type { CacheReader } from '../runtime/object-store.js';
 import { defineController, type ControllerRegistration, type ReconcileContext } from '../runtime/reconciler.js';
 import type { ControllerDeps, ResourceCache, SecretReader } from './context.js';
 import { controllers, type KindController } from './index.js';
+import { boundedCleanup } from './cleanup.js';
 import { RealmKeycloakConnections } from './keycloak-connections.js';
+
+const DEFAULT_CLEANUP_TIMEOUT_MS = 5 * 60_000;
 
 /** The ResourceKind of each of our four kinds. */
 export const DASH_KINDS: Record<Kind, ResourceKind> = Object.fromEntries(
@@ -23,6 +26,8 @@ export interface RegistrationOptions {
   /** Hostnames a DashRealm's `spec.email.host` may name; absent or empty: any host. */
   allowedSmtpHosts?: readonly string[];
   now?: () => Date;
+  /** How long the cleanup under a DashRealm being deleted waits for an unreachable Keycloak (default 5 min); see boundedCleanup. */
+  cleanupTimeoutMs?: number;
   /** Reads the referenced Secret and ConfigMap keys (the cache holds only their metadata). */
   secretData: ReferencedDataReader;
 }
@@ -52,7 +57,11 @@ export function registrations(options: RegistrationOptions): ControllerRegistrat
     })),
     reconciler: {
       reconcile: (obj, ctx) => controller.reconcile(withParsedSpec(controller, obj), contextDeps(ctx, options)),
-      finalize: (obj, ctx) => controller.finalize(withParsedSpec(controller, obj), contextDeps(ctx, options)),
+      finalize: (obj, ctx) => {
+        const deps = contextDeps(ctx, options);
+        const parsed = withParsedSpec(controller, obj);
+        return boundedCleanup(parsed as AnyDashResource, deps, options.cleanupTimeoutMs ?? DEFAULT_CLEANUP_TIMEOUT_MS, () => controller.finalize(parsed, deps));
+      },
     },
   }));
 }

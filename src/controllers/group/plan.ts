@@ -1,3 +1,5 @@
+import type { DeletionPolicy } from '../../api/index.js';
+
 /** A Keycloak group as the group plan sees it. */
 export interface ObservedGroup {
   id: string;
@@ -50,6 +52,36 @@ export function planGroup(desired: DesiredGroup, found: ObservedGroup | undefine
   }
   if (found.name !== desired.name) return [{ kind: 'renameGroup', id: found.id, name: desired.name }];
   return [];
+}
+
+/** What deleting a DashGroup does to its Keycloak group. */
+export type GroupDeletion = { kind: 'delete' } | { kind: 'retain'; warning?: string };
+
+/**
+ * Decides whether a DashGroup's deletion deletes its Keycloak group, from what Keycloak holds
+ * now (never from status alone): only a group that carries this DashGroup's owner mark (it
+ * was created by the operator, not adopted) and has no subgroups (Keycloak deletes subgroups
+ * with their parent; child DashGroups go first, so any left are not ours to delete).
+ * Absent policy: Delete for what we created, Retain for what we adopted. A Delete policy the
+ * operator cannot honour keeps the group and says why.
+ */
+export function planGroupDeletion(input: {
+  policy?: DeletionPolicy;
+  owner: string;
+  path: string;
+  found: { owner?: string; subGroupCount?: number } | undefined;
+}): GroupDeletion {
+  const { policy, owner, path, found } = input;
+  if (!found) return { kind: 'retain' };
+  const ours = found.owner === owner;
+  if ((policy ?? (ours ? 'Delete' : 'Retain')) === 'Retain') return { kind: 'retain' };
+  if (!ours) {
+    return { kind: 'retain', warning: `deletionPolicy Delete not applied: Keycloak group ${path} was not created by this operator (adopted or another's), so it stays in Keycloak` };
+  }
+  if ((found.subGroupCount ?? 0) > 0) {
+    return { kind: 'retain', warning: `deletionPolicy Delete not applied: Keycloak group ${path} has ${found.subGroupCount} subgroup(s) that no child DashGroup deletes, and Keycloak would delete them with it; it stays in Keycloak` };
+  }
+  return { kind: 'delete' };
 }
 
 /** Joins a parent path and a name into a path without a leading slash (`Parent/child`). */

@@ -1,12 +1,12 @@
 import {
-  ANNOTATIONS, OWNER_ATTRIBUTE, REASONS, MAX_LISTED_PENDING_USERS, effectiveDeletionPolicy, keycloakGroupName, normalizeGroupPath,
+  ANNOTATIONS, OWNER_ATTRIBUTE, REASONS, MAX_LISTED_PENDING_USERS, keycloakGroupName, normalizeGroupPath,
   type DashGroup, type DashGroupStatus,
 } from '../../api/index.js';
 import type { KeycloakGroup } from '../../keycloak/port.js';
 import type { ControllerDeps, FinalizeOutput, ReconcileOutput } from '../context.js';
 import { ReconcileError, ReconcileOutcome, conflict, waitFor } from '../errors.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
-import { childPath, classifyGroup, planGroup, type DesiredGroup, type GroupStep } from './plan.js';
+import { childPath, classifyGroup, planGroup, planGroupDeletion, type DesiredGroup, type GroupStep } from './plan.js';
 
 interface Parent {
   id?: string;
@@ -26,7 +26,7 @@ export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Pr
   const namespace = group.metadata.namespace ?? '';
   const ref = await resolveRealm(namespace, group.spec.realmRef, deps);
   const parent = await resolveParent(group, ref, deps);
-  const desired: DesiredGroup = { name: keycloakGroupName(group), parentId: parent.id, owner: `${namespace}/${group.metadata.name}` };
+  const desired: DesiredGroup = { name: keycloakGroupName(group), parentId: parent.id, owner: ownerMark(group) };
   const path = childPath(parent.path, desired.name);
   refuseSecondClaim(group, path, deps);
   const found = await findGroup(ref, group.status?.keycloakId, desired);
@@ -55,10 +55,21 @@ export async function finalizeGroup(group: DashGroup, deps: ControllerDeps): Pro
     return { done: true, events: [{ type: 'Warning', reason: 'RealmGone', message: `DashRealm ${group.spec.realmRef.name} is gone: released without touching Keycloak` }] };
   }
   const id = group.status?.keycloakId;
-  if (!id || effectiveDeletionPolicy('DashGroup', group.spec, group.status?.adopted ?? true) !== 'Delete') return { done: true };
+  if (!id) return { done: true };
   const ref = await resolveRealm(namespace, group.spec.realmRef, deps, 'cleanup');
+  const found = await ref.kc.getGroup(ref.name, id);
+  const path = group.status?.path ?? found?.path ?? id;
+  const decision = planGroupDeletion({ policy: group.spec.deletionPolicy, owner: ownerMark(group), path, found: found && { owner: ownerOf(found).owner, subGroupCount: found.subGroupCount } });
+  if (decision.kind === 'retain') {
+    return { done: true, events: decision.warning ? [{ type: 'Warning', reason: 'Retained', message: decision.warning }] : [] };
+  }
   await ref.kc.deleteGroup(ref.name, id);
-  return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak group ${group.status?.path ?? id}` }] };
+  return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak group ${path}` }] };
+}
+
+/** The owner mark of groups this DashGroup creates: `<namespace>/<name>`. */
+function ownerMark(group: DashGroup): string {
+  return `${group.metadata.namespace ?? ''}/${group.metadata.name}`;
 }
 
 async function resolveParent(group: DashGroup, ref: RealmRef, deps: ControllerDeps): Promise<Parent> {

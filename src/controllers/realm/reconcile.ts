@@ -62,7 +62,11 @@ export async function finalizeRealm(realm: DashRealm, deps: ControllerDeps): Pro
     return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak realm ${realm.spec.realm}` }] };
   }
   await kc.updateRealmAttributes(realm.spec.realm, RELEASE_ATTRIBUTES);
-  return { done: true, events: [{ type: 'Normal', reason: 'Released', message: `released the claim on Keycloak realm ${realm.spec.realm}; the realm stays` }] };
+  const events: EventRequest[] = [{ type: 'Normal', reason: 'Released', message: `released the claim on Keycloak realm ${realm.spec.realm}; the realm stays` }];
+  if (realm.spec.deletionPolicy === 'Delete') {
+    events.push({ type: 'Warning', reason: 'Retained', message: `deletionPolicy Delete not applied: Keycloak realm ${realm.spec.realm} was adopted, not created by this operator, so it stays in Keycloak` });
+  }
+  return { done: true, events };
 }
 
 function claimInput(realm: DashRealm): ClaimInput {

@@ -1,4 +1,4 @@
-import { childPath, classifyGroup, planGroup, type DesiredGroup } from '../../../src/controllers/group/plan.js';
+import { childPath, classifyGroup, planGroup, planGroupDeletion, type DesiredGroup } from '../../../src/controllers/group/plan.js';
 
 const desired: DesiredGroup = { name: 'platform', parentId: 'p1', owner: 'ns/platform' };
 
@@ -37,5 +37,27 @@ describe('planGroup', () => {
   });
   it.each([[undefined, 'a', 'a'], ['/a/b/', 'c', 'a/b/c'], ['a', 'b', 'a/b']])('joins %j and %j as %j', (parent, name, path) => {
     expect(childPath(parent, name)).toBe(path);
+  });
+});
+
+describe('planGroupDeletion', () => {
+  const base = { owner: 'ns/platform', path: 'platform' };
+  it.each([
+    ['created by us, no policy', undefined, { owner: 'ns/platform', subGroupCount: 0 }, 'delete', false],
+    ['created by us, Delete', 'Delete', { owner: 'ns/platform' }, 'delete', false],
+    ['created by us, Retain', 'Retain', { owner: 'ns/platform' }, 'retain', false],
+    ['adopted (no mark), no policy', undefined, {}, 'retain', false],
+    ['adopted (no mark), Delete asked: kept with a warning', 'Delete', {}, 'retain', true],
+    ["another resource's group, Delete asked: kept with a warning", 'Delete', { owner: 'other/platform' }, 'retain', true],
+    ['ours with a subgroup left (not ours to delete): kept with a warning', undefined, { owner: 'ns/platform', subGroupCount: 1 }, 'retain', true],
+    ['gone already', 'Delete', undefined, 'retain', false],
+  ] as const)('%s', (_name, policy, found, kind, warns) => {
+    const decision = planGroupDeletion({ ...base, policy, found });
+    expect(decision.kind).toBe(kind);
+    expect(decision.kind === 'retain' && decision.warning !== undefined).toBe(warns);
+  });
+  it('names the group and why in the warning', () => {
+    const decision = planGroupDeletion({ ...base, policy: undefined, found: { owner: 'ns/platform', subGroupCount: 2 } });
+    expect(decision).toEqual({ kind: 'retain', warning: expect.stringContaining('Keycloak group platform has 2 subgroup(s)') });
   });
 });
