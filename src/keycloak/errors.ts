@@ -97,12 +97,14 @@ export function isKeycloakError(err: unknown, kind?: KeycloakErrorKind): err is 
   return err instanceof KeycloakError && (kind === undefined || err.kind === kind);
 }
 
-// Keycloak answers errors as {errorMessage}, {error, error_description} (token endpoint) or
-// {field, errorMessage, params} (user profile validation); anything else is shown as text.
+// Keycloak answers errors as {errorMessage}, {error, error_description} (token endpoint),
+// {field, errorMessage, params} (user profile validation of one field) or {errors: [those]}
+// (of several); anything else is shown as text.
 function keycloakMessage(body: unknown): string {
   if (typeof body === 'string') return body.trim().slice(0, 200);
   if (typeof body !== 'object' || body === null) return '';
   const b = body as Record<string, unknown>;
+  if (Array.isArray(b.errors)) return b.errors.map(keycloakMessage).filter((m) => m !== '').join('; ').slice(0, 200);
   const parts = [b.field, b.errorMessage ?? b.error, b.error_description].filter((p): p is string => typeof p === 'string' && p !== '');
   return parts.join(': ').slice(0, 200);
 }

@@ -40,6 +40,15 @@ describe('toKeycloakError', () => {
       .toBe(`${operation}: Keycloak answered 401 (invalid_client: Invalid client credentials)`);
   });
 
+  it('lists every field of a user-profile validation that failed on several (Keycloak 24+ answers {errors: [...]})', () => {
+    const body = { errors: [
+      { field: 'username', errorMessage: 'error-invalid-length', params: ['username', 3, 255] },
+      { field: 'firstName', errorMessage: 'error-person-name-invalid-character', params: ['firstName'] },
+    ] };
+    expect(toKeycloakError(operation, new KeycloakHttpError(400, body)).message)
+      .toBe(`${operation}: Keycloak answered 400 (username: error-invalid-length; firstName: error-person-name-invalid-character)`);
+  });
+
   it('treats timeouts and socket errors as Unavailable', () => {
     const timeout = toKeycloakError(operation, new DOMException('The operation was aborted due to timeout', 'TimeoutError'), 10_000);
     expect([timeout.kind, timeout.message]).toEqual(['Unavailable', `${operation}: Keycloak did not answer after 10000 ms`]);
