@@ -1,4 +1,4 @@
-import { API_GROUP, API_VERSION, FINALIZER, KINDS, type DashResource, type Kind } from '../api/index.js';
+import { API_GROUP, API_VERSION, FINALIZER, KINDS, fitStatus, type DashResource, type Kind } from '../api/index.js';
 import type { KeycloakConnectionRegistry, KeycloakTarget } from '../keycloak/index.js';
 import { SecretKind, type ResourceKind } from '../kube/resource-kind.js';
 import type { KubeObject } from '../kube/object.js';
@@ -50,6 +50,7 @@ export function registrations(options: RegistrationOptions): ControllerRegistrat
       map: (changed: KubeObject, cache: CacheReader, old?: KubeObject) => other.dependents(changed as DashResource<Kind>, depsFor(cache, options), old as DashResource<Kind> | undefined)
         .filter((key) => key.kind === controller.kind).map(({ namespace, name }) => ({ namespace, name })),
     })),
+    fitStatus: (status) => fitStatus(controller.kind, status),
     reconciler: {
       reconcile: (obj, ctx) => controller.reconcile(withParsedSpec(controller, obj), contextDeps(ctx, options)),
       finalize: (obj, ctx) => controller.finalize(withParsedSpec(controller, obj), contextDeps(ctx, options)),

@@ -9,7 +9,7 @@ import { parseKey } from './keys.js';
 import type { OperatorMetrics } from './metrics.js';
 import type { CacheReader } from './object-store.js';
 import { NextRun, OUTCOMES, Outcome, classifyError, type Classified, type ErrorClassifier } from './outcome.js';
-import { readyCondition, recordEvents, writeStatus } from './status-write.js';
+import { StatusRejectedError, readyCondition, recordEvents, writeStatus } from './status-write.js';
 import type { ControllerRegistration, FinalizeResult, ParseResult, ReconcileResult } from './reconciler.js';
 import type { ObjectRef, ReferenceIndex } from './references.js';
 import type { StatusDecision } from './status.js';
@@ -71,6 +71,8 @@ export async function runKey(deps: RunDeps, key: string, signal: AbortSignal): P
   } catch (err) {
     if (isConflict(err)) {
       log.debug({ err }, 'conflict writing to the API server; requeued');
+    } else if (err instanceof StatusRejectedError) {
+      log.warn({ err: err.cause, detail: err.message }, 'the API server refused the status; requeued with backoff');
     } else if (!isNotFound(err)) {
       log.warn({ err }, 'API server request failed; requeued with backoff');
     }

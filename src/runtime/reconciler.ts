@@ -84,6 +84,11 @@ export interface ControllerRegistration<T extends KubeObject = KubeObject> {
   watches?: WatchRule[];
   /** Concurrent reconciles of this kind (default: the manager's). */
   concurrency?: number;
+  /**
+   * Fits a status to the kind's schema bounds before it is written (caps lists, counts what
+   * was left out); must be pure and idempotent, since the fitted status is diffed against the stored one.
+   */
+  fitStatus?(status: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** Types a registration for the manager (whose registry holds registrations of every kind). */
