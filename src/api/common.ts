@@ -119,22 +119,15 @@ export function stringList(description: string, maxItems: number, maxLength = 10
 
 /** The sentence every capped status list carries in its description (and so in docs/api.md). */
 export function capNote(maxItems: number): string {
-  return `At most ${maxItems} entries; the count of those left out is in status.${OMITTED_FIELD}.`;
+  return `At most ${maxItems} entries (the first ones); how many were left out is in the ${STATUS_TRUNCATED_CONDITION} condition.`;
 }
 
-/** The status field that counts what was left out so that status fits its schema. */
-export const OMITTED_FIELD = 'omitted';
-
-/** Field paths `status.omitted` lists at most (the first ones in sorted order). */
-export const MAX_OMITTED_FIELDS = 64;
-
-/** status.omitted: what was left out of status to fit the CRD's bounds, by field path. */
-export const omittedSchema = z.record(z.string().max(256), z.int().min(1)).optional().meta({
-  description: 'What was left out so that status fits this schema, by field path (e.g. groups: 44, subjects[3].grants: 2): '
-    + 'for a list, the number of entries beyond its bound (the list keeps its first entries, in its own order); '
-    + `for a text, the number of characters cut (the text then ends in …). Absent when nothing was left out. At most ${MAX_OMITTED_FIELDS} paths.`,
-  maxProperties: MAX_OMITTED_FIELDS,
-});
+/**
+ * The condition, True while status left something out to fit the CRD's bounds (a list's
+ * entries beyond its bound, a text's characters beyond its maximum length); its message counts
+ * them by field path. Absent when status is complete.
+ */
+export const STATUS_TRUNCATED_CONDITION = 'StatusTruncated';
 
 /** Condition statuses, as in metav1.Condition. */
 export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
@@ -157,12 +150,12 @@ export const statusBase = {
   observedGeneration: z.int().min(0).optional().describe('The .metadata.generation the operator last acted on.'),
   conditions: z.array(conditionSchema).max(16)
     .meta({
-      description: `Current state; \`Ready\` is always present (first). ${capNote(16)}`,
+      description: `Current state; \`Ready\` is always present (first). \`${STATUS_TRUNCATED_CONDITION}\` (True) says that status lists `
+        + 'were capped or texts cut to fit their bounds, and counts what was left out by field path, e.g. "groups: 44 entries; groups[0]: 131 characters". At most 16.',
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['type'],
     })
     .optional(),
   keycloakId: z.string().max(64).optional().describe('Id of the Keycloak object.'),
   adopted: z.boolean().optional().describe('True when the Keycloak object existed before and was adopted, false when the operator created it.'),
-  [OMITTED_FIELD]: omittedSchema,
 };

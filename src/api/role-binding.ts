@@ -68,7 +68,6 @@ export const dashRoleBindingStatusSchema = z.object({
   }).describe('A held licensed_user removal.')).max(256)
     .describe(`licensed_user removals held under licenseRevocation: Protect until confirmed with the confirm-license-revocation annotation. ${capNote(256)}`).optional(),
   warnings: stringList('Advice such as licensed_user granted to a group.', 16).optional(),
-  omitted: statusBase.omitted,
 }).describe('Observed state of the binding.');
 
 /** DashRoleBinding.spec. */

@@ -1,34 +1,51 @@
 import { z } from 'zod';
 import type { Kind } from './constants.js';
-import { MAX_OMITTED_FIELDS, OMITTED_FIELD } from './common.js';
 import { SCHEMAS } from './resources.js';
 
 type SchemaNode = { [key: string]: unknown };
 type Json = Record<string, unknown>;
 
-/** What `fitStatus` left out, by field path: entries of a list, or characters of a text. */
-export type OmittedCounts = Record<string, number>;
+/** What `fitStatus` left out, by field path: entries of lists, characters of texts. */
+export interface Omitted {
+  entries: Record<string, number>;
+  characters: Record<string, number>;
+}
 
 // A text cut to its bound ends in this, so a reader sees it is not the whole value.
 const ELLIPSIS = '…';
 const SCHEMA_CACHE = new Map<Kind, SchemaNode>();
 
+/** A status fitted to its CRD's bounds, and what was left out. */
+export interface FittedStatus {
+  status: Json;
+  omitted: Omitted;
+}
+
 /**
- * Fits a status to its CRD's bounds so that the API server accepts it: a list longer than
- * its `maxItems` keeps its first entries (the reconciler's order: sorted, or spec order), a
- * text longer than its `maxLength` is cut and ends in `…`, and `status.omitted` counts what
- * was left out by field path (e.g. `groups: 44`, `subjects[3].grants: 2`). Counts the status
- * already carries are kept for fields that were not fitted again (a failed pass keeps the
- * stored fields, which are fitted already). Pure and idempotent: a fitted status fits as is.
+ * Fits a status (or part of one) to its CRD's bounds so that the API server accepts it: a
+ * list longer than its `maxItems` keeps its first entries (the reconciler's order: sorted, or
+ * spec order), a text longer than its `maxLength` is cut and ends in `…`; `omitted` counts
+ * what was left out by field path (e.g. `groups: 44`, `subjects[3].grants: 2`). Pure and
+ * idempotent: a fitted status fits as is, with nothing omitted.
  */
-export function fitStatus(kind: Kind, status: Json): Json {
-  const { [OMITTED_FIELD]: previous, ...fields } = status;
-  const omitted: OmittedCounts = {};
-  const fitted = fitNode(fields, statusSchema(kind), '', omitted) as Json;
-  const counts = { ...carriedOver(previous, omitted), ...omitted };
-  const paths = Object.keys(counts).sort();
-  if (paths.length === 0) return fitted;
-  return { ...fitted, [OMITTED_FIELD]: Object.fromEntries(paths.slice(0, MAX_OMITTED_FIELDS).map((p) => [p, counts[p]])) };
+export function fitStatus(kind: Kind, status: Json): FittedStatus {
+  const omitted: Omitted = { entries: {}, characters: {} };
+  const fitted = fitNode(status, statusSchema(kind), '', omitted) as Json;
+  return { status: fitted, omitted };
+}
+
+/** One sentence naming what was left out, e.g. `groups: 44 entries; groups[0]: 131 characters`, sorted by path. */
+export function describeOmitted(omitted: Omitted): string {
+  const parts = [
+    ...Object.entries(omitted.entries).map(([path, n]) => [path, `${path}: ${n} ${n === 1 ? 'entry' : 'entries'}`]),
+    ...Object.entries(omitted.characters).map(([path, n]) => [path, `${path}: ${n} characters`]),
+  ];
+  return parts.sort(([a = ''], [b = '']) => (a < b ? -1 : a > b ? 1 : 0)).map(([, text]) => text).join('; ');
+}
+
+/** True when something was left out. */
+export function anyOmitted(omitted: Omitted): boolean {
+  return Object.keys(omitted.entries).length + Object.keys(omitted.characters).length > 0;
 }
 
 /** The number of characters (code points, as the API server counts them) of a text. */
@@ -48,45 +65,34 @@ function statusSchema(kind: Kind): SchemaNode {
   return schema;
 }
 
-// Conditions are always recomputed from the stored ones; their old counts would be stale.
-function carriedOver(previous: unknown, fresh: OmittedCounts): OmittedCounts {
-  if (!isObject(previous)) return {};
-  const kept: OmittedCounts = {};
-  for (const [path, count] of Object.entries(previous)) {
-    if (typeof count !== 'number' || path.startsWith('conditions') || fresh[path] !== undefined) continue;
-    kept[path] = count;
-  }
-  return kept;
-}
-
-function fitNode(value: unknown, schema: SchemaNode, path: string, omitted: OmittedCounts): unknown {
+function fitNode(value: unknown, schema: SchemaNode, path: string, omitted: Omitted): unknown {
   if (typeof value === 'string') return fitText(value, schema, path, omitted);
   if (Array.isArray(value)) return fitList(value, schema, path, omitted);
   if (isObject(value)) return fitObject(value, schema, path, omitted);
   return value;
 }
 
-function fitText(value: string, schema: SchemaNode, path: string, omitted: OmittedCounts): string {
+function fitText(value: string, schema: SchemaNode, path: string, omitted: Omitted): string {
   const max = schema.maxLength;
   if (typeof max !== 'number' || max < 1) return value;
   const length = textLength(value);
   if (length <= max) return value;
-  omitted[path] = length - (max - 1);
+  omitted.characters[path] = length - (max - 1);
   return Array.from(value).slice(0, max - 1).join('') + ELLIPSIS;
 }
 
-function fitList(value: unknown[], schema: SchemaNode, path: string, omitted: OmittedCounts): unknown[] {
+function fitList(value: unknown[], schema: SchemaNode, path: string, omitted: Omitted): unknown[] {
   const max = schema.maxItems;
   let kept = value;
   if (typeof max === 'number' && value.length > max) {
-    omitted[path] = value.length - max;
+    omitted.entries[path] = value.length - max;
     kept = value.slice(0, max);
   }
   const items = isObject(schema.items) ? schema.items : {};
   return kept.map((item, i) => fitNode(item, items, `${path}[${i}]`, omitted));
 }
 
-function fitObject(value: Json, schema: SchemaNode, path: string, omitted: OmittedCounts): Json {
+function fitObject(value: Json, schema: SchemaNode, path: string, omitted: Omitted): Json {
   const properties = isObject(schema.properties) ? (schema.properties as Record<string, SchemaNode>) : {};
   const extra = isObject(schema.additionalProperties) ? schema.additionalProperties : {};
   const out: Json = {};

@@ -85,10 +85,11 @@ export interface ControllerRegistration<T extends KubeObject = KubeObject> {
   /** Concurrent reconciles of this kind (default: the manager's). */
   concurrency?: number;
   /**
-   * Fits a status to the kind's schema bounds before it is written (caps lists, counts what
-   * was left out); must be pure and idempotent, since the fitted status is diffed against the stored one.
+   * Fits status fields to the kind's schema bounds before they are written (caps lists, cuts
+   * texts), with conditions that say what was left out (none when nothing was). Must be pure
+   * and idempotent: the fitted status is diffed against the stored one.
    */
-  fitStatus?(status: Record<string, unknown>): Record<string, unknown>;
+  fitStatus?(status: Record<string, unknown>): { status: Record<string, unknown>; conditions: ConditionRequest[] };
 }
 
 /** Types a registration for the manager (whose registry holds registrations of every kind). */

@@ -28,8 +28,9 @@ export class StatusRejectedError extends Error {
 export async function writeStatus(deps: StatusWriteDeps, obj: KubeObject, decision: StatusDecision, requested: EventRequest[]): Promise<boolean> {
   const { kind } = deps.registration;
   const previous = statusOf(obj);
-  const computed = nextStatus(previous, decision, obj.metadata.generation ?? 0, deps.now());
-  const next = deps.registration.fitStatus?.(computed) ?? computed;
+  const computed = nextStatus(previous, fitted(deps, decision), obj.metadata.generation ?? 0, deps.now());
+  // Fitting the whole status as well bounds what the fields do not cover (conditions).
+  const next = deps.registration.fitStatus?.(computed).status ?? computed;
   const patch = statusPatch(previous, next);
   let version = obj.metadata.resourceVersion ?? '';
   if (patch) {
@@ -59,6 +60,15 @@ export async function writeStatus(deps: StatusWriteDeps, obj: KubeObject, decisi
  */
 export async function recordEvents(deps: StatusWriteDeps, obj: KubeObject, events: EventRequest[], version = obj.metadata.resourceVersion ?? ''): Promise<void> {
   for (const event of events) await deps.events.record(deps.registration.kind, obj, event, version);
+}
+
+// New fields are fitted with the conditions that count what was left out. Kept fields (a
+// failed pass) were fitted when stored, and the conditions that describe them are kept too.
+function fitted(deps: StatusWriteDeps, decision: StatusDecision): StatusDecision {
+  const fit = deps.registration.fitStatus;
+  if (!fit || !decision.fields) return decision;
+  const result = fit(decision.fields);
+  return { ...decision, fields: result.status, conditions: [...decision.conditions, ...result.conditions] };
 }
 
 // Only answers that say "not like this": a 404 (object gone), 408, 429 and 5xx are passing trouble.
