@@ -94,11 +94,13 @@ async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, s
     try {
       result = await reg.reconciler.reconcile(withSpec(obj, parsed.spec), ctx);
     } catch (err) {
+      if (signal.aborted) return stopped(log, signal);
       failure = classifyError(err, deps.classifiers);
       logFailure(log, failure, err);
     }
     deps.references.set(deps.owner(key), 'reads', failure ? ctx.reads : unwatched(deps, ctx.reads));
   }
+  if (signal.aborted) return stopped(log, signal);
   const outcome = failure?.outcome ?? Outcome.Reconciled;
   deps.metrics.recordReconcile(reg.kind.kind, outcome, (performance.now() - started) / 1000);
   const ready = readyCondition(failure, result?.message);
@@ -133,6 +135,7 @@ async function cleanup(deps: RunDeps, obj: KubeObject, key: string, log: Logger,
     try {
       result = await reg.reconciler.finalize(withSpec(obj, parsed.spec), ctx);
     } catch (err) {
+      if (signal.aborted) return stopped(log, signal);
       const failure = classifyError(err, deps.classifiers);
       logFailure(log, failure, err);
       deps.metrics.recordReconcile(reg.kind.kind, failure.outcome, 0);
@@ -142,6 +145,7 @@ async function cleanup(deps: RunDeps, obj: KubeObject, key: string, log: Logger,
       deps.references.set(deps.owner(key), 'reads', ctx.reads);
     }
   }
+  if (signal.aborted) return stopped(log, signal);
   deps.metrics.recordReconcile(reg.kind.kind, Outcome.Deleting, 0);
   if (!result.done) {
     const waiting: Classified = { outcome: Outcome.Deleting, message: result.waiting ?? 'waiting for cleanup to finish' };
@@ -152,6 +156,17 @@ async function cleanup(deps: RunDeps, obj: KubeObject, key: string, log: Logger,
   await deps.client.mergePatch(reg.kind, obj.metadata.namespace, obj.metadata.name, finalizerPatch(obj, reg.finalizer ?? '', false));
   deps.references.clear(deps.owner(key));
   log.info('cleaned up; finalizer removed');
+  return FORGET;
+}
+
+/**
+ * A pass whose signal was aborted (leadership lost, shutdown) ends without status, events or
+ * finalizer changes: what it saw may be stale, and another replica may own the key now. The
+ * key is forgotten here; the next time this replica leads, every object is queued again.
+ */
+function stopped(log: Logger, signal: AbortSignal): Schedule {
+  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+  log.info({ reason }, 'pass stopped before its end; nothing more written');
   return FORGET;
 }
 

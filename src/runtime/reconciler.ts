@@ -21,7 +21,11 @@ export interface ReconcileContext {
   readonly cache: CacheReader;
   /** Declares a dependency: one object, or every object of the kind in a namespace (no name). */
   track(ref: ObjectRef): void;
-  /** Aborted when the operator stops waiting for this pass (shutdown past the drain timeout). */
+  /**
+   * Aborted when this replica loses the leader lease, or at shutdown past the drain timeout.
+   * Once aborted, the Keycloak dispatcher refuses the pass's admin writes (PassStoppedError)
+   * and the runtime writes no status for it.
+   */
   readonly signal: AbortSignal;
 }
 
