@@ -94,7 +94,7 @@ async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, s
     try {
       result = await reg.reconciler.reconcile(withSpec(obj, parsed.spec), ctx);
     } catch (err) {
-      if (signal.aborted) return stopped(log, signal);
+      if (signal.aborted) return stopped(log, signal, err);
       failure = classifyError(err, deps.classifiers);
       logFailure(log, failure, err);
     }
@@ -135,7 +135,7 @@ async function cleanup(deps: RunDeps, obj: KubeObject, key: string, log: Logger,
     try {
       result = await reg.reconciler.finalize(withSpec(obj, parsed.spec), ctx);
     } catch (err) {
-      if (signal.aborted) return stopped(log, signal);
+      if (signal.aborted) return stopped(log, signal, err);
       const failure = classifyError(err, deps.classifiers);
       logFailure(log, failure, err);
       deps.metrics.recordReconcile(reg.kind.kind, failure.outcome, 0);
@@ -164,9 +164,11 @@ async function cleanup(deps: RunDeps, obj: KubeObject, key: string, log: Logger,
  * finalizer changes: what it saw may be stale, and another replica may own the key now. The
  * key is forgotten here; the next time this replica leads, every object is queued again.
  */
-function stopped(log: Logger, signal: AbortSignal): Schedule {
+function stopped(log: Logger, signal: AbortSignal, err?: unknown): Schedule {
   const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
-  log.info({ reason }, 'pass stopped before its end; nothing more written');
+  // The error (a refused write, say) is what the pass met after the stop, not a failure to report.
+  const detail = err instanceof Error ? err.message : err === undefined ? undefined : String(err);
+  log.info({ reason, detail }, 'pass stopped before its end; nothing more written');
   return FORGET;
 }
 
