@@ -114,8 +114,20 @@ export function timestamp(description: string) {
 
 /** A bounded list of strings (role names, group paths, usernames) reported in status. */
 export function stringList(description: string, maxItems: number, maxLength = 1024) {
-  return z.array(z.string().max(maxLength)).max(maxItems).describe(description);
+  return z.array(z.string().max(maxLength)).max(maxItems).describe(`${description} ${capNote(maxItems)}`);
 }
+
+/** The sentence every capped status list carries in its description (and so in docs/api.md). */
+export function capNote(maxItems: number): string {
+  return `At most ${maxItems} entries (the first ones); how many were left out is in the ${STATUS_TRUNCATED_CONDITION} condition.`;
+}
+
+/**
+ * The condition, True while status left something out to fit the CRD's bounds (a list's
+ * entries beyond its bound, a text's characters beyond its maximum length); its message counts
+ * them by field path. Absent when status is complete.
+ */
+export const STATUS_TRUNCATED_CONDITION = 'StatusTruncated';
 
 /** Condition statuses, as in metav1.Condition. */
 export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
@@ -138,7 +150,8 @@ export const statusBase = {
   observedGeneration: z.int().min(0).optional().describe('The .metadata.generation the operator last acted on.'),
   conditions: z.array(conditionSchema).max(16)
     .meta({
-      description: 'Current state; `Ready` is always present.',
+      description: `Current state; \`Ready\` is always present (first). \`${STATUS_TRUNCATED_CONDITION}\` (True) says that status lists `
+        + 'were capped or texts cut to fit their bounds, and counts what was left out by field path, e.g. "groups: 44 entries; groups[0]: 131 characters". At most 16.',
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['type'],
     })

@@ -10,3 +10,4 @@ export * from './role-binding.js';
 export * from './resources.js';
 export * from './parse.js';
 export * from './rules.js';
+export * from './status-fit.js';

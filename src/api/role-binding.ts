@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { immutableRule, withRules } from './cel.js';
-import { DNS_SUBDOMAIN_PATTERN, groupPath, localRef, roleName, statusBase, stringList, timestamp, uniqueItems, username } from './common.js';
+import { DNS_SUBDOMAIN_PATTERN, groupPath, localRef, roleName, capNote, statusBase, stringList, timestamp, uniqueItems, username } from './common.js';
 
 /** Kinds of DashRoleBinding subjects. */
 export const SUBJECT_KINDS = ['User', 'Group'] as const;
@@ -61,12 +61,12 @@ const subjectStatusSchema = z.object({
 export const dashRoleBindingStatusSchema = z.object({
   observedGeneration: statusBase.observedGeneration,
   conditions: statusBase.conditions,
-  subjects: z.array(subjectStatusSchema).max(256).describe('Each subject, in spec order.').optional(),
+  subjects: z.array(subjectStatusSchema).max(256).describe(`Each subject, in spec order. ${capNote(256)}`).optional(),
   pendingLicenseRevocations: z.array(z.object({
     username: z.string().max(255).describe('User who would lose licensed_user.'),
     since: timestamp('Since when the removal is held.'),
   }).describe('A held licensed_user removal.')).max(256)
-    .describe('licensed_user removals held under licenseRevocation: Protect until confirmed with the confirm-license-revocation annotation.').optional(),
+    .describe(`licensed_user removals held under licenseRevocation: Protect until confirmed with the confirm-license-revocation annotation. ${capNote(256)}`).optional(),
   warnings: stringList('Advice such as licensed_user granted to a group.', 16).optional(),
 }).describe('Observed state of the binding.');
 

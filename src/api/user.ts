@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { immutableRule, withRules } from './cel.js';
 import { USER_OWNER_ATTRIBUTE } from './constants.js';
 import {
-  DELETION_POLICIES, emailAddress, groupPath, keyRef, kubeName, localRef, requiredActionAlias, statusBase, stringList, timestamp, uniqueItems, username,
+  capNote, DELETION_POLICIES, emailAddress, groupPath, keyRef, kubeName, localRef, requiredActionAlias, statusBase, stringList, timestamp, uniqueItems, username,
 } from './common.js';
 
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.:-]+$/;
@@ -101,7 +101,7 @@ export const dashUserStatusSchema = z.object({
   ...statusBase,
   assignedRoles: stringList('dash client roles mapped to the user directly (sorted).', 64, 128).optional(),
   effectiveRoles: z.array(effectiveRoleSchema).max(64)
-    .describe('dash client roles the user has, directly, through groups or by default, sorted by name.').optional(),
+    .describe(`dash client roles the user has, directly, through groups or by default, sorted by name. ${capNote(64)}`).optional(),
   effectiveRoleNames: stringList('The names in effectiveRoles, for kubectl get (a printer column shows only the first match of a list path).', 64, 128).optional(),
   groups: stringList('Paths of the groups the user is a member of (sorted).', 256).optional(),
   sessions: z.int().min(0).optional().describe('Number of active sessions.'),

@@ -1,9 +1,10 @@
-import { API_GROUP, API_VERSION, FINALIZER, KINDS, type AnyDashResource, type DashResource, type Kind } from '../api/index.js';
+import { API_GROUP, API_VERSION, FINALIZER, KINDS, STATUS_TRUNCATED_CONDITION, anyOmitted, describeOmitted, fitStatus, type AnyDashResource, type DashResource, type Kind } from '../api/index.js';
 import type { KeycloakConnectionRegistry, KeycloakTarget } from '../keycloak/index.js';
 import { SecretKind, type ResourceKind } from '../kube/resource-kind.js';
 import type { KubeObject } from '../kube/object.js';
 import type { ReferencedDataReader } from '../kube/secrets.js';
 import type { CacheReader } from '../runtime/object-store.js';
+import type { ConditionRequest } from '../runtime/conditions.js';
 import { defineController, type ControllerRegistration, type ReconcileContext } from '../runtime/reconciler.js';
 import type { ControllerDeps, ResourceCache, SecretReader } from './context.js';
 import { controllers, type KindController } from './index.js';
@@ -55,6 +56,7 @@ export function registrations(options: RegistrationOptions): ControllerRegistrat
       map: (changed: KubeObject, cache: CacheReader, old?: KubeObject) => other.dependents(changed as DashResource<Kind>, depsFor(cache, options), old as DashResource<Kind> | undefined)
         .filter((key) => key.kind === controller.kind).map(({ namespace, name }) => ({ namespace, name })),
     })),
+    fitStatus: (status) => fitWithCondition(controller.kind, status),
     reconciler: {
       reconcile: (obj, ctx) => controller.reconcile(withParsedSpec(controller, obj), contextDeps(ctx, options)),
       finalize: (obj, ctx) => {
@@ -64,6 +66,20 @@ export function registrations(options: RegistrationOptions): ControllerRegistrat
       },
     },
   }));
+}
+
+// Status shows what fits the CRD; the StatusTruncated condition says what did not, so a
+// capped list never reads as the whole truth.
+function fitWithCondition(kind: Kind, status: Record<string, unknown>): { status: Record<string, unknown>; conditions: ConditionRequest[] } {
+  const fit = fitStatus(kind, status);
+  if (!anyOmitted(fit.omitted)) return { status: fit.status, conditions: [] };
+  return {
+    status: fit.status,
+    conditions: [{
+      type: STATUS_TRUNCATED_CONDITION, status: 'True', reason: 'BoundsExceeded',
+      message: `status lists what fits the ${kind} schema; left out: ${describeOmitted(fit.omitted)}`,
+    }],
+  };
 }
 
 // The cached object carries the spec as stored; reconcilers want defaults applied (parseSpec).

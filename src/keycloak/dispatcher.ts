@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
+import { passSignal, passStopped } from '../runtime/pass-signal.js';
 
 /** Called once per HTTP request to Keycloak: method, status (0 when no answer came) and duration in seconds. */
 export type RequestObserver = (method: string, status: number, seconds: number) => void;
@@ -12,13 +13,15 @@ export interface KeycloakDispatcher {
 /**
  * Builds the undici dispatcher every request of one connection goes through (token requests
  * and admin-client calls alike). It must come from undici 7, the major Node 24's global fetch
- * bundles: the admin client calls global fetch, which rejects an undici 8 Agent.
+ * bundles: the admin client calls global fetch, which rejects an undici 8 Agent. It is the
+ * last point before the socket, so it is where a stopped pass's admin writes are refused.
  */
 export function createDispatcher(options: { caBundle?: string; onRequest?: RequestObserver }): KeycloakDispatcher {
   const agent = new Agent(options.caBundle ? { connect: { ca: options.caBundle } } : {});
+  const guarded = agent.compose(refuseStoppedWrites);
   const observe = options.onRequest;
-  if (!observe) return { dispatcher: agent, close: () => agent.close() };
-  const dispatcher = agent.compose((dispatch) => (opts, handler) => {
+  if (!observe) return { dispatcher: guarded, close: () => agent.close() };
+  const dispatcher = guarded.compose((dispatch) => (opts, handler) => {
     // A handler without the new callbacks is passed through unobserved rather than broken.
     if (typeof handler.onResponseStart !== 'function') return dispatch(opts, handler);
     const started = performance.now();
@@ -43,6 +46,25 @@ export function createDispatcher(options: { caBundle?: string; onRequest?: Reque
     });
   });
   return { dispatcher, close: () => agent.close() };
+}
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Refuses an admin API write (any method but GET, HEAD, OPTIONS under `/admin/`) sent from a
+ * pass whose signal is aborted: a replica that lost the leader lease must not write to
+ * Keycloak alongside the new leader. Reads may still complete, and logins (the token
+ * endpoint) change nothing that a pass owns. Outside a pass nothing is refused.
+ */
+function refuseStoppedWrites(dispatch: Dispatcher.Dispatch): Dispatcher.Dispatch {
+  return (opts, handler) => {
+    const signal = passSignal();
+    const method = String(opts.method).toUpperCase();
+    if (signal?.aborted && !READS.has(method) && opts.path.includes('/admin/')) {
+      throw passStopped(signal, `${method} ${opts.path.split('?')[0]}`);
+    }
+    return dispatch(opts, handler);
+  };
 }
 
 // A metrics callback must never break a request.

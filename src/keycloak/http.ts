@@ -2,6 +2,7 @@ import KcAdminClient from '@keycloak/keycloak-admin-client';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Dispatcher } from 'undici';
 import { KeycloakError, KeycloakErrorKind, KeycloakHttpError, isKeycloakError, statusOf, toKeycloakError } from './errors.js';
+import { findPassStopped } from '../runtime/pass-signal.js';
 import type { FetchLike, TokenCache } from './token.js';
 
 /** The admin client as the adapter uses it. */
@@ -23,7 +24,8 @@ export interface HttpSettings {
 /**
  * The adapter's only way to Keycloak: admin-client calls and raw admin REST calls alike run
  * under one concurrency limit, with the connection's timeout, dispatcher (CA bundle) and
- * token, re-authenticate once on a 401, and fail with one KeycloakError naming the operation.
+ * token, re-authenticate once on a 401, and fail with one KeycloakError naming the operation,
+ * except a write the dispatcher refused because its pass stopped (PassStoppedError, as is).
  */
 export class KeycloakHttp {
   readonly admin: AdminClient;
@@ -95,13 +97,16 @@ export class KeycloakHttp {
       try {
         return await attempt(token);
       } catch (err) {
+        // A write refused because the pass stopped is no Keycloak failure: it travels as is.
+        const stopped = findPassStopped(err);
+        if (stopped) throw stopped;
         if (statusOf(err) !== 401) throw toKeycloakError(operation, redirectToError(err), timeoutMs);
         // The token was revoked or the server restarted (in-memory sessions): log in once more.
         tokens.invalidate(token);
         try {
           return await attempt(await this.#token(operation));
         } catch (retryErr) {
-          throw toKeycloakError(operation, redirectToError(retryErr), timeoutMs);
+          throw findPassStopped(retryErr) ?? toKeycloakError(operation, redirectToError(retryErr), timeoutMs);
         }
       }
     });

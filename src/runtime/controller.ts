@@ -1,6 +1,7 @@
 import { kindId } from '../kube/resource-kind.js';
 import type { BackoffOptions } from './backoff.js';
 import { keyOf } from './keys.js';
+import { runInPass } from './pass-signal.js';
 import { runKey, type RunDeps, type Schedule } from './reconcile-run.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -57,12 +58,15 @@ export class Controller {
 
   /**
    * Stops taking keys and waits for the passes in flight, at most `timeoutMs`; past that they
-   * see their signal aborted and are left behind. Resolves true when everything finished.
+   * see their signal aborted and are left behind. With `abortNow` (leadership lost) their
+   * signal is aborted at once with that reason: they may finish reads, but no write goes out
+   * (the Keycloak dispatcher refuses it) and no status is written. Resolves true when everything finished.
    */
-  async stop(timeoutMs: number): Promise<boolean> {
+  async stop(timeoutMs: number, abortNow?: Error): Promise<boolean> {
     if (!this.#taking) return true;
     this.#taking.abort();
     this.#taking = undefined;
+    if (abortNow) this.#passes.abort(abortNow);
     clearInterval(this.#resync);
     const workers = Promise.all(this.#workers.splice(0));
     this.#stopping = workers;
@@ -72,7 +76,7 @@ export class Controller {
     });
     const drained = await Promise.race([workers.then(() => true), timedOut]);
     clearTimeout(timer);
-    if (!drained) this.#passes.abort();
+    if (!drained) this.#passes.abort(new Error(`the operator is stopping and the pass outlived the ${timeoutMs} ms drain timeout`));
     return drained;
   }
 
@@ -87,7 +91,8 @@ export class Controller {
       if (key === undefined) return;
       let next: Schedule;
       try {
-        next = await runKey(this.deps, key, this.#passes.signal);
+        const signal = this.#passes.signal;
+        next = await runInPass(signal, () => runKey(this.deps, key, signal));
       } catch (err) {
         this.deps.logger.error({ err, key }, 'reconcile pass crashed');
         next = { type: 'backoff' };

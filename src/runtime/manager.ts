@@ -209,12 +209,13 @@ export class Manager {
     if (leading) {
       for (const controller of this.#controllers) void controller.start();
     } else {
-      void this.#stopWorkers();
+      // Another replica may lead already: passes in flight must not write another time.
+      void this.#stopWorkers(new Error('this replica lost the leader lease'));
     }
   }
 
-  async #stopWorkers(): Promise<void> {
-    const drained = await Promise.all(this.#controllers.map((c) => c.stop(this.options.drainTimeoutMs)));
+  async #stopWorkers(abortNow?: Error): Promise<void> {
+    const drained = await Promise.all(this.#controllers.map((c) => c.stop(this.options.drainTimeoutMs, abortNow)));
     if (drained.includes(false)) this.deps.logger.warn({ drainTimeoutMs: this.options.drainTimeoutMs }, 'reconciles still running after the drain timeout');
   }
 }

@@ -14,6 +14,8 @@ export interface OperatorMetrics {
   recordRetry(kind: string): void;
   /** A status write (only changed status is written, so a quiet cluster shows none). */
   recordStatusWrite(kind: string): void;
+  /** A status write of `kind` the API server refused (not a 409): the status it describes was not stored. */
+  recordStatusRejected(kind: string): void;
   /** An informer of `kind` restarted after an error. */
   recordInformerRestart(kind: string): void;
   /** Reports the depth of a controller's queue whenever metrics are scraped. */
@@ -32,6 +34,7 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Oper
   });
   const retries = new Counter({ name: `${METRICS_PREFIX}workqueue_retries_total`, help: 'Keys put back with backoff', labelNames: ['kind'], registers: [registry] });
   const statusWrites = new Counter({ name: `${METRICS_PREFIX}status_writes_total`, help: 'Status patches sent', labelNames: ['kind'], registers: [registry] });
+  const statusRejected = new Counter({ name: `${METRICS_PREFIX}status_rejected_total`, help: 'Status patches the API server refused (not counting 409 conflicts)', labelNames: ['kind'], registers: [registry] });
   const restarts = new Counter({ name: `${METRICS_PREFIX}informer_restarts_total`, help: 'Informers restarted after an error', labelNames: ['kind'], registers: [registry] });
   const keycloakRequests = new Counter({ name: `${METRICS_PREFIX}keycloak_requests_total`, help: 'Requests to Keycloak by method and status', labelNames: ['method', 'status'], registers: [registry] });
   const keycloakLatency = new Histogram({
@@ -60,6 +63,7 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Oper
     },
     recordRetry: (kind) => retries.inc({ kind }),
     recordStatusWrite: (kind) => statusWrites.inc({ kind }),
+    recordStatusRejected: (kind) => statusRejected.inc({ kind }),
     recordInformerRestart: (kind) => restarts.inc({ kind }),
     registerQueue: (kind, depth) => void queues.set(kind, depth),
     setLeader: (isLeader) => leader.set(isLeader ? 1 : 0),

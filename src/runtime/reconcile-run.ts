@@ -9,7 +9,7 @@ import { parseKey } from './keys.js';
 import type { OperatorMetrics } from './metrics.js';
 import type { CacheReader } from './object-store.js';
 import { NextRun, OUTCOMES, Outcome, classifyError, type Classified, type ErrorClassifier } from './outcome.js';
-import { readyCondition, recordEvents, writeStatus } from './status-write.js';
+import { StatusRejectedError, readyCondition, recordEvents, writeStatus } from './status-write.js';
 import type { ControllerRegistration, FinalizeResult, ParseResult, ReconcileResult } from './reconciler.js';
 import type { ObjectRef, ReferenceIndex } from './references.js';
 import type { StatusDecision } from './status.js';
@@ -71,6 +71,8 @@ export async function runKey(deps: RunDeps, key: string, signal: AbortSignal): P
   } catch (err) {
     if (isConflict(err)) {
       log.debug({ err }, 'conflict writing to the API server; requeued');
+    } else if (err instanceof StatusRejectedError) {
+      log.warn({ err: err.cause, detail: err.message }, 'the API server refused the status; requeued with backoff');
     } else if (!isNotFound(err)) {
       log.warn({ err }, 'API server request failed; requeued with backoff');
     }
@@ -92,11 +94,13 @@ async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, s
     try {
       result = await reg.reconciler.reconcile(withSpec(obj, parsed.spec), ctx);
     } catch (err) {
+      if (signal.aborted) return stopped(log, signal, err);
       failure = classifyError(err, deps.classifiers);
       logFailure(log, failure, err);
     }
     deps.references.set(deps.owner(key), 'reads', failure ? ctx.reads : unwatched(deps, ctx.reads));
   }
+  if (signal.aborted) return stopped(log, signal);
   const outcome = failure?.outcome ?? Outcome.Reconciled;
   deps.metrics.recordReconcile(reg.kind.kind, outcome, (performance.now() - started) / 1000);
   const ready = readyCondition(failure, result?.message);
@@ -131,6 +135,7 @@ async function cleanup(deps: RunDeps, obj: KubeObject, key: string, log: Logger,
     try {
       result = await reg.reconciler.finalize(withSpec(obj, parsed.spec), ctx);
     } catch (err) {
+      if (signal.aborted) return stopped(log, signal, err);
       const failure = classifyError(err, deps.classifiers);
       logFailure(log, failure, err);
       deps.metrics.recordReconcile(reg.kind.kind, failure.outcome, 0);
@@ -140,6 +145,7 @@ async function cleanup(deps: RunDeps, obj: KubeObject, key: string, log: Logger,
       deps.references.set(deps.owner(key), 'reads', ctx.reads);
     }
   }
+  if (signal.aborted) return stopped(log, signal);
   deps.metrics.recordReconcile(reg.kind.kind, Outcome.Deleting, 0);
   if (!result.done) {
     const waiting: Classified = { outcome: Outcome.Deleting, message: result.waiting ?? 'waiting for cleanup to finish' };
@@ -150,6 +156,19 @@ async function cleanup(deps: RunDeps, obj: KubeObject, key: string, log: Logger,
   await deps.client.mergePatch(reg.kind, obj.metadata.namespace, obj.metadata.name, finalizerPatch(obj, reg.finalizer ?? '', false));
   deps.references.clear(deps.owner(key));
   log.info('cleaned up; finalizer removed');
+  return FORGET;
+}
+
+/**
+ * A pass whose signal was aborted (leadership lost, shutdown) ends without status, events or
+ * finalizer changes: what it saw may be stale, and another replica may own the key now. The
+ * key is forgotten here; the next time this replica leads, every object is queued again.
+ */
+function stopped(log: Logger, signal: AbortSignal, err?: unknown): Schedule {
+  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+  // The error (a refused write, say) is what the pass met after the stop, not a failure to report.
+  const detail = err instanceof Error ? err.message : err === undefined ? undefined : String(err);
+  log.info({ reason, detail }, 'pass stopped before its end; nothing more written');
   return FORGET;
 }
 

@@ -21,7 +21,11 @@ export interface ReconcileContext {
   readonly cache: CacheReader;
   /** Declares a dependency: one object, or every object of the kind in a namespace (no name). */
   track(ref: ObjectRef): void;
-  /** Aborted when the operator stops waiting for this pass (shutdown past the drain timeout). */
+  /**
+   * Aborted when this replica loses the leader lease, or at shutdown past the drain timeout.
+   * Once aborted, the Keycloak dispatcher refuses the pass's admin writes (PassStoppedError)
+   * and the runtime writes no status for it.
+   */
   readonly signal: AbortSignal;
 }
 
@@ -84,6 +88,12 @@ export interface ControllerRegistration<T extends KubeObject = KubeObject> {
   watches?: WatchRule[];
   /** Concurrent reconciles of this kind (default: the manager's). */
   concurrency?: number;
+  /**
+   * Fits status fields to the kind's schema bounds before they are written (caps lists, cuts
+   * texts), with conditions that say what was left out (none when nothing was). Must be pure
+   * and idempotent: the fitted status is diffed against the stored one.
+   */
+  fitStatus?(status: Record<string, unknown>): { status: Record<string, unknown>; conditions: ConditionRequest[] };
 }
 
 /** Types a registration for the manager (whose registry holds registrations of every kind). */

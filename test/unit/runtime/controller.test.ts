@@ -3,6 +3,7 @@ import { Controller } from '../../../src/runtime/controller.js';
 import { EventRecorder } from '../../../src/runtime/events.js';
 import { createMetrics } from '../../../src/runtime/metrics.js';
 import { ObjectStore } from '../../../src/runtime/object-store.js';
+import { passSignal } from '../../../src/runtime/pass-signal.js';
 import type { ReconcileContext } from '../../../src/runtime/reconciler.js';
 import { ReferenceIndex } from '../../../src/runtime/references.js';
 import { FakeKube, WidgetKind, finalized, silentLogger, widget } from './fakes.js';
@@ -13,6 +14,7 @@ let maxInFlight: number;
 let runs: Map<string, number>;
 let holdMs: number;
 let signals: AbortSignal[];
+let passSignals: (AbortSignal | undefined)[];
 
 function controller(concurrency: number, resyncPeriodMs = 600_000): Controller {
   const kube = new FakeKube(store);
@@ -24,6 +26,7 @@ function controller(concurrency: number, resyncPeriodMs = 600_000): Controller {
           inFlight++;
           maxInFlight = Math.max(maxInFlight, inFlight);
           signals.push(ctx.signal);
+          passSignals.push(passSignal());
           runs.set(obj.metadata.name, (runs.get(obj.metadata.name) ?? 0) + 1);
           await new Promise((r) => setTimeout(r, holdMs));
           inFlight--;
@@ -53,6 +56,7 @@ beforeEach(() => {
   runs = new Map();
   holdMs = 100;
   signals = [];
+  passSignals = [];
 });
 afterEach(() => {
   jest.useRealTimers();
@@ -105,6 +109,21 @@ describe('a controller', () => {
     await jest.advanceTimersByTimeAsync(1_000);
     expect(await stopped).toBe(false);
     expect(signals[0].aborted).toBe(true);
+  });
+
+  it('aborts the passes in flight at once when leadership is lost; they see it through passSignal() and write no status', async () => {
+    store.apply('add', WidgetKind, widget('busy'));
+    holdMs = 5_000;
+    const c = controller(1);
+    await c.start();
+    await jest.advanceTimersByTimeAsync(10);
+    expect(passSignals[0]).toBe(signals[0]);
+    const stopped = c.stop(60_000, new Error('this replica lost the leader lease'));
+    expect(signals[0]?.aborted).toBe(true);
+    expect((signals[0]?.reason as Error).message).toBe('this replica lost the leader lease');
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(await stopped).toBe(true);
+    expect((store.get(WidgetKind, 'ns', 'busy') as { status?: unknown } | undefined)?.status).toBeUndefined();
   });
 
   it('works again after a restart (leadership regained)', async () => {

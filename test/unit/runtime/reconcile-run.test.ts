@@ -174,6 +174,34 @@ describe('status writes', () => {
     expect(kube.eventAttempts).toBe(0);
   });
 
+  it('a refusal (422) records one StatusRejected Warning naming the reason, counts it, and backs off', async () => {
+    kube.seed(finalized(widget()));
+    const d = deps();
+    const refusal = () => new KubeApiError(422, 'Invalid', 'PATCH /apis/x/widgets/w/status: 422 Invalid: Widget "w" is invalid: status.items: Too many: 300: must have at most 256 items');
+    kube.failNextStatus = refusal();
+    expect(await run(d)).toEqual({ type: 'backoff' });
+    kube.failNextStatus = refusal();
+    expect(await run(d)).toEqual({ type: 'backoff' });
+    expect(events()).toEqual([
+      'Warning StatusRejected: status of Widget ns/w not stored: the API server refused it (422 Invalid): Widget "w" is invalid: status.items: Too many: 300: must have at most 256 items; retrying with backoff',
+    ]);
+    expect(await d.metrics.registry.getSingleMetricAsString('dash_keycloak_operator_status_rejected_total')).toContain('dash_keycloak_operator_status_rejected_total{kind="Widget"} 2');
+  });
+
+  it('fit the fields with the registration\'s fitStatus, and add the conditions it returns', async () => {
+    reconcile = async () => ({ status: { items: ['a', 'b', 'c'] } });
+    kube.seed(finalized(widget()));
+    await run(deps({
+      fitStatus: (status) => {
+        const items = status.items as string[] | undefined;
+        if (!items || items.length <= 2) return { status, conditions: [] };
+        return { status: { ...status, items: items.slice(0, 2) }, conditions: [{ type: 'StatusTruncated', status: 'True', reason: 'BoundsExceeded', message: 'items: 1 entry' }] };
+      },
+    }));
+    expect(current().status?.items).toEqual(['a', 'b']);
+    expect((current().status?.conditions as Condition[]).map((c) => c.type)).toEqual(['Ready', 'StatusTruncated']);
+  });
+
   it('carry the resourceVersion read, so a stale read cannot overwrite newer status', async () => {
     kube.seed(finalized(widget()));
     await run();
