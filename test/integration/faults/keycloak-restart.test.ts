@@ -8,11 +8,10 @@
 // it in parallel with other integration files (e.g. with --maxWorkers>1 on a larger machine),
 // nor while another run shares the same environment: give it its own one with
 // DKO_TESTENV_DIR=<another directory> (as npm run test:compat does).
-import type { KeycloakConnection } from '../../../src/keycloak/index.js';
 import { killServer, startServer } from '../../env/control.js';
 import { uniqueName } from '../../env/test-env.js';
 import { startOperator, type OperatorUnderTest } from '../operator/harness.js';
-import { adminConnection } from '../operator/keycloak-admin.js';
+import { KeycloakRest } from '../support/keycloak-rest.js';
 import { USERS, allReady, expectFleetInKeycloak, fleet, someUsersReady } from './fleet.js';
 
 describe('Keycloak killed during convergence', () => {
@@ -23,9 +22,7 @@ describe('Keycloak killed during convergence', () => {
     await op?.stop();
     if (!op) return;
     // A fresh connection: tokens from before the restart are signed by keys that are gone.
-    const kc: KeycloakConnection = adminConnection(op.env);
-    await kc.deleteRealm(realm);
-    await kc.close();
+    await new KeycloakRest(op.env).deleteRealm(realm);
   });
 
   it('comes back empty and the operator recreates everything, with no duplicate users or groups and no lost grants', async () => {

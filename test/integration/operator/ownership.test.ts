@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import type { KeycloakConnection } from '../../../src/keycloak/index.js';
-import { adminConnection } from './keycloak-admin.js';
+import { KeycloakRest } from '../support/keycloak-rest.js';
 import { readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
@@ -8,7 +7,8 @@ const realmRef = { name: 'dash' };
 
 describe('adoption, conflicts, warnings and a vanished realm', () => {
   let op: OperatorUnderTest;
-  let kc: KeycloakConnection;
+  /** Keycloak read (and set up) through raw REST, never through src/keycloak. */
+  let kc: KeycloakRest;
   // A timeout, so a kubectl that waits for good fails the test instead of blocking Jest.
   const kubectl = (...args: string[]) => execFileSync(op.env.KUBECTL, ['--kubeconfig', op.env.KUBECONFIG, '-n', op.namespace, ...args], { encoding: 'utf8', timeout: 60_000 });
   /** Whether the object is gone within the timeout. */
@@ -20,18 +20,17 @@ describe('adoption, conflicts, warnings and a vanished realm', () => {
   };
   beforeAll(async () => {
     op = await startOperator({ extraArgs: ['--resync-period=5s'] });
-    kc = adminConnection(op.env);
+    kc = new KeycloakRest(op.env);
     op.apply({ apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm } });
     await op.waitReady('DashRealm', 'dash');
   });
   afterAll(async () => {
     await op.stop();
     await kc.deleteRealm(op.realm);
-    await kc.close();
   });
 
   it('adopts an existing group, keeps it on delete, and refuses a second claim with Conflict', async () => {
-    const existing = await kc.createGroup(op.realm, { name: 'finance' });
+    const existing = (await kc.write('POST', `/${op.realm}/groups`, { name: 'finance' })).location!.split('/').pop()!;
     op.apply({ apiVersion: v, kind: 'DashGroup', metadata: { name: 'finance', annotations: { 'identity.dashops.dev/adopt': 'true' } }, spec: { realmRef } });
     const adopted = await op.waitReady<{ status: { adopted: boolean; keycloakId: string } }>('DashGroup', 'finance');
     expect(adopted.status).toMatchObject({ adopted: true, keycloakId: existing });
@@ -41,7 +40,7 @@ describe('adoption, conflicts, warnings and a vanished realm', () => {
     expect(readyCondition(second)?.message).toContain('DashGroup finance');
 
     kubectl('delete', 'dashgroup', 'finance-again', 'finance');
-    expect(await kc.getGroup(op.realm, existing)).toBeDefined();
+    expect(await kc.get(`/${op.realm}/groups/${existing}`)).toBeDefined();
   });
 
   it('refuses a second DashUser for the same username', async () => {

@@ -33,7 +33,7 @@ export class KeycloakRest {
   }
 
   /** The realm representation, or undefined. */
-  realm(realm: string): Promise<(Record<string, unknown> & { attributes?: Record<string, string> }) | undefined> {
+  realm(realm: string): Promise<(Record<string, unknown> & { id: string; attributes?: Record<string, string>; smtpServer?: Record<string, string> }) | undefined> {
     return this.get(`/${enc(realm)}`);
   }
 
@@ -69,6 +69,46 @@ export class KeycloakRest {
   /** How many admin events the realm recorded (needs admin events enabled on the realm). */
   async adminEventCount(realm: string): Promise<number> {
     return ((await this.get<unknown[]>(`/${enc(realm)}/admin-events?max=10000`)) ?? []).length;
+  }
+
+  /** The group at `path` (`Parent/child`), walked from the top level through /children; undefined when missing. */
+  async groupByPath(realm: string, path: string): Promise<{ id: string; name: string; path: string; subGroupCount?: number; attributes?: Record<string, string[]> } | undefined> {
+    let found: { id: string; name: string; path: string } | undefined;
+    for (const name of path.split('/').filter((s) => s !== '')) {
+      const list = found
+        ? await this.get<{ id: string; name: string; path: string }[]>(`/${enc(realm)}/groups/${enc(found.id)}/children?search=${enc(name)}&exact=true&max=1000`)
+        : await this.get<{ id: string; name: string; path: string; parentId?: string }[]>(`/${enc(realm)}/groups?search=${enc(name)}&exact=true&populateHierarchy=false&max=1000`);
+      found = (list ?? []).find((g) => g.name === name && (found !== undefined || !(g as { parentId?: string }).parentId));
+      if (!found) return undefined;
+    }
+    return found && this.get(`/${enc(realm)}/groups/${enc(found.id)}`);
+  }
+
+  /** A realm's required actions (alias, enabled, defaultAction). */
+  async requiredActions(realm: string): Promise<{ alias: string; enabled: boolean; defaultAction: boolean }[]> {
+    return (await this.get(`/${enc(realm)}/authentication/required-actions`)) ?? [];
+  }
+
+  /** Names of a client's roles, sorted. */
+  async clientRoleNames(realm: string, clientUuid: string): Promise<string[]> {
+    return ((await this.get<RestRole[]>(`/${enc(realm)}/clients/${enc(clientUuid)}/roles?max=1000`)) ?? []).map((r) => r.name).sort();
+  }
+
+  /** Names of a client's roles in the realm's default roles (default-roles-<realm>), sorted. */
+  async defaultClientRoleNames(realm: string, clientUuid: string): Promise<string[]> {
+    const roles = (await this.get<RestRole[]>(`/${enc(realm)}/roles/default-roles-${enc(realm.toLowerCase())}/composites/clients/${enc(clientUuid)}`)) ?? [];
+    return roles.map((r) => r.name).sort();
+  }
+
+  /** Admin events recorded since `sinceMs` (epoch ms; Keycloak 26.2+), oldest first. */
+  async adminEventsSince(realm: string, sinceMs: number): Promise<{ operationType: string; resourcePath: string; time: number }[]> {
+    const events = (await this.get<{ operationType: string; resourcePath: string; time: number }[]>(`/${enc(realm)}/admin-events?dateFrom=${sinceMs}&direction=asc&max=10000`)) ?? [];
+    return events.filter((e) => e.time >= sinceMs);
+  }
+
+  /** Applies a partial realm update (only the fields given). */
+  async updateRealm(realm: string, fields: Record<string, unknown>): Promise<void> {
+    await this.write('PUT', `/${enc(realm)}`, fields);
   }
 
   /** Deletes a realm; a missing one is fine. */
