@@ -54,6 +54,7 @@ const subjectStatusSchema = z.object({
   path: z.string().max(1024).optional().describe('Group path, as in the spec or resolved from the DashGroup.'),
   resolved: z.boolean().describe('Whether the subject was found in Keycloak.'),
   reason: z.string().max(1024).optional().describe('Why the subject is not resolved (e.g. the user has not logged in yet).'),
+  pending: stringList('Roles of grants recorded but not mapped in Keycloak yet: the operator records a grant before it writes the mapping, and maps it on the next pass (normally within a second).', 32, 128).optional(),
   grants: stringList('Roles this binding granted, or is about to grant, to the subject. Recorded before the role mapping is written (so a role may be listed a moment before Keycloak has it); the operator removes a listed role once no binding grants it. A role the subject held before any binding listed it is never listed and never removed.', 32, 128).optional(),
 }).describe('One subject and whether it was resolved.');
 

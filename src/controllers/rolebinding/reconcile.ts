@@ -44,6 +44,7 @@ export async function reconcileBinding(binding: DashRoleBinding, deps: Controlle
         resolved: r.id !== undefined && !r.recordOnly,
         reason: r.reason,
         grants: r.key ? plan.owned.get(r.key) : undefined,
+        pending: r.key ? plan.pending.get(r.key) : undefined,
       })),
       pendingLicenseRevocations: held,
       warnings,
@@ -51,6 +52,7 @@ export async function reconcileBinding(binding: DashRoleBinding, deps: Controlle
     conditions,
     events,
     requeueAfterMs: plan.pending.size > 0 ? PENDING_RECHECK_MS : undefined,
+    message: plan.pending.size > 0 ? `recorded new grants for ${plan.pending.size} subject(s); they are mapped in Keycloak on the next pass` : undefined,
   };
 }
 
