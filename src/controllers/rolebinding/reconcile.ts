@@ -108,10 +108,12 @@ async function planFor(binding: DashRoleBinding, ref: RealmRef, deleting: boolea
   // Plan on the realm view (shared, up to a TTL old); a subject the plan would change (or
   // record a grant for) is read again from Keycloak and planned anew, so neither a write nor
   // a recorded intent rests on a stale view (a role granted by hand a moment ago is manual).
+  // Cleanup reads every subject from Keycloak: it runs once, and a view older than a grant it
+  // must take back would plan nothing for it.
   const keyed = uniqueByKey(resolved);
-  const viewed = await Promise.all(keyed.map((r) => observeSubject(ref, r, 'view')));
+  const viewed = await Promise.all(keyed.map((r) => observeSubject(ref, r, deleting ? 'keycloak' : 'view')));
   let plan = planWith(viewed);
-  if (plan.touched.size > 0) {
+  if (plan.touched.size > 0 && !deleting) {
     plan = planWith(await Promise.all(keyed.map((r, i) => (plan.touched.has(r.key!) ? observeSubject(ref, r, 'keycloak') : viewed[i]!))));
   }
   return { plan, resolved, roles, ledger };
