@@ -54,14 +54,15 @@ const subjectStatusSchema = z.object({
   path: z.string().max(1024).optional().describe('Group path, as in the spec or resolved from the DashGroup.'),
   resolved: z.boolean().describe('Whether the subject was found in Keycloak.'),
   reason: z.string().max(1024).optional().describe('Why the subject is not resolved (e.g. the user has not logged in yet).'),
-  grants: stringList('Roles this binding granted to the subject (the operator may remove them once no binding grants them).', 32, 128).optional(),
+  pending: stringList('Roles of grants recorded but not mapped in Keycloak yet: the operator records a grant before it writes the mapping, and maps it on the next pass (normally within a second).', 32, 128).optional(),
+  grants: stringList('Roles this binding granted, or is about to grant, to the subject. Recorded before the role mapping is written (so a role may be listed a moment before Keycloak has it); the operator removes a listed role once no binding grants it. A role the subject held before any binding listed it is never listed and never removed.', 32, 128).optional(),
 }).describe('One subject and whether it was resolved.');
 
 /** DashRoleBinding.status: what each subject resolved to and what is waiting. */
 export const dashRoleBindingStatusSchema = z.object({
   observedGeneration: statusBase.observedGeneration,
   conditions: statusBase.conditions,
-  subjects: z.array(subjectStatusSchema).max(256).describe(`Each subject, in spec order. ${capNote(256)}`).optional(),
+  subjects: z.array(subjectStatusSchema).max(512).describe(`Each subject, in spec order, then subjects no longer in the spec (or whose DashGroup is gone) that still hold grants of this binding until they are revoked. ${capNote(512)}`).optional(),
   pendingLicenseRevocations: z.array(z.object({
     username: z.string().max(255).describe('User who would lose licensed_user.'),
     since: timestamp('Since when the removal is held.'),

@@ -1,10 +1,17 @@
-import { grantsFor, ownedBy, planSubjectRoles, type BindingGrants, type SubjectKey } from './grants.js';
+import { grantsFor, ownedBy, planSubjectRoles, recordedByOthers, type BindingGrants, type SubjectKey } from './grants.js';
 
-/** A subject as observed in Keycloak: its id (undefined: not found yet) and direct dash client roles. */
+/**
+ * A subject as observed in Keycloak: its id and direct dash client roles. Without an id it
+ * could not be observed now: its record is carried over unchanged, unless `missing` says it
+ * does not exist in Keycloak (its mappings went with it).
+ */
 export interface ObservedSubject {
   key: SubjectKey;
   id?: string;
   present: readonly string[];
+  missing?: boolean;
+  /** False while only this binding's record knows the subject (its DashGroup is gone): revoke, never add. */
+  addable?: boolean;
 }
 
 /** Everything the binding plan needs, gathered by the reconciler. */
@@ -13,7 +20,7 @@ export interface BindingPlanInput {
   binding: string;
   /** Subjects named by the spec, plus subjects status still records grants for. */
   subjects: readonly ObservedSubject[];
-  /** Every binding of the realm (this one included, marked deleting if it is). */
+  /** Every binding of the same Keycloak realm (this one included, marked deleting if it is). */
   ledger: readonly BindingGrants[];
   /** Roles that exist on the `dash` client, minus default roles: the only ones ever touched. */
   manageable: ReadonlySet<string>;
@@ -31,8 +38,14 @@ export type BindingStep =
 /** The binding's plan and what its status should record. */
 export interface BindingPlan {
   steps: BindingStep[];
-  /** Roles per subject this binding now counts as operator-granted. */
+  /** Roles per subject this binding records after the pass (written to status). */
   owned: Map<SubjectKey, string[]>;
+  /** Roles to add that status does not record yet: recorded by this pass, written by the next. */
+  pending: Map<SubjectKey, string[]>;
+  /** Subjects the plan would change (add now or later, remove): observe them afresh before acting. */
+  touched: Set<SubjectKey>;
+  /** Per subject, roles only this binding records while another live binding grants them. */
+  handoff: Map<SubjectKey, string[]>;
   /** Usernames whose licensed_user removal is held under Protect. */
   heldRevocations: string[];
   /** Usernames losing licensed_user now (a Warning event each: they lose app ownership). */
@@ -43,37 +56,49 @@ const LICENSED = 'licensed_user';
 
 /**
  * Plans role mappings for every subject of one binding with reference counting across the
- * whole ledger: adds what some live binding grants, removes only operator-granted roles no
- * live binding grants any more, and holds a licensed_user removal under Protect until the
- * user's removal is confirmed. Unresolved subjects get no steps.
+ * whole ledger. Intent before effect: a role is added only once this binding's status
+ * records it; a missing role not recorded yet is returned as `pending` (record now, write
+ * on the next pass), so a crash or a lost status write can never leave an operator grant
+ * that no binding records. A licensed_user removal is held under Protect until confirmed.
  */
 export function planBinding(input: BindingPlanInput): BindingPlan {
-  const plan: BindingPlan = { steps: [], owned: new Map(), heldRevocations: [], revokedLicenses: [] };
+  const plan: BindingPlan = { steps: [], owned: new Map(), pending: new Map(), touched: new Set(), handoff: new Map(), heldRevocations: [], revokedLicenses: [] };
+  const self = input.ledger.find((b) => b.binding === input.binding);
   for (const subject of [...input.subjects].sort((a, b) => a.key.localeCompare(b.key))) {
-    if (!subject.id) continue;
-    const granted = new Set(grantsFor(subject.key, input.ledger).keys());
-    const rolePlan = planSubjectRoles({
-      granted, present: new Set(subject.present), owned: ownedBy(subject.key, input.ledger),
-      manageable: input.manageable, exclusive: input.exclusive,
-    });
-    let remove = rolePlan.remove;
-    const owned = rolePlan.owned;
-    const username = subject.key.startsWith('User:') ? subject.key.slice('User:'.length) : undefined;
-    if (username && remove.includes(LICENSED)) {
-      if (input.licenseRevocation === 'Protect' && !input.confirmedUsers.has(username)) {
-        remove = remove.filter((r) => r !== LICENSED);
-        owned.push(LICENSED);
-        plan.heldRevocations.push(username);
-      } else {
-        plan.revokedLicenses.push(username);
-      }
+    const myRecord = new Set(self?.owned.get(subject.key) ?? []);
+    if (!subject.id) {
+      if (!subject.missing && myRecord.size > 0) plan.owned.set(subject.key, [...myRecord].sort());
+      continue;
     }
-    if (rolePlan.add.length > 0) plan.steps.push({ kind: 'addRoles', subject: subject.key, id: subject.id, roles: rolePlan.add });
+    const mine = new Set(self && !self.deleting && self.subjects.includes(subject.key) ? self.roles : []);
+    const rolePlan = planSubjectRoles({
+      granted: new Set(grantsFor(subject.key, input.ledger).keys()), mine, present: new Set(subject.present),
+      owned: ownedBy(subject.key, input.ledger), myRecord, recordedByOthers: recordedByOthers(subject.key, input.binding, input.ledger),
+      manageable: input.manageable, exclusive: input.exclusive, addable: subject.addable ?? true,
+    });
+    const remove = holdLicense(subject.key, rolePlan.remove, rolePlan.record, input, plan);
+    const ready = rolePlan.add.filter((r) => myRecord.has(r));
+    const pending = rolePlan.add.filter((r) => !myRecord.has(r));
+    if (ready.length > 0) plan.steps.push({ kind: 'addRoles', subject: subject.key, id: subject.id, roles: ready });
     if (remove.length > 0) plan.steps.push({ kind: 'removeRoles', subject: subject.key, id: subject.id, roles: remove });
-    // Record only what this binding grants; ownership of roles others grant stays with them.
-    const mine = new Set(input.ledger.find((b) => b.binding === input.binding && !b.deleting)?.roles ?? []);
-    const recorded = [...new Set(owned)].filter((r) => mine.has(r) || r === LICENSED && plan.heldRevocations.includes(username ?? '')).sort();
-    if (recorded.length > 0) plan.owned.set(subject.key, recorded);
+    if (pending.length > 0) plan.pending.set(subject.key, pending);
+    if (rolePlan.add.length > 0 || remove.length > 0) plan.touched.add(subject.key);
+    if (rolePlan.handoff.length > 0) plan.handoff.set(subject.key, rolePlan.handoff);
+    const record = [...new Set(rolePlan.record)].sort();
+    if (record.length > 0) plan.owned.set(subject.key, record);
   }
   return plan;
+}
+
+/** Takes licensed_user out of `remove` under Protect until confirmed (kept in `record`); returns what to remove. */
+function holdLicense(key: SubjectKey, remove: string[], record: string[], input: BindingPlanInput, plan: BindingPlan): string[] {
+  const username = key.startsWith('User:') ? key.slice('User:'.length) : undefined;
+  if (!username || !remove.includes(LICENSED)) return remove;
+  if (input.licenseRevocation === 'Protect' && !input.confirmedUsers.has(username)) {
+    record.push(LICENSED);
+    plan.heldRevocations.push(username);
+    return remove.filter((r) => r !== LICENSED);
+  }
+  plan.revokedLicenses.push(username);
+  return remove;
 }

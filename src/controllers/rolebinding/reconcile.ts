@@ -4,19 +4,27 @@ import type { ConditionRequest, ControllerDeps, EventRequest, FinalizeOutput, Re
 import { ReconcileError, ReconcileOutcome } from '../errors.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { planBinding, type BindingPlan, type BindingStep, type ObservedSubject } from './plan.js';
-import type { SubjectKey } from './grants.js';
-import { grantLedger, managedUsers, resolveSubject, statusKey, type ResolvedSubject } from './subjects.js';
+import { grantsFor, type BindingGrants, type SubjectKey } from './grants.js';
+import { grantLedger, managedUsers, recordedGrants, resolveSubject, subjectKey, type ResolvedSubject } from './subjects.js';
 import type { ViewSubject } from '../realm-view.js';
 
+/** Backstop for the pass that writes recorded grants (the status write itself wakes it). */
+const PENDING_RECHECK_MS = 2_000;
+
 /**
- * Reconciles one DashRoleBinding against the grant ledger of its realm: every subject gets
- * what some live binding grants; roles leave only when no binding grants them any more.
+ * Reconciles one DashRoleBinding against the grant ledger of its Keycloak realm: every subject
+ * gets what this binding grants; roles leave only when no binding grants them any more. A
+ * grant is written to Keycloak only after this binding's status records it, so ownership
+ * survives a crash or a lost status write at any point.
  */
 export async function reconcileBinding(binding: DashRoleBinding, deps: ControllerDeps): Promise<ReconcileOutput<DashRoleBindingStatus>> {
   const ref = await resolveRealm(binding.metadata.namespace ?? '', binding.spec.realmRef, deps);
   const { plan, resolved, roles } = await planFor(binding, ref, false, deps);
   const events = await applyBindingSteps(ref, plan.steps, roles);
   events.push(...licenseEvents(binding, plan));
+  // Reading ourselves through the tracking cache makes the status write that records the
+  // pending grants wake this binding as soon as the cache holds it; only then are they written.
+  if (plan.pending.size > 0) deps.cache.get('DashRoleBinding', binding.metadata.namespace ?? '', binding.metadata.name);
   const held = plan.heldRevocations.map((username) => ({
     username,
     since: binding.status?.pendingLicenseRevocations?.find((p) => p.username === username)?.since ?? deps.now().toISOString(),
@@ -29,67 +37,113 @@ export async function reconcileBinding(binding: DashRoleBinding, deps: Controlle
   if (warnings.length > 0 && !binding.status?.warnings?.length) events.push({ type: 'Warning', reason: 'LicensedUserOnGroup', message: warnings[0] ?? '' });
   return {
     status: {
-      subjects: resolved.filter((r) => inSpec(binding, r.subject) || (plan.owned.get(r.key ?? 'User:') ?? []).length > 0).map((r) => ({
+      subjects: resolved.filter((r) => r.inSpec || (plan.owned.get(r.key ?? 'User:') ?? []).length > 0).map((r) => ({
         kind: r.subject.kind,
         name: r.subject.name,
         path: r.key?.startsWith('Group:') ? r.key.slice('Group:'.length) : undefined,
-        resolved: r.id !== undefined,
+        resolved: r.id !== undefined && !r.recordOnly,
         reason: r.reason,
         grants: r.key ? plan.owned.get(r.key) : undefined,
+        pending: r.key ? plan.pending.get(r.key) : undefined,
       })),
       pendingLicenseRevocations: held,
       warnings,
     },
     conditions,
     events,
+    requeueAfterMs: plan.pending.size > 0 ? PENDING_RECHECK_MS : undefined,
+    message: plan.pending.size > 0 ? `recorded new grants for ${plan.pending.size} subject(s); they are mapped in Keycloak on the next pass` : undefined,
   };
 }
 
-/** Takes this binding's grants back (reference-counted); waits while a license removal is held under Protect. */
+/**
+ * Takes this binding's grants back (reference-counted); waits while a license removal is held
+ * under Protect, and while a role only this binding records is still granted by another
+ * binding that has not recorded it yet (its record would be lost with this one).
+ */
 export async function finalizeBinding(binding: DashRoleBinding, deps: ControllerDeps): Promise<FinalizeOutput> {
   if (realmGone(binding.metadata.namespace ?? '', binding.spec.realmRef, deps)) {
     return { done: true, events: [{ type: 'Warning', reason: 'RealmGone', message: `DashRealm ${binding.spec.realmRef.name} is gone: released without touching Keycloak` }] };
   }
   const ref = await resolveRealm(binding.metadata.namespace ?? '', binding.spec.realmRef, deps, 'cleanup');
-  const { plan, roles } = await planFor(binding, ref, true, deps);
+  const { plan, roles, ledger } = await planFor(binding, ref, true, deps);
   const events = await applyBindingSteps(ref, plan.steps, roles);
   events.push(...licenseEvents(binding, plan));
   if (plan.heldRevocations.length > 0) {
     return { done: false, events, waiting: `licensed_user removal held for ${plan.heldRevocations.join(', ')}: annotate ${ANNOTATIONS.confirmLicenseRevocation}: "true" to confirm` };
   }
+  const [handoff] = [...plan.handoff];
+  if (handoff) {
+    const [subject, held] = handoff;
+    const others = [...new Set(held.flatMap((role) => grantsFor(subject, ledger).get(role) ?? []))].sort();
+    return { done: false, events, waiting: `${held.join(', ')} of ${subject} stays: DashRoleBinding ${others.join(', ')} grants it too and has not recorded it yet (${plan.handoff.size} subject(s) waiting)` };
+  }
   return { done: true, events };
 }
 
-async function planFor(binding: DashRoleBinding, ref: RealmRef, deleting: boolean, deps: ControllerDeps): Promise<{ plan: BindingPlan; resolved: ResolvedSubject[]; roles: RoleRef[] }> {
+type Resolved = ResolvedSubject & { inSpec: boolean };
+
+async function planFor(binding: DashRoleBinding, ref: RealmRef, deleting: boolean, deps: ControllerDeps): Promise<{ plan: BindingPlan; resolved: Resolved[]; roles: RoleRef[]; ledger: BindingGrants[] }> {
   const namespace = binding.metadata.namespace ?? '';
-  const specSubjects = binding.spec.subjects;
-  const recorded = (binding.status?.subjects ?? [])
-    .filter((s) => (s.grants?.length ?? 0) > 0 && !specSubjects.some((x) => statusKey(x) === statusKey(s) || (x.kind === 'Group' && x.name === s.name)))
-    .map((s): Subject => (s.kind === 'User' ? { kind: 'User', name: s.name } : { kind: 'Group', path: s.path }));
   const users = managedUsers(binding, deps);
-  const resolved = await Promise.all([...specSubjects, ...recorded].map((s) => resolveSubject(s, namespace, ref, users, deps)));
+  const specKeys = binding.spec.subjects.map((s) => subjectKey(s, namespace, deps, binding));
+  const extras = [...recordedGrants(binding, deps).keys()].filter((k) => !specKeys.includes(k)).map(subjectOf);
+  const resolved: Resolved[] = await Promise.all([
+    ...binding.spec.subjects.map(async (s, i) => ({ ...(await resolveSubject(s, namespace, ref, users, deps, specKeys[i])), inSpec: true })),
+    ...extras.map(async (s) => ({ ...(await resolveSubject(s, namespace, ref, users, deps)), inSpec: false })),
+  ]);
   const roles = await ref.view.roles();
   if (!deleting) await refuseEscalatingRoles(binding, ref);
+  const ledger = grantLedger(binding, ref, deleting, deps);
+  trackSharingBindings(binding, ledger, resolved, deps);
   const planWith = (subjects: ObservedSubject[]) => planBinding({
     binding: `${namespace}/${binding.metadata.name}`,
     subjects,
-    ledger: grantLedger(binding, deleting, deps),
+    ledger,
     manageable: new Set(roles.map((r) => r.name)),
     exclusive: ref.realm.spec.roleManagement === 'Exclusive',
     licenseRevocation: ref.realm.spec.licenseRevocation,
     confirmedUsers: confirmedUsers(binding, deps),
   });
-  // Plan on the realm view (shared, up to a TTL old); a subject the plan would change is read
-  // again from Keycloak and planned anew, so no write rests on a stale view (a role granted by
-  // hand a moment ago must count as present, not become ours).
-  const keyed = resolved.filter((r) => r.key);
-  const viewed = await Promise.all(keyed.map((r) => observeSubject(ref, r, 'view')));
+  // Plan on the realm view (shared, up to a TTL old); a subject the plan would change (or
+  // record a grant for) is read again from Keycloak and planned anew, so neither a write nor
+  // a recorded intent rests on a stale view (a role granted by hand a moment ago is manual).
+  // Cleanup reads every subject from Keycloak: it runs once, and a view older than a grant it
+  // must take back would plan nothing for it.
+  const keyed = uniqueByKey(resolved);
+  const viewed = await Promise.all(keyed.map((r) => observeSubject(ref, r, deleting ? 'keycloak' : 'view')));
   let plan = planWith(viewed);
-  const touched = new Set(plan.steps.map((step) => step.subject));
-  if (touched.size > 0) {
-    plan = planWith(await Promise.all(keyed.map((r, i) => (touched.has(r.key!) ? observeSubject(ref, r, 'keycloak') : viewed[i]!))));
+  if (plan.touched.size > 0 && !deleting) {
+    plan = planWith(await Promise.all(keyed.map((r, i) => (plan.touched.has(r.key!) ? observeSubject(ref, r, 'keycloak') : viewed[i]!))));
   }
-  return { plan, resolved, roles };
+  return { plan, resolved, roles, ledger };
+}
+
+/**
+ * Reads, through the tracking cache, every other binding of the ledger that shares a subject
+ * with this one: when one of them records or drops a grant (or goes), this binding runs again
+ * and takes its share of the ownership, so no record is lost when the other is deleted.
+ */
+function trackSharingBindings(binding: DashRoleBinding, ledger: readonly BindingGrants[], resolved: readonly ResolvedSubject[], deps: ControllerDeps): void {
+  const self = `${binding.metadata.namespace ?? ''}/${binding.metadata.name}`;
+  const keys = new Set(resolved.flatMap((r) => (r.key ? [r.key] : [])));
+  for (const other of ledger) {
+    if (other.binding === self || !(other.subjects.some((k) => keys.has(k)) || [...other.owned.keys()].some((k) => keys.has(k)))) continue;
+    const [ns = '', name = ''] = other.binding.split('/');
+    deps.cache.get('DashRoleBinding', ns, name);
+  }
+}
+
+/** A subject only status still records grants for, rebuilt from its ledger key. */
+function subjectOf(key: SubjectKey): Subject {
+  return key.startsWith('User:') ? { kind: 'User', name: key.slice('User:'.length) } : { kind: 'Group', path: key.slice('Group:'.length) };
+}
+
+/** One entry per ledger key (a group named by DashGroup and by path is one subject), preferring a resolved one. */
+function uniqueByKey(resolved: readonly ResolvedSubject[]): ResolvedSubject[] {
+  const byKey = new Map<SubjectKey, ResolvedSubject>();
+  for (const r of resolved) if (r.key && (!byKey.has(r.key) || (r.id && !byKey.get(r.key)?.id))) byKey.set(r.key, r);
+  return [...byKey.values()];
 }
 
 /**
@@ -108,12 +162,12 @@ async function refuseEscalatingRoles(binding: DashRoleBinding, ref: RealmRef): P
 
 /** A resolved subject's direct `dash` roles, from the realm view or read from Keycloak now. */
 async function observeSubject(ref: RealmRef, r: ResolvedSubject, source: 'view' | 'keycloak'): Promise<ObservedSubject> {
-  if (!r.id) return { key: r.key!, present: [] };
+  if (!r.id) return { key: r.key!, present: [], missing: r.missing };
   const subject = viewSubject(r.key!, r.id);
   const present = source === 'view'
     ? await ref.view.directRoles(subject)
     : (await ref.kc.listClientRoleMappings(ref.name, subject, ref.clientUuid, 'direct')).map((x) => x.name);
-  return { key: r.key!, id: r.id, present };
+  return { key: r.key!, id: r.id, present, addable: !r.recordOnly };
 }
 
 /** Executes the plan; `roles` are the dash client's roles (mappings need their ids). */
@@ -158,15 +212,11 @@ function confirmedUsers(binding: DashRoleBinding, deps: ControllerDeps): Set<str
     .map((u) => u.spec.username);
   if (all) binding.spec.subjects.forEach((s) => s.kind === 'User' && s.name && users.push(s.name));
   if (all) (binding.status?.subjects ?? []).forEach((s) => s.kind === 'User' && s.name && users.push(s.name));
-  return new Set(users);
+  return new Set(users.map((u) => u.toLowerCase()));
 }
 
 function groupLicenseWarnings(binding: DashRoleBinding): string[] {
   if (!binding.spec.roles.includes(LICENSED_USER_ROLE)) return [];
   return binding.spec.subjects.filter((s) => s.kind === 'Group')
     .map((s) => `${LICENSED_USER_ROLE} mapped to group ${s.name ?? s.path} is not recommended: Dash Enterprise updates license seat information late for groups; bind it to users directly`);
-}
-
-function inSpec(binding: DashRoleBinding, subject: Subject): boolean {
-  return binding.spec.subjects.includes(subject);
 }

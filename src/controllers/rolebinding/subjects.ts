@@ -1,4 +1,4 @@
-import { normalizeGroupPath, type DashResource, type DashRoleBinding, type Subject } from '../../api/index.js';
+import { normalizeGroupPath, type DashRealm, type DashResource, type DashRoleBinding, type Subject } from '../../api/index.js';
 import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
 import type { BindingGrants, SubjectKey } from './grants.js';
@@ -9,19 +9,32 @@ export interface ResolvedSubject {
   key?: SubjectKey;
   id?: string;
   reason?: string;
+  /** Keycloak said there is no such user or group. */
+  missing?: boolean;
+  /** Known only from this binding's record (its DashGroup is gone): grants are kept and revoked, never added. */
+  recordOnly?: boolean;
 }
 
-/** The ledger key of a subject, from the cache only (no Keycloak call); undefined when a DashGroup's path is unknown yet. */
-export function subjectKey(subject: Subject, namespace: string, deps: ControllerDeps): SubjectKey | undefined {
-  if (subject.kind === 'User') return `User:${subject.name ?? ''}`;
+/**
+ * The ledger key of a subject from the cache only (no Keycloak call). A DashGroup's path comes
+ * from its status; while the DashGroup is gone (or has no path yet), from the path the
+ * binding's own status recorded for it, so its grants stay tracked; else undefined.
+ */
+export function subjectKey(subject: Subject, namespace: string, deps: ControllerDeps, binding?: DashRoleBinding): SubjectKey | undefined {
+  if (subject.kind === 'User') return `User:${(subject.name ?? '').toLowerCase()}`;
   if (subject.path !== undefined) return `Group:${normalizeGroupPath(subject.path)}`;
-  const path = deps.cache.get('DashGroup', namespace, subject.name ?? '')?.status?.path;
-  return path ? `Group:${path}` : undefined;
+  const path = deps.cache.get('DashGroup', namespace, subject.name ?? '')?.status?.path ?? recordedPath(binding, subject.name);
+  return path ? `Group:${normalizeGroupPath(path)}` : undefined;
+}
+
+function recordedPath(binding: DashRoleBinding | undefined, name: string | undefined): string | undefined {
+  return binding?.status?.subjects?.find((s) => s.kind === 'Group' && s.name === name && s.path && (s.grants?.length ?? 0) > 0)?.path;
 }
 
 /** The DashUsers of a binding's namespace and realm by lowercase username, built once per pass. */
 export type ManagedUsers = ReadonlyMap<string, DashResource<'DashUser'>>;
 
+/** The DashUsers of the binding's namespace that belong to its realm, by lowercase username. */
 export function managedUsers(binding: DashRoleBinding, deps: ControllerDeps): ManagedUsers {
   return new Map(deps.cache.list('DashUser', binding.metadata.namespace)
     .filter((u) => u.spec.realmRef.name === binding.spec.realmRef.name)
@@ -31,10 +44,10 @@ export function managedUsers(binding: DashRoleBinding, deps: ControllerDeps): Ma
 /**
  * Resolves a subject: a DashUser or DashGroup from the cache first (no Keycloak call; a
  * DashUser not Ready yet is a wait, its id appearing wakes the binding), else an exact lookup
- * in Keycloak (users from an IdP exist only after their first login).
+ * in Keycloak (users from an IdP exist only after their first login). A DashGroup that is gone
+ * is looked up by the path this binding recorded grants for (`key`), so they can be revoked.
  */
-export async function resolveSubject(subject: Subject, namespace: string, ref: RealmRef, users: ManagedUsers, deps: ControllerDeps): Promise<ResolvedSubject> {
-  const key = subjectKey(subject, namespace, deps);
+export async function resolveSubject(subject: Subject, namespace: string, ref: RealmRef, users: ManagedUsers, deps: ControllerDeps, key = subjectKey(subject, namespace, deps)): Promise<ResolvedSubject> {
   if (subject.kind === 'User') {
     const managed = users.get((subject.name ?? '').toLowerCase());
     if (managed) {
@@ -42,41 +55,83 @@ export async function resolveSubject(subject: Subject, namespace: string, ref: R
       return id ? { subject, key, id } : { subject, key, reason: `DashUser ${managed.metadata.name} is not Ready yet` };
     }
     const id = (await ref.kc.findUserByUsername(ref.name, subject.name ?? ''))?.id;
-    return id ? { subject, key, id } : { subject, key, reason: `user ${subject.name} not found in realm ${ref.name} (a user from an identity provider exists after the first login)` };
+    return id ? { subject, key, id } : { subject, key, missing: true, reason: `user ${subject.name} not found in realm ${ref.name} (a user from an identity provider exists after the first login)` };
   }
   if (subject.name !== undefined) {
     const group = deps.cache.get('DashGroup', namespace, subject.name);
     const id = group?.status?.keycloakId;
-    return id && key ? { subject, key, id } : { subject, key, reason: `DashGroup ${subject.name} ${group ? 'is not Ready yet' : 'does not exist'}` };
+    if (id && key) return { subject, key, id };
+    const reason = `DashGroup ${subject.name} ${group ? 'is not Ready yet' : 'does not exist'}`;
+    if (group || !key) return { subject, key, reason };
+    const found = await ref.kc.findGroupByPath(ref.name, key.slice('Group:'.length));
+    return { subject, key, id: found?.id, missing: !found, recordOnly: true, reason };
   }
   const path = normalizeGroupPath(subject.path ?? '');
   const group = await ref.kc.findGroupByPath(ref.name, path);
-  return group ? { subject, key, id: group.id } : { subject, key, reason: `group ${path} not found in realm ${ref.name}` };
+  return group ? { subject, key, id: group.id } : { subject, key, missing: true, reason: `group ${path} not found in realm ${ref.name}` };
 }
 
-/** The grant ledger of a realm: every binding in the namespace that targets the same DashRealm. */
-export function grantLedger(binding: DashRoleBinding, deletingSelf: boolean, deps: ControllerDeps): BindingGrants[] {
+/**
+ * The roles a binding's status records per subject. An entry of a Group named by DashGroup
+ * is filed under that subject's current key, so a record made under an older path (the
+ * group was renamed or moved) still counts for it.
+ */
+export function recordedGrants(binding: DashRoleBinding, deps: ControllerDeps): Map<SubjectKey, string[]> {
   const namespace = binding.metadata.namespace ?? '';
-  return deps.cache.list('DashRoleBinding', namespace)
-    .filter((b) => b.spec.realmRef.name === binding.spec.realmRef.name)
-    .map((b) => {
-      const self = b.metadata.name === binding.metadata.name;
-      const source = self ? binding : b;
-      return {
-        binding: `${namespace}/${b.metadata.name}`,
-        roles: source.spec.roles,
-        subjects: source.spec.subjects.map((s) => subjectKey(s, namespace, deps)).filter((k): k is SubjectKey => k !== undefined),
-        deleting: self ? deletingSelf : b.metadata.deletionTimestamp !== undefined,
-        owned: new Map((source.status?.subjects ?? [])
-          .map((s) => [statusKey(s), s.grants ?? []] as const)
-          .filter((e): e is readonly [SubjectKey, string[]] => e[0] !== undefined)),
-      };
-    });
+  const out = new Map<SubjectKey, string[]>();
+  for (const s of binding.status?.subjects ?? []) {
+    if ((s.grants?.length ?? 0) === 0) continue;
+    const named = s.kind === 'Group' && s.name !== undefined ? binding.spec.subjects.find((x) => x.kind === 'Group' && x.name === s.name) : undefined;
+    const key = (named && subjectKey(named, namespace, deps, binding)) ?? statusKey(s);
+    if (key) out.set(key, [...new Set([...(out.get(key) ?? []), ...(s.grants ?? [])])].sort());
+  }
+  return out;
+}
+
+/** Which Keycloak realm a DashRealm's objects live in: server URL plus realm name. */
+export function ledgerKey(url: string, realm: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname.replace(/\/+$/, '')}|${realm}`;
+  } catch {
+    return `${url.replace(/\/+$/, '')}|${realm}`;
+  }
+}
+
+/**
+ * The grant ledger of a Keycloak realm: every binding (any watched namespace) whose DashRealm
+ * targets the same server URL and realm name as `ref`, plus those of the same DashRealm. The
+ * binding being planned is taken as given (`deletingSelf` marks it deleting).
+ */
+export function grantLedger(binding: DashRoleBinding, ref: RealmRef, deletingSelf: boolean, deps: ControllerDeps): BindingGrants[] {
+  const namespace = binding.metadata.namespace ?? '';
+  const target = ledgerKey(ref.kc.url, ref.name);
+  const realms = new Map(deps.cache.list('DashRealm').map((r): [string, DashRealm] => [`${r.metadata.namespace ?? ''}/${r.metadata.name}`, r]));
+  const sameRealm = (b: DashRoleBinding) => {
+    const ns = b.metadata.namespace ?? '';
+    if (ns === namespace && b.spec.realmRef.name === binding.spec.realmRef.name) return true;
+    const realm = realms.get(`${ns}/${b.spec.realmRef.name}`);
+    return realm?.status?.keycloakUrl !== undefined && ledgerKey(realm.status.keycloakUrl, realm.spec.realm) === target;
+  };
+  const isSelf = (b: DashRoleBinding) => (b.metadata.namespace ?? '') === namespace && b.metadata.name === binding.metadata.name;
+  const all = deps.cache.list('DashRoleBinding').filter(sameRealm);
+  return (all.some(isSelf) ? all : [...all, binding]).map((b) => {
+    const self = isSelf(b);
+    const source = self ? binding : b;
+    const ns = source.metadata.namespace ?? '';
+    return {
+      binding: `${ns}/${source.metadata.name}`,
+      roles: source.spec.roles,
+      subjects: source.spec.subjects.map((s) => subjectKey(s, ns, deps, source)).filter((k): k is SubjectKey => k !== undefined),
+      deleting: self ? deletingSelf : source.metadata.deletionTimestamp !== undefined,
+      owned: recordedGrants(source, deps),
+    };
+  });
 }
 
 /** The ledger key of a subject as status recorded it. */
 export function statusKey(s: { kind: string; name?: string; path?: string }): SubjectKey | undefined {
-  if (s.kind === 'User' && s.name) return `User:${s.name}`;
+  if (s.kind === 'User' && s.name) return `User:${s.name.toLowerCase()}`;
   if (s.kind === 'Group' && s.path) return `Group:${normalizeGroupPath(s.path)}`;
   return undefined;
 }

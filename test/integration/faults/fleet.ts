@@ -35,9 +35,18 @@ export async function list(op: OperatorUnderTest, kind: Kind): Promise<Obj[]> {
   return res.items;
 }
 
-/** Names of the Ready objects of one kind. */
+/**
+ * Names of the Ready objects of one kind. A binding also has every subject resolved and no
+ * grant pending: it is Ready while a DashUser it names is not, and it records a grant one pass
+ * before it maps it.
+ */
 export async function readyNames(op: OperatorUnderTest, kind: Kind): Promise<string[]> {
-  return (await list(op, kind)).filter(isReady).map((o) => o.metadata.name);
+  return (await list(op, kind)).filter((o) => isReady(o) && grantsSettled(o)).map((o) => o.metadata.name);
+}
+
+/** For a DashRoleBinding: every subject resolved and none with grants recorded but not mapped yet; true for other kinds. */
+export function grantsSettled(o: { status?: Record<string, unknown> }): boolean {
+  return ((o.status?.subjects ?? []) as { resolved?: boolean; pending?: string[] }[]).every((s) => s.resolved !== false && (s.pending?.length ?? 0) === 0);
 }
 
 /** Polls until `check` returns true (transient API failures count as "not yet"). */

@@ -1,9 +1,11 @@
-import type { KeycloakConnection } from '../../../src/keycloak/index.js';
-import { adminConnection, createLoginClient, login } from './keycloak-admin.js';
+import { KeycloakGrants, type Holder } from '../support/keycloak-grants.js';
+import { KeycloakRest } from '../support/keycloak-rest.js';
+import { login } from './keycloak-admin.js';
 import { readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 type UserStatus = { status: { keycloakId: string; assignedRoles: string[]; effectiveRoles: { name: string; sources: string[] }[]; logoutPending: boolean; sessions: number } };
+type BindingStatus = { status?: { subjects?: { kind: string; name?: string; path?: string; grants?: string[] }[] } };
 
 const realmRef = { name: 'dash' };
 const user = (name: string, extra: object = {}) => ({ apiVersion: v, kind: 'DashUser', metadata: { name }, spec: { realmRef, username: name, ...extra } });
@@ -11,24 +13,26 @@ const group = (name: string, spec: object = {}) => ({ apiVersion: v, kind: 'Dash
 const binding = (name: string, roles: string[], subjects: object[]) => ({ apiVersion: v, kind: 'DashRoleBinding', metadata: { name }, spec: { realmRef, roles, subjects } });
 const roleNames = (u: UserStatus) => u.status.effectiveRoles.map((r) => `${r.name}<-${r.sources.join('+')}`);
 
+// Keycloak state is read (and tampered with) through raw REST only: never through src/keycloak.
 describe('DashUser and DashRoleBinding through the running operator', () => {
   let op: OperatorUnderTest;
-  let kc: KeycloakConnection;
+  let rest: KeycloakRest;
+  let kc: KeycloakGrants;
   let loginClient: string;
   beforeAll(async () => {
     op = await startOperator({ extraArgs: ['--resync-period=5s'] });
-    kc = adminConnection(op.env);
+    rest = new KeycloakRest(op.env);
+    kc = new KeycloakGrants(rest, op.realm);
     op.apply([
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pw' }, stringData: { password: 'Initial-pass-1' } },
       { apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm, licenseRevocation: 'Protect' } },
     ]);
     await op.waitReady('DashRealm', 'dash');
-    loginClient = await createLoginClient(kc, op.realm);
+    loginClient = await kc.createLoginClient();
   });
   afterAll(async () => {
     await op.stop();
-    await kc.deleteRealm(op.realm);
-    await kc.close();
+    await rest.deleteRealm(op.realm);
   });
 
   it('waits for groups that do not exist yet, then reports effective roles through a two-level tree plus default viewer', async () => {
@@ -42,6 +46,7 @@ describe('DashUser and DashRoleBinding through the running operator', () => {
     ]);
     const alice = await op.waitFor<UserStatus>('DashUser', 'alice', (o) => (o as UserStatus).status?.effectiveRoles?.some((r) => r.name === 'admin') ?? false, 90_000);
     expect(roleNames(alice)).toEqual(['admin<-group:data', 'viewer<-default']);
+    expect(await kc.direct({ kind: 'groups', id: (await kc.groupId('/data')) ?? '' })).toEqual(['admin']);
     // The groups have recorded the change (a login before that could count as stale).
     await op.waitFor('DashGroup', 'analysts', (o) => JSON.stringify(o).includes('"inheritedRoles":["admin"]'));
   });
@@ -54,13 +59,13 @@ describe('DashUser and DashRoleBinding through the running operator', () => {
     op.apply(binding('data-admin', ['admin', 'viewer'], [{ kind: 'Group', name: 'data' }]));
     const pending = await op.waitFor<UserStatus>('DashUser', 'alice', (o) => (o as UserStatus).status?.logoutPending === true, 90_000);
     expect(pending.status.sessions).toBeGreaterThan(0);
-    await kc.logoutUser(op.realm, pending.status.keycloakId);
+    await kc.logout(pending.status.keycloakId);
     await op.waitFor<UserStatus>('DashUser', 'alice', (o) => (o as UserStatus).status?.logoutPending === false, 90_000);
   });
 
   it('keeps the initial password: the user changes it and later reconciles do not reset it', async () => {
     const alice = await op.get<UserStatus>('DashUser', 'alice');
-    await kc.resetPassword(op.realm, alice?.status.keycloakId ?? '', 'Changed-by-user-2', false);
+    await kc.resetPassword(alice?.status.keycloakId ?? '', 'Changed-by-user-2');
     await new Promise((r) => setTimeout(r, 12_000)); // two resyncs
     expect((await login(op.env, op.realm, loginClient, 'alice', 'Changed-by-user-2')).status).toBe(200);
     expect((await login(op.env, op.realm, loginClient, 'alice', 'Initial-pass-1')).status).not.toBe(200);
@@ -69,41 +74,60 @@ describe('DashUser and DashRoleBinding through the running operator', () => {
   it('reference-counts licensed_user across bindings and never removes a manual grant', async () => {
     op.apply([user('bob'), binding('lic-a', ['licensed_user'], [{ kind: 'User', name: 'bob' }]), binding('lic-b', ['licensed_user'], [{ kind: 'User', name: 'bob' }])]);
     const bob = await op.waitFor<UserStatus>('DashUser', 'bob', (o) => (o as UserStatus).status?.assignedRoles?.includes('licensed_user') ?? false, 60_000);
+    const bobInKeycloak: Holder = { kind: 'users', id: bob.status.keycloakId };
+    // Both record the grant before lic-a goes, so the count is what keeps the role.
+    for (const name of ['lic-a', 'lic-b']) await op.waitFor<BindingStatus>('DashRoleBinding', name, (o) => grantsOf(o, 'bob').includes('licensed_user'));
     op.delete('DashRoleBinding', 'lic-a');
-    await op.waitFor('DashRoleBinding', 'lic-a', () => false, 8_000).catch(() => undefined);
-    expect(await directRoles(kc, op.realm, bob.status.keycloakId)).toContain('licensed_user');
+    // lic-a's finalizer completes (a removal of licensed_user would be held under Protect and
+    // keep it): the role stayed because lic-b still grants it, not because of Protect.
+    await waitGone(op, 'lic-a');
+    expect(await kc.direct(bobInKeycloak)).toContain('licensed_user');
 
     // A manual admin grant, made in Keycloak, survives a binding that also granted it.
-    const roles = await kc.listClientRoles(op.realm, (await kc.findClient(op.realm, 'dash'))?.id ?? '');
-    await kc.addClientRoleMappings(op.realm, { kind: 'user', id: bob.status.keycloakId }, (await kc.findClient(op.realm, 'dash'))?.id ?? '', (roles ?? []).filter((r) => r.name === 'admin'));
+    await kc.grant(bobInKeycloak, ['admin']);
     op.apply(binding('bob-admin', ['admin'], [{ kind: 'User', name: 'bob' }]));
     await op.waitReady('DashRoleBinding', 'bob-admin');
     op.delete('DashRoleBinding', 'bob-admin');
     await waitGone(op, 'bob-admin');
-    expect(await directRoles(kc, op.realm, bob.status.keycloakId)).toContain('admin');
+    expect(await kc.direct(bobInKeycloak)).toContain('admin');
 
     // Protect: deleting the last licensed_user grant is held until confirmed.
     op.delete('DashRoleBinding', 'lic-b');
     // While deleting, status says what waits for confirmation in the Ready condition.
     const held = await op.waitFor('DashRoleBinding', 'lic-b', (o) => readyCondition(o)?.message.includes('held for bob') ?? false, 60_000);
     expect(readyCondition(held)).toMatchObject({ status: 'False', reason: 'Deleting' });
-    expect(await directRoles(kc, op.realm, bob.status.keycloakId)).toContain('licensed_user');
+    expect(await kc.direct(bobInKeycloak)).toContain('licensed_user');
     op.apply({ ...binding('lic-b', ['licensed_user'], [{ kind: 'User', name: 'bob' }]), metadata: { name: 'lic-b', annotations: { 'identity.dashops.dev/confirm-license-revocation': 'true' } } });
     await waitGone(op, 'lic-b');
-    expect(await directRoles(kc, op.realm, bob.status.keycloakId)).not.toContain('licensed_user');
+    expect(await kc.direct(bobInKeycloak)).not.toContain('licensed_user');
+  });
+
+  it('keeps tracking a group grant after its DashGroup is gone, and revokes it with the binding', async () => {
+    op.apply([group('ops', { deletionPolicy: 'Retain' }), binding('ops-admin', ['admin'], [{ kind: 'Group', name: 'ops' }])]);
+    await op.waitFor<BindingStatus>('DashRoleBinding', 'ops-admin', (o) => grantsOf(o, 'ops').includes('admin'), 60_000);
+    const ops: Holder = { kind: 'groups', id: (await kc.groupId('/ops')) ?? '' };
+    await waitUntil(async () => (await kc.direct(ops)).includes('admin'), 60_000);
+    op.delete('DashGroup', 'ops');
+    await waitUntil(async () => (await op.get('DashGroup', 'ops')) === undefined, 60_000);
+    // The Keycloak group stays (Retain) with the role the binding gave it; the binding still owns it.
+    const kept = await op.waitFor<BindingStatus>('DashRoleBinding', 'ops-admin', (o) => JSON.stringify(o).includes('does not exist'), 60_000);
+    expect(grantsOf(kept, 'ops')).toEqual(['admin']);
+    expect(await kc.direct(ops)).toEqual(['admin']);
+    op.delete('DashRoleBinding', 'ops-admin');
+    await waitGone(op, 'ops-admin');
+    expect(await kc.direct(ops)).toEqual([]);
   });
 
   it('binds a user that only appears later in Keycloak (as from an IdP) on the next resync', async () => {
     op.apply(binding('idp-user', ['licensed_user'], [{ kind: 'User', name: 'carol' }]));
     await op.waitFor('DashRoleBinding', 'idp-user', (o) => JSON.stringify(o).includes('"resolved":false'));
-    const id = await kc.createUser(op.realm, { username: 'carol', enabled: true });
-    await waitUntil(async () => (await directRoles(kc, op.realm, id)).includes('licensed_user'), 60_000);
+    const id = await kc.createUser('carol');
+    await waitUntil(async () => (await kc.direct({ kind: 'users', id })).includes('licensed_user'), 60_000);
   });
 });
 
-async function directRoles(kc: KeycloakConnection, realm: string, userId: string): Promise<string[]> {
-  const client = await kc.findClient(realm, 'dash');
-  return (await kc.listClientRoleMappings(realm, { kind: 'user', id: userId }, client?.id ?? '', 'direct')).map((r) => r.name);
+function grantsOf(b: BindingStatus, name: string): string[] {
+  return b.status?.subjects?.find((s) => s.name === name)?.grants ?? [];
 }
 
 async function waitGone(op: OperatorUnderTest, name: string): Promise<void> {

@@ -10,30 +10,63 @@ const input = (over: Partial<BindingPlanInput>): BindingPlanInput => ({
   manageable: new Set(['licensed_user', 'admin', 'viewer']), exclusive: false, licenseRevocation: 'Warn', confirmedUsers: new Set(), ...over,
 });
 const owns = (roles: string[]) => new Map([[alice, roles]]);
+const has = (present: string[]) => [{ key: alice, id: 'u1', present }];
 
 describe('planBinding', () => {
   it('observed equals desired gives an empty plan', () => {
-    const plan = planBinding(input({ subjects: [{ key: alice, id: 'u1', present: ['licensed_user'] }], ledger: [b('one', ['licensed_user'], { owned: owns(['licensed_user']) })] }));
-    expect(plan).toEqual({ steps: [], owned: owns(['licensed_user']), heldRevocations: [], revokedLicenses: [] });
+    const plan = planBinding(input({ subjects: has(['licensed_user']), ledger: [b('one', ['licensed_user'], { owned: owns(['licensed_user']) })] }));
+    expect(plan).toEqual({ steps: [], owned: owns(['licensed_user']), pending: new Map(), touched: new Set(), handoff: new Map(), heldRevocations: [], revokedLicenses: [] });
   });
 
-  it('grants a missing role and records it as its own', () => {
+  it('records a missing role first and writes nothing: intent before effect', () => {
     const plan = planBinding(input({ ledger: [b('one', ['licensed_user'])] }));
-    expect(plan.steps).toEqual([{ kind: 'addRoles', subject: alice, id: 'u1', roles: ['licensed_user'] }]);
+    expect(plan.steps).toEqual([]);
+    expect(plan.pending).toEqual(owns(['licensed_user']));
     expect(plan.owned).toEqual(owns(['licensed_user']));
+    expect(plan.touched).toEqual(new Set([alice]));
+  });
+
+  it('writes a missing role once status records it', () => {
+    const plan = planBinding(input({ ledger: [b('one', ['licensed_user'], { owned: owns(['licensed_user']) })] }));
+    expect(plan.steps).toEqual([{ kind: 'addRoles', subject: alice, id: 'u1', roles: ['licensed_user'] }]);
+    expect(plan.pending).toEqual(new Map());
+    expect(plan.owned).toEqual(owns(['licensed_user']));
+  });
+
+  it('a recorded grant found present after a crash is ours: deleting the binding removes it', () => {
+    const plan = planBinding(input({ subjects: has(['admin']), ledger: [b('one', ['admin'], { deleting: true, owned: owns(['admin']) })] }));
+    expect(plan.steps).toEqual([{ kind: 'removeRoles', subject: alice, id: 'u1', roles: ['admin'] }]);
   });
 
   it('two bindings grant licensed_user: deleting one keeps it', () => {
     const plan = planBinding(input({
-      subjects: [{ key: alice, id: 'u1', present: ['licensed_user'] }],
+      subjects: has(['licensed_user']),
       ledger: [b('one', ['licensed_user'], { deleting: true, owned: owns(['licensed_user']) }), b('two', ['licensed_user'], { owned: owns(['licensed_user']) })],
     }));
     expect(plan.steps).toEqual([]);
+    expect(plan.handoff).toEqual(new Map());
+  });
+
+  it('a deleting binding waits while the other granter has not recorded the role yet', () => {
+    const plan = planBinding(input({
+      subjects: has(['licensed_user']),
+      ledger: [b('one', ['licensed_user'], { deleting: true, owned: owns(['licensed_user']) }), b('two', ['licensed_user'])],
+    }));
+    expect(plan.steps).toEqual([]);
+    expect(plan.handoff).toEqual(owns(['licensed_user']));
+  });
+
+  it('a binding that grants a role another one recorded records it too', () => {
+    const plan = planBinding(input({
+      binding: 'ns/two', subjects: has(['licensed_user']),
+      ledger: [b('one', ['licensed_user'], { deleting: true, owned: owns(['licensed_user']) }), b('two', ['licensed_user'])],
+    }));
+    expect(plan.owned).toEqual(owns(['licensed_user']));
   });
 
   it('deleting the last one removes it, with a license warning', () => {
     const plan = planBinding(input({
-      subjects: [{ key: alice, id: 'u1', present: ['licensed_user'] }],
+      subjects: has(['licensed_user']),
       ledger: [b('one', ['licensed_user'], { deleting: true, owned: owns(['licensed_user']) })],
     }));
     expect(plan.steps).toEqual([{ kind: 'removeRoles', subject: alice, id: 'u1', roles: ['licensed_user'] }]);
@@ -41,15 +74,12 @@ describe('planBinding', () => {
   });
 
   it('a manual grant survives the deletion of a binding that also granted it', () => {
-    const plan = planBinding(input({
-      subjects: [{ key: alice, id: 'u1', present: ['admin'] }],
-      ledger: [b('one', ['admin'], { deleting: true })],
-    }));
+    const plan = planBinding(input({ subjects: has(['admin']), ledger: [b('one', ['admin'], { deleting: true })] }));
     expect(plan.steps).toEqual([]);
   });
 
   it('Protect holds a licensed_user removal until the user is confirmed', () => {
-    const base = { subjects: [{ key: alice, id: 'u1', present: ['licensed_user'] }], ledger: [b('one', [], { owned: owns(['licensed_user']) })], licenseRevocation: 'Protect' as const };
+    const base = { subjects: has(['licensed_user']), ledger: [b('one', [], { owned: owns(['licensed_user']) })], licenseRevocation: 'Protect' as const };
     const held = planBinding(input(base));
     expect(held.steps).toEqual([]);
     expect(held.heldRevocations).toEqual(['alice']);
@@ -58,7 +88,22 @@ describe('planBinding', () => {
     expect(confirmed.steps).toEqual([{ kind: 'removeRoles', subject: alice, id: 'u1', roles: ['licensed_user'] }]);
   });
 
-  it('skips subjects not found in Keycloak yet', () => {
-    expect(planBinding(input({ subjects: [{ key: alice, present: [] }], ledger: [b('one', ['admin'])] })).steps).toEqual([]);
+  it('skips subjects not found in Keycloak yet, keeping what it recorded for them unless they are missing', () => {
+    const ledger = [b('one', ['admin'], { owned: owns(['admin']) })];
+    const unobserved = planBinding(input({ subjects: [{ key: alice, present: [] }], ledger }));
+    expect(unobserved.steps).toEqual([]);
+    expect(unobserved.owned).toEqual(owns(['admin']));
+    expect(planBinding(input({ subjects: [{ key: alice, present: [], missing: true }], ledger })).owned).toEqual(new Map());
+  });
+
+  it('a group whose DashGroup is gone keeps its recorded grants while the binding names it, and loses them with the binding', () => {
+    const group: SubjectKey = 'Group:eng';
+    const rec = new Map([[group, ['admin']]]);
+    const subjects = [{ key: group, id: 'g1', present: ['admin'], addable: false }];
+    const live = planBinding(input({ subjects, ledger: [b('one', ['admin'], { subjects: [group], owned: rec })] }));
+    expect(live).toMatchObject({ steps: [], owned: rec });
+    const gone = planBinding(input({ subjects, ledger: [b('one', ['admin'], { subjects: [group], owned: rec, deleting: true })] }));
+    expect(gone.steps).toEqual([{ kind: 'removeRoles', subject: group, id: 'g1', roles: ['admin'] }]);
+    expect(planBinding(input({ subjects: [{ ...subjects[0]!, present: [] }], ledger: [b('one', ['admin'], { subjects: [group], owned: rec })] })).steps).toEqual([]);
   });
 });
