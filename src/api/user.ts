@@ -60,7 +60,8 @@ export const dashUserSpecSchema = withRules(z.object({
   email: emailAddress('E-mail address.').optional(),
   firstName: z.string().max(255).optional().describe('First name.'),
   lastName: z.string().max(255).optional().describe('Last name.'),
-  enabled: z.boolean().default(true).describe('Whether the user can log in.'),
+  enabled: z.boolean().optional()
+    .describe('Whether the user can log in. Set: enforced. Unset: left as it is (an admin may disable the account in Keycloak); a user the operator creates starts enabled.'),
   emailVerified: z.boolean().optional().describe('Whether the e-mail address counts as verified. Unset: left as it is.'),
   requiredActions: z.array(requiredActionAlias('A required action alias.')).max(32).superRefine(uniqueItems()).meta({
     description: "The user's own required actions, e.g. UPDATE_PASSWORD. Unset: left as they are; []: none.",
