@@ -1,5 +1,6 @@
 import { USER_OWNER_ATTRIBUTE } from '../../../src/api/constants.js';
 import type { DashUserSpec } from '../../../src/api/user.js';
+import { attributesCondition, droppedAttributes, unmatchedAttributes } from '../../../src/controllers/user/attributes.js';
 import { planUser, type ObservedUser, type UserInputs } from '../../../src/controllers/user/plan.js';
 
 const spec = (over: Partial<DashUserSpec> = {}): DashUserSpec => ({
@@ -120,6 +121,27 @@ describe('planUser and attributes Keycloak drops', () => {
     expect(planUser(s, drifted, inputs({ droppedAttributes: new Set(['undeclared']) }))).toEqual([
       { kind: 'updateUser', changed: ['attributes'], fields: { attributes: { department: ['bi'] } } },
     ]);
+  });
+});
+
+describe('attributes Keycloak drops', () => {
+  const profile = (unmanagedAttributePolicy: 'DISABLED' | 'ENABLED' | 'ADMIN_VIEW' | 'ADMIN_EDIT') => ({ declared: ['department', 'email'], unmanagedAttributePolicy });
+
+  it.each([
+    ['DISABLED', ['shoe-size']], ['ADMIN_VIEW', ['shoe-size']], ['ENABLED', []], ['ADMIN_EDIT', []],
+  ] as const)('with unmanaged attributes %s, drops %j of the undeclared keys', (policy, dropped) => {
+    expect(droppedAttributes(['department', 'shoe-size'], profile(policy))).toEqual(dropped);
+  });
+
+  it('considers only the keys whose value Keycloak does not hold', () => {
+    const s = spec({ attributes: { department: ['bi'], team: ['a', 'b'], shoe: ['44'] } });
+    expect(unmatchedAttributes(s, { attributes: { department: ['bi'], team: ['b', 'a'] } })).toEqual(['shoe', 'team']);
+  });
+
+  it('reports dropped keys in AttributesDropped, False when all are kept, nothing without spec.attributes', () => {
+    expect(attributesCondition(spec({ attributes: {} }), 'dash', ['shoe'])[0]).toMatchObject({ type: 'AttributesDropped', status: 'True', reason: 'NotInUserProfile' });
+    expect(attributesCondition(spec({ attributes: {} }), 'dash', [])[0]).toMatchObject({ status: 'False' });
+    expect(attributesCondition(spec(), 'dash', [])).toEqual([]);
   });
 });
 
