@@ -62,7 +62,7 @@ export const LOGOUT_RECHECK_MS = 30_000;
  * The plan's inputs that need a read: the password Secret (to create, to rotate, or while the
  * initial password is not given yet; a Secret deleted after that must not block the user),
  * whether a user we created has a password already (only while status records none), and
- * which unmatched spec.attributes keys the user profile drops (only when some differ).
+ * which spec.attributes keys the user profile drops (read only when some differ, or to create).
  */
 async function gatherInputs(ref: RealmRef, user: DashUser, current: KeycloakUser | undefined, observed: ObservedUser | undefined, deps: ControllerDeps) {
   const spec = user.spec;
@@ -72,7 +72,8 @@ async function gatherInputs(ref: RealmRef, user: DashUser, current: KeycloakUser
   const hasPassword = pending && current ? await ref.kc.hasPassword(ref.name, current.id) : undefined;
   const needsSecret = spec.initialPassword && (!observed || spec.initialPassword.rotateOnChange || pending);
   const password = needsSecret ? await readPassword(user, deps) : undefined;
-  const unmatched = observed ? unmatchedAttributes(spec, observed.fields) : [];
+  // Before a create every key is a candidate: the condition is right from the first pass.
+  const unmatched = observed ? unmatchedAttributes(spec, observed.fields) : Object.keys(spec.attributes ?? {}).sort();
   const dropped = unmatched.length > 0 ? droppedAttributes(unmatched, await ref.kc.readUserProfilePolicy(ref.name)) : [];
   const inputs: Omit<UserInputs, 'groupIds' | 'owner'> = {
     owned, hasPassword, droppedAttributes: new Set(dropped),
