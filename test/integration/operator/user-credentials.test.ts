@@ -59,6 +59,16 @@ describe('the initial password of a DashUser', () => {
     expect(said).not.toContain(fixed);
   });
 
+  it('never sets the password twice when status lost the record of it (a status write lost after the password was set)', async () => {
+    op.apply([secret('lou-pw', 'Lost-status-1234'), person('lou', { secretRef: { name: 'lou-pw', key: 'password' }, temporary: true })]);
+    await op.waitFor<WithPassword>('DashUser', 'lou', (o) => isReady(o) && o.status.initialPassword !== undefined);
+    const [credential] = await passwords('lou');
+    kubectl('patch', 'dashuser', 'lou', '--subresource=status', '--type=json', '-p', '[{"op":"remove","path":"/status/initialPassword"}]');
+    // The next pass finds the password Keycloak holds and records it instead of setting it again.
+    await op.waitFor<WithPassword>('DashUser', 'lou', (o) => o.status.initialPassword !== undefined, 30_000);
+    expect(await passwords('lou')).toEqual([credential]);
+  });
+
   it('with rotateOnChange, ignores a label or annotation edit of the Secret and sets the password again on a content change', async () => {
     const [first, second] = ['Rotate-first-1234', 'Rotate-second-5678'];
     op.apply([secret('rita-pw', first), person('rita', { secretRef: { name: 'rita-pw', key: 'password' }, temporary: false, rotateOnChange: true })]);
