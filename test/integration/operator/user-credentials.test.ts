@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { KeycloakRest } from '../support/keycloak-rest.js';
-import { createLoginClient, credentials, eventually, login, restUser } from '../support/keycloak-fixtures.js';
+import { createLoginClient, credentials, eventually, login, restUser, sessions } from '../support/keycloak-fixtures.js';
 import { isReady, readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
@@ -87,5 +87,19 @@ describe('the initial password of a DashUser', () => {
     expect((await login(op.env, op.realm, client, 'rita', second)).status).toBe(200);
     // Keycloak 26 answers a wrong password with 400 invalid_grant ("Invalid user credentials").
     expect((await login(op.env, op.realm, client, 'rita', first)).status).not.toBe(200);
+  });
+
+  it('with spec.enabled false, disables the account and ends its sessions, with a SessionsRevoked Event', async () => {
+    op.apply([secret('sid-pw', 'Session-ends-1234'), person('sid', { secretRef: { name: 'sid-pw', key: 'password' }, temporary: false })]);
+    const ready = await op.waitFor<WithPassword & { status: { keycloakId: string } }>('DashUser', 'sid', (o) => isReady(o) && o.status.initialPassword !== undefined);
+    expect((await login(op.env, op.realm, client, 'sid', 'Session-ends-1234')).status).toBe(200);
+    expect(await sessions(rest, op.realm, ready.status.keycloakId)).toHaveLength(1);
+
+    const disabled = person('sid', { secretRef: { name: 'sid-pw', key: 'password' }, temporary: false });
+    op.apply({ ...disabled, spec: { ...disabled.spec, enabled: false } });
+    await eventually('sid disabled', async () => (await restUser(rest, op.realm, 'sid'))?.enabled === false);
+    await eventually('no session left', async () => (await sessions(rest, op.realm, ready.status.keycloakId)).length === 0, 30_000);
+    const events = JSON.parse(kubectl('get', 'events.events.k8s.io', '-o', 'json')) as { items: { reason: string; regarding: { name: string } }[] };
+    expect(events.items.some((e) => e.reason === 'SessionsRevoked' && e.regarding.name === 'sid')).toBe(true);
   });
 });
