@@ -16,6 +16,9 @@ export async function finalizeUser(user: DashUser, deps: ControllerDeps): Promis
     return { done: true, events: [{ type: 'Warning', reason: 'RealmGone', message: `DashRealm ${user.spec.realmRef.name} is gone: released without touching Keycloak` }] };
   }
   if (user.spec.deletionPolicy === 'Retain') return { done: true };
+  // No recorded id and a realm that never got Ready: no pass could have created the user, so
+  // nothing to look up (and a broken realm must not hold the finalizer).
+  if (!user.status?.keycloakId && !deps.cache.get('DashRealm', namespace, user.spec.realmRef.name)?.status?.clientUuid) return { done: true };
   const ref = await resolveRealm(namespace, user.spec.realmRef, deps, 'cleanup');
   const found = await findForCleanup(ref, user);
   if (!found) return { done: true };

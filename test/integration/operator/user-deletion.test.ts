@@ -76,4 +76,17 @@ describe('deleting a DashUser removes only a user the operator created', () => {
     await eventually('the DeletionRetained event', async () => warnings('fed').some((e) => e.reason === 'DeletionRetained'), 10_000);
     expect(warnings('fed').find((e) => e.reason === 'DeletionRetained')?.note).toContain(`federationLink ${ldap}`);
   });
+
+  it('deletes a user it created even when status lost its id: found by username and owner mark', async () => {
+    op.apply({ apiVersion: v, kind: 'DashUser', metadata: { name: 'olaf' }, spec: { realmRef, username: 'olaf', deletionPolicy: 'Delete' } });
+    await op.waitReady('DashUser', 'olaf');
+    // The operator is down while status loses the id (as after a lost status write) and the
+    // DashUser is deleted; a new operator process does the cleanup.
+    await op.stop();
+    kubectl('patch', 'dashuser', 'olaf', '--subresource=status', '--type=json', '-p', '[{"op":"remove","path":"/status/keycloakId"}]');
+    kubectl('delete', 'dashuser', 'olaf', '--wait=false');
+    op = { ...(await startOperator({ namespace: op.namespace, extraArgs: ['--resync-period=5s'] })), realm: op.realm };
+    await eventually('the DashUser gone', async () => (await op.get('DashUser', 'olaf')) === undefined);
+    expect(await restUser(rest, op.realm, 'olaf')).toBeUndefined();
+  });
 });
