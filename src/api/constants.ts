@@ -46,6 +46,8 @@ export const REASONS = {
   keycloakUrlNotAllowed: 'KeycloakUrlNotAllowed',
   /** spec.email.host is not on the operator's SMTP allow-list (Keycloak would send it the SMTP password). */
   smtpHostNotAllowed: 'SmtpHostNotAllowed',
+  /** Keycloak's password policy refused a DashUser's initial password (the message is Keycloak's, never the password). */
+  passwordRejected: 'PasswordRejected',
 } as const;
 
 /** The finalizer the operator puts on every resource so that deletion reaches Keycloak first. */

@@ -22,13 +22,13 @@ const initialPasswordSchema = z.object({
   temporary: z.boolean().default(true).describe('The user must change the password at first login.'),
   rotateOnChange: z.boolean().default(false)
     .describe("Set the password again when the Secret's content changes; otherwise it is set once, at creation."),
-}).describe('Initial password, set once when the operator creates the user (never on later reconciles, which would break passwordHistory).');
+}).describe('Initial password, set once when the operator creates the user and retried until Keycloak holds it (never again on later reconciles, which would break passwordHistory). A password the realm policy refuses: Ready=False, reason PasswordRejected.');
 
 const executeActionsEmailSchema = z.object({
   actions: z.array(requiredActionAlias('A required action, e.g. UPDATE_PASSWORD, VERIFY_EMAIL, CONFIGURE_TOTP.'))
     .min(1).max(16).superRefine(uniqueItems()).meta({ description: 'Actions the e-mail asks the user to perform.', 'x-kubernetes-list-type': 'set' }),
   lifespanSeconds: z.int().min(60).max(2_592_000).default(43_200).describe('How long the link in the e-mail is valid (60 s to 30 days).'),
-}).describe("Send Keycloak's execute-actions e-mail once when the operator creates the user; needs spec.email and the realm's email settings.");
+}).describe("Send Keycloak's execute-actions e-mail once when the operator creates the user, retried until it is sent; needs spec.email and the realm's email settings.");
 
 const MAX_ATTRIBUTE_NAME = 255;
 
@@ -60,7 +60,8 @@ export const dashUserSpecSchema = withRules(z.object({
   email: emailAddress('E-mail address.').optional(),
   firstName: z.string().max(255).optional().describe('First name.'),
   lastName: z.string().max(255).optional().describe('Last name.'),
-  enabled: z.boolean().default(true).describe('Whether the user can log in.'),
+  enabled: z.boolean().optional()
+    .describe('Whether the user can log in. Set: enforced (false also ends the sessions). Unset: left as it is (an admin may disable the account in Keycloak); a user the operator creates starts enabled.'),
   emailVerified: z.boolean().optional().describe('Whether the e-mail address counts as verified. Unset: left as it is.'),
   requiredActions: z.array(requiredActionAlias('A required action alias.')).max(32).superRefine(uniqueItems()).meta({
     description: "The user's own required actions, e.g. UPDATE_PASSWORD. Unset: left as they are; []: none.",
@@ -72,7 +73,7 @@ export const dashUserSpecSchema = withRules(z.object({
   initialPassword: initialPasswordSchema.optional(),
   executeActionsEmail: executeActionsEmailSchema.optional(),
   deletionPolicy: z.enum(DELETION_POLICIES).optional()
-    .describe('Delete or Retain. Unset: Delete when the operator created the user, Retain when it adopted an existing one.'),
+    .describe('Delete or Retain. Unset: Delete when the operator created the user, Retain when it adopted an existing one. Delete on an adopted or federated (federationLink) user is treated as Retain, with a Warning event DeletionRetained.'),
 }), 'Desired state of the user.', [
   {
     rule: '!(has(self.initialPassword) && has(self.executeActionsEmail))',

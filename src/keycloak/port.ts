@@ -1,6 +1,6 @@
 import type {
   AdminEvent, GroupMember, GroupUpdate, KeycloakClient, KeycloakGroup, KeycloakRealm, KeycloakUser, NewClient, NewGroup,
-  NewUser, RealmSession, RealmUpdate, RequiredAction, RoleGraph, RoleHolders, RoleRef, RoleScope, RoleSubject, UserFields, UserGroup, UserSession,
+  NewUser, RealmSession, RealmUpdate, RequiredAction, RoleGraph, RoleHolders, RoleRef, RoleScope, RoleSubject, UserFields, UserGroup, UserProfilePolicy, UserSession,
 } from './types.js';
 
 export type * from './types.js';
@@ -92,6 +92,10 @@ export interface UserPort {
   resetPassword(realm: string, id: string, password: string, temporary: boolean): Promise<void>;
   /** Sends Keycloak's execute-actions e-mail; fails when the realm has no working SMTP settings. */
   executeActionsEmail(realm: string, id: string, actions: readonly string[], lifespanSeconds: number, options?: { clientId?: string; redirectUri?: string }): Promise<void>;
+  /** Whether the user has a password credential (set by anyone); false when the user is gone. */
+  hasPassword(realm: string, id: string): Promise<boolean>;
+  /** The realm's user profile as far as attribute writes go: which names Keycloak keeps. */
+  readUserProfilePolicy(realm: string): Promise<UserProfilePolicy>;
   /** Lists the groups the user is a direct member of (paginated), with their paths; [] when the user is gone. */
   listUserGroups(realm: string, id: string): Promise<UserGroup[]>;
   /** Makes the user a member of the group; idempotent. */

@@ -147,6 +147,15 @@ export interface UserFields {
   attributes?: Record<string, string[]>;
 }
 
+/**
+ * What the realm's user profile (Keycloak 24+) lets an admin write as user attributes: the
+ * declared attribute names, and the policy for the rest (`DISABLED` when unset: dropped).
+ */
+export interface UserProfilePolicy {
+  declared: string[];
+  unmanagedAttributePolicy: 'DISABLED' | 'ENABLED' | 'ADMIN_VIEW' | 'ADMIN_EDIT';
+}
+
 /** A user to create. */
 export interface NewUser extends UserFields {
   username: string;

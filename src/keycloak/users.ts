@@ -1,9 +1,11 @@
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import { KeycloakError, KeycloakErrorKind } from './errors.js';
-import type { KeycloakHttp } from './http.js';
+import { realmPath, type KeycloakHttp } from './http.js';
 import { collectPages, findInPages } from './paginate.js';
 import type { UserPort } from './port.js';
-import type { KeycloakUser } from './types.js';
+import type { KeycloakUser, UserProfilePolicy } from './types.js';
+
+const UNMANAGED_POLICIES: readonly UserProfilePolicy['unmanagedAttributePolicy'][] = ['ENABLED', 'ADMIN_VIEW', 'ADMIN_EDIT'];
 
 /** User, credential and membership operations over one connection. */
 export function userOperations(http: KeycloakHttp): UserPort {
@@ -61,6 +63,19 @@ export function userOperations(http: KeycloakHttp): UserPort {
       await http.call(operation, (admin) =>
         admin.users.executeActionsEmail({ realm, id, actions: [...actions], lifespan: lifespanSeconds, ...definedOnly(options) }),
       );
+    },
+
+    async hasPassword(realm, id) {
+      const operation = `list credentials of user ${id} in realm "${realm}"`;
+      const credentials = await http.get<{ type?: string }[]>(operation, realmPath(realm, 'users', id, 'credentials'));
+      return (credentials ?? []).some((c) => c.type === 'password');
+    },
+
+    async readUserProfilePolicy(realm) {
+      const operation = `read the user profile of realm "${realm}"`;
+      const profile = await http.get<{ attributes?: { name?: string }[]; unmanagedAttributePolicy?: string }>(operation, realmPath(realm, 'users', 'profile'));
+      const policy = UNMANAGED_POLICIES.find((p) => p === profile?.unmanagedAttributePolicy) ?? 'DISABLED';
+      return { declared: (profile?.attributes ?? []).flatMap((a) => (a.name ? [a.name] : [])).sort(), unmanagedAttributePolicy: policy };
     },
 
     async listUserGroups(realm, id) {

@@ -2,6 +2,7 @@ import type { DashUser } from '../../api/index.js';
 import type { UserGroup } from '../../keycloak/port.js';
 import type { ControllerDeps, EventRequest } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
+import { setUserPassword } from './credentials.js';
 import type { UserStep } from './plan.js';
 
 /** What applying a user plan did: the id, and facts status must remember. */
@@ -46,8 +47,7 @@ export async function applyUserSteps(
         out.membershipChanged ||= !out.created && groupCarriesRoles(user, step.path, deps);
         break;
       case 'setPassword':
-        // Never logged: the password only travels from the Secret to Keycloak.
-        await ref.kc.resetPassword(ref.name, out.id, password ?? '', step.temporary);
+        await setUserPassword(ref, user, out.id, password ?? '', step.temporary);
         out.passwordSet = true;
         break;
       case 'sendActionsEmail':

@@ -32,6 +32,12 @@ export interface UserInputs {
   actionsEmailSent: boolean;
   /** The owner mark (`<namespace>/<name>` of the DashUser) a created user carries from its create request on. */
   owner: string;
+  /** The existing user was created by this DashUser (not adopted): its initial password and e-mail are still ours to give. */
+  owned?: boolean;
+  /** Whether the existing user has a password credential (read only while status records no initial password). */
+  hasPassword?: boolean;
+  /** Keys of spec.attributes Keycloak's user profile drops: reported, never written again. */
+  droppedAttributes?: ReadonlySet<string>;
 }
 
 /** One change to Keycloak for a DashUser. */
@@ -49,28 +55,26 @@ export type UserStep =
 const KEPT_ACTIONS = ['UPDATE_PASSWORD'];
 
 /**
- * Plans the user: create it (with password or e-mail once), otherwise write only the fields
- * the spec sets that differ, and join/leave groups so membership equals `spec.groups` when
- * set. `observed` undefined: the user does not exist. Empty result: up to date.
+ * Plans the user: create it (enabled unless the spec says otherwise), otherwise write only the
+ * fields the spec sets that differ (never an attribute Keycloak drops), join/leave groups so
+ * membership equals `spec.groups` when set, and give a user we created its initial password or
+ * e-mail until status records it. `observed` undefined: the user does not exist. Empty: up to date.
  */
 export function planUser(spec: DashUserSpec, observed: ObservedUser | undefined, inputs: UserInputs): UserStep[] {
-  const desired = desiredFields(spec);
+  const desired = withoutDropped(desiredFields(spec), inputs.droppedAttributes);
   if (!observed) {
     const groups = [...inputs.groupIds].sort(([a], [b]) => a.localeCompare(b)).map(([path, groupId]) => ({ path, groupId }));
-    const fields = { ...desired, attributes: { ...desired.attributes, [USER_OWNER_ATTRIBUTE]: [inputs.owner] } };
-    return [{ kind: 'createUser', username: spec.username, fields, groups }, ...onceAfterCreate(spec, inputs)];
+    // Keycloak creates a user without `enabled` disabled; an unset spec.enabled means enabled at birth.
+    const fields = { ...desired, enabled: desired.enabled ?? true, attributes: { ...desired.attributes, [USER_OWNER_ATTRIBUTE]: [inputs.owner] } };
+    // A new account gets its password even if status recorded one for a user since deleted.
+    const fresh = { ...inputs, appliedPasswordVersion: undefined, hasPassword: false };
+    return [{ kind: 'createUser', username: spec.username, fields, groups }, ...credentialSteps(spec, fresh, true)];
   }
   const steps: UserStep[] = [];
   const changed = changedFields(desired, observed.fields);
   if (changed.length > 0) steps.push({ kind: 'updateUser', fields: mergeForUpdate(desired, observed.fields, changed), changed });
   steps.push(...membershipSteps(spec, observed, inputs));
-  // Set once at creation; later only when the Secret changed and the spec opts in. An adopted
-  // user (never set by us) keeps its password: re-setting would break passwordHistory.
-  const applied = inputs.appliedPasswordVersion;
-  const rotate = spec.initialPassword?.rotateOnChange && applied !== undefined && inputs.passwordVersion !== applied;
-  if (spec.initialPassword && rotate) {
-    steps.push({ kind: 'setPassword', temporary: spec.initialPassword.temporary });
-  }
+  steps.push(...credentialSteps(spec, inputs, inputs.owned ?? false));
   return steps;
 }
 
@@ -85,13 +89,29 @@ export function desiredFields(spec: DashUserSpec): UserFields {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as UserFields;
 }
 
-function onceAfterCreate(spec: DashUserSpec, inputs: UserInputs): UserStep[] {
+/**
+ * The initial password and the execute-actions e-mail, for a user this DashUser creates or
+ * created (`ours`), until status records them: a pass that failed after the create (policy
+ * rejection, a 5xx, a crash) tries again. A password someone set meanwhile counts as given.
+ * After that, the password is set again only when the Secret changed and the spec opts in; an
+ * adopted user keeps its password (re-setting would break passwordHistory).
+ */
+function credentialSteps(spec: DashUserSpec, inputs: UserInputs, ours: boolean): UserStep[] {
   const steps: UserStep[] = [];
-  if (spec.initialPassword) steps.push({ kind: 'setPassword', temporary: spec.initialPassword.temporary });
-  if (spec.executeActionsEmail && !inputs.actionsEmailSent) {
+  const password = spec.initialPassword;
+  const applied = inputs.appliedPasswordVersion;
+  const initial = applied === undefined && ours && inputs.hasPassword !== true;
+  const rotate = applied !== undefined && password?.rotateOnChange && inputs.passwordVersion !== applied;
+  if (password && (initial || rotate)) steps.push({ kind: 'setPassword', temporary: password.temporary });
+  if (spec.executeActionsEmail && !inputs.actionsEmailSent && ours) {
     steps.push({ kind: 'sendActionsEmail', actions: [...spec.executeActionsEmail.actions], lifespanSeconds: spec.executeActionsEmail.lifespanSeconds });
   }
   return steps;
+}
+
+function withoutDropped(fields: UserFields, dropped: ReadonlySet<string> | undefined): UserFields {
+  if (!fields.attributes || !dropped?.size) return fields;
+  return { ...fields, attributes: Object.fromEntries(Object.entries(fields.attributes).filter(([k]) => !dropped.has(k))) };
 }
 
 function changedFields(desired: UserFields, observed: UserFields): string[] {

@@ -1,16 +1,21 @@
-import { ANNOTATIONS, REASONS, USER_OWNER_ATTRIBUTE, effectiveDeletionPolicy, normalizeGroupPath, type DashUser, type DashUserStatus } from '../../api/index.js';
+import { normalizeGroupPath, type DashUser, type DashUserStatus } from '../../api/index.js';
 import type { KeycloakUser, UserGroup } from '../../keycloak/port.js';
-import type { ControllerDeps, EventRequest, FinalizeOutput, ReconcileOutput } from '../context.js';
-import { ReconcileError, ReconcileOutcome, conflict, waitFor } from '../errors.js';
-import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
+import type { ControllerDeps, ReconcileOutput } from '../context.js';
+import { conflict, waitFor } from '../errors.js';
+import { resolveRealm, type RealmRef } from '../realm-ref.js';
 import { applyUserSteps } from './apply.js';
-import { planUser, type ObservedUser } from './plan.js';
+import { attributesCondition, droppedAttributes, unmatchedAttributes } from './attributes.js';
+import { readPassword } from './credentials.js';
+import { classifyUser, createdByUs, ownerMark } from './ownership.js';
+import { planUser, type ObservedUser, type UserInputs } from './plan.js';
 import { userStatus } from './status.js';
+
+export { finalizeUser } from './finalize.js';
 
 /**
  * Reconciles one DashUser: resolve realm and groups (waiting for missing ones), find the
  * user by recorded id or exact username, plan and apply, then report roles, sessions and
- * whether a logout is pending.
+ * whether a logout is pending, and which spec.attributes keys Keycloak drops.
  */
 export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promise<ReconcileOutput<DashUserStatus>> {
   const namespace = user.metadata.namespace ?? '';
@@ -24,73 +29,58 @@ export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promi
   const groups = found ? await ref.kc.listUserGroups(ref.name, found.user.id) : undefined;
   const planFor = async (current: KeycloakUser | undefined) => {
     const observed = current && groups ? observeUser(current, groups) : undefined;
-    // The password Secret matters only to create the user, or to rotate when the spec opts in:
-    // a Secret deleted after creation must not block the user.
-    const needsPassword = user.spec.initialPassword && (!observed || user.spec.initialPassword.rotateOnChange);
-    const password = needsPassword ? await readPassword(user, deps) : undefined;
-    const steps = planUser(user.spec, observed, {
-      groupIds,
-      passwordVersion: password?.version,
-      appliedPasswordVersion: user.status?.initialPassword?.secretVersion,
-      actionsEmailSent: user.status?.executeActionsEmailSentAt !== undefined,
-      owner: ownerMark(user),
-    });
-    return { observed, password, steps };
+    const gathered = await gatherInputs(ref, user, current, observed, deps);
+    const steps = planUser(user.spec, observed, { groupIds, owner: ownerMark(user), ...gathered.inputs });
+    return { observed, steps, ...gathered };
   };
-  let { observed, password, steps } = await planFor(found?.user);
-  if (found?.source === 'view' && steps.length > 0) {
+  let planned = await planFor(found?.user);
+  if (found?.source === 'view' && planned.steps.length > 0) {
     const fresh = await ref.kc.getUser(ref.name, found.user.id);
     if (!fresh) throw new Error(`Keycloak user ${user.spec.username} (${found.user.id}) vanished while planning: trying again`);
     found = { user: fresh, source: 'keycloak' };
-    ({ observed, password, steps } = await planFor(fresh));
+    planned = await planFor(fresh);
   }
+  const { observed, password, steps, inputs, dropped } = planned;
   const applied = await applyUserSteps(ref, user, observed?.id, steps, password?.value, deps);
   const status = await userStatus(ref, user, applied, { groups, createdMs: found?.user.createdTimestamp }, deps);
   status.adopted = claim === 'adopted' || (claim === 'known' && (user.status?.adopted ?? true));
-  if (password && applied.passwordSet) status.initialPassword = { setAt: deps.now().toISOString(), secretVersion: password.version };
-  return { status, events: applied.events, requeueAfterMs: status.logoutPending ? LOGOUT_RECHECK_MS : undefined };
+  // Recorded only once Keycloak holds it: a password set by a pass whose status write was lost
+  // (or by the user) counts as given, so it is never set twice.
+  if (password && (applied.passwordSet || (inputs.hasPassword && !status.initialPassword))) {
+    status.initialPassword = { setAt: deps.now().toISOString(), secretVersion: password.version };
+  }
+  return {
+    status, events: applied.events, conditions: attributesCondition(user.spec, ref.name, dropped),
+    requeueAfterMs: status.logoutPending ? LOGOUT_RECHECK_MS : undefined,
+  };
 }
 
 /** While a logout is pending, sessions are re-checked this often (they clear when users log in again). */
 export const LOGOUT_RECHECK_MS = 30_000;
 
-/** Deletes the user when the policy says so (never an adopted one by default); lets go when the realm is gone. */
-export async function finalizeUser(user: DashUser, deps: ControllerDeps): Promise<FinalizeOutput> {
-  const namespace = user.metadata.namespace ?? '';
-  if (realmGone(namespace, user.spec.realmRef, deps)) {
-    return { done: true, events: [{ type: 'Warning', reason: 'RealmGone', message: `DashRealm ${user.spec.realmRef.name} is gone: released without touching Keycloak` }] };
-  }
-  const id = user.status?.keycloakId;
-  if (!id || effectiveDeletionPolicy('DashUser', user.spec, user.status?.adopted ?? true) !== 'Delete') return { done: true };
-  const ref = await resolveRealm(namespace, user.spec.realmRef, deps, 'cleanup');
-  await ref.kc.deleteUser(ref.name, id);
-  const events: EventRequest[] = [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak user ${user.spec.username}` }];
-  return { done: true, events };
-}
-
-/** How the DashUser stands toward the Keycloak user it found: see `classifyUser`. */
-type UserClaim = 'none' | 'known' | 'created' | 'adopted';
-
 /**
- * Whose the user found in Keycloak is. The id status recorded: ours as status says. Our owner
- * mark (written in the create request): created by us, whatever became of status. Another
- * resource's mark: Conflict. No mark: someone else's account, taken over only when the
- * DashUser carries the adopt annotation, else AdoptionRequired and nothing is written.
+ * The plan's inputs that need a read: the password Secret (to create, to rotate, or while the
+ * initial password is not given yet; a Secret deleted after that must not block the user),
+ * whether a user we created has a password already (only while status records none), and
+ * which spec.attributes keys the user profile drops (read only when some differ, or to create).
  */
-function classifyUser(user: DashUser, found: KeycloakUser | undefined): UserClaim {
-  if (!found) return 'none';
-  if (found.id === user.status?.keycloakId) return 'known';
-  const mark = found.attributes[USER_OWNER_ATTRIBUTE]?.[0];
-  if (mark === ownerMark(user)) return 'created';
-  if (mark) throw conflict(`spec.username: Keycloak user ${user.spec.username} is managed by DashUser ${mark}: change nothing`);
-  if (user.metadata.annotations?.[ANNOTATIONS.adopt] === 'true') return 'adopted';
-  throw new ReconcileError(ReconcileOutcome.Conflict, REASONS.adoptionRequired,
-    `spec.username: Keycloak user ${user.spec.username} already exists and was not created by this operator; to manage it (its profile, groups and password), annotate the DashUser ${ANNOTATIONS.adopt}: "true"`);
-}
-
-/** The owner mark of users this DashUser creates. */
-function ownerMark(user: DashUser): string {
-  return `${user.metadata.namespace ?? ''}/${user.metadata.name}`;
+async function gatherInputs(ref: RealmRef, user: DashUser, current: KeycloakUser | undefined, observed: ObservedUser | undefined, deps: ControllerDeps) {
+  const spec = user.spec;
+  const owned = current !== undefined && createdByUs(user, current);
+  const recorded = user.status?.initialPassword?.secretVersion;
+  const pending = spec.initialPassword !== undefined && recorded === undefined && owned;
+  const hasPassword = pending && current ? await ref.kc.hasPassword(ref.name, current.id) : undefined;
+  const needsSecret = spec.initialPassword && (!observed || spec.initialPassword.rotateOnChange || pending);
+  const password = needsSecret ? await readPassword(user, deps) : undefined;
+  // Before a create every key is a candidate: the condition is right from the first pass.
+  const unmatched = observed ? unmatchedAttributes(spec, observed.fields) : Object.keys(spec.attributes ?? {}).sort();
+  const dropped = unmatched.length > 0 ? droppedAttributes(unmatched, await ref.kc.readUserProfilePolicy(ref.name)) : [];
+  const inputs: Omit<UserInputs, 'groupIds' | 'owner'> = {
+    owned, hasPassword, droppedAttributes: new Set(dropped),
+    passwordVersion: password?.version, appliedPasswordVersion: recorded,
+    actionsEmailSent: user.status?.executeActionsEmailSentAt !== undefined,
+  };
+  return { inputs, password, dropped };
 }
 
 /** Desired group path -> id; a group that does not exist yet is a wait naming it. */
@@ -136,13 +126,4 @@ function observeUser(found: KeycloakUser, groups: readonly UserGroup[]): Observe
     fields: found,
     groups: new Map(groups.map((g) => [normalizeGroupPath(g.path), g.id])),
   };
-}
-
-async function readPassword(user: DashUser, deps: ControllerDeps): Promise<{ value: string; version: string }> {
-  const ref = user.spec.initialPassword?.secretRef;
-  const secret = ref && await deps.secrets.readSecret(user.metadata.namespace ?? '', ref.name, ref.key);
-  if (!secret) {
-    throw waitFor('WaitingForSecret', `spec.initialPassword.secretRef: Secret ${ref?.name} with key ${ref?.key} not found in namespace ${user.metadata.namespace}`);
-  }
-  return secret;
 }

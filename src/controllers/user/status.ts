@@ -23,7 +23,7 @@ export interface ObservedForStatus {
  * pages per realm, shared); groups are the ones observed before the plan unless the plan
  * changed them. Effective roles are Keycloak's own `.../composite` answer whenever the view
  * may not know the user or its memberships yet. Under the Automatic logout policy a pending
- * logout is carried out here, with an event.
+ * logout is carried out here, with an event; so is ending the sessions of a disabled user.
  */
 export async function userStatus(ref: RealmRef, user: DashUser, applied: AppliedUser, observed: ObservedForStatus, deps: ControllerDeps): Promise<DashUserStatus> {
   const subject = { kind: 'user' as const, id: applied.id };
@@ -53,7 +53,15 @@ export async function userStatus(ref: RealmRef, user: DashUser, applied: Applied
   const sessions = await ref.view.sessionStarts(applied.id, Math.max(0, ...changes));
   let pending = logoutPending(sessions, changes);
   let sessionCount = sessions.length;
-  if (pending.pending && ref.realm.spec.logoutPolicy === 'Automatic') {
+  // Keycloak keeps a disabled user's sessions (only new logins fail): spec.enabled false ends
+  // them, on every pass that still sees one, so a crash right after the disable changes nothing.
+  if (user.spec.enabled === false && sessions.length > 0) {
+    await ref.kc.logoutUser(ref.name, applied.id);
+    ref.view.recordLogout(applied.id);
+    applied.events.push({ type: 'Normal', reason: 'SessionsRevoked', message: `ended ${sessions.length} session(s) of ${user.spec.username}: spec.enabled is false` });
+    pending = { pending: false, staleSessions: 0 };
+    sessionCount = 0;
+  } else if (pending.pending && ref.realm.spec.logoutPolicy === 'Automatic') {
     await ref.kc.logoutUser(ref.name, applied.id);
     ref.view.recordLogout(applied.id);
     applied.events.push({ type: 'Normal', reason: 'LoggedOut', message: `logged out ${user.spec.username} (${pending.staleSessions} session(s) predate a group role change)` });

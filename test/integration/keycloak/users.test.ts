@@ -30,6 +30,21 @@ describe('users through the Keycloak port', () => {
     });
   });
 
+  it('tells whether a user has a password, and what the user profile keeps', async () => {
+    const id = await kc.createUser(realm, { username: 'pia', enabled: true });
+    expect(await kc.hasPassword(realm, id)).toBe(false);
+    await kc.resetPassword(realm, id, 'Pia-password-1', false);
+    expect(await kc.hasPassword(realm, id)).toBe(true);
+    expect(await kc.hasPassword(realm, 'no-such-user')).toBe(false);
+    // Keycloak 26's default profile: the four built-in attributes, unmanaged attributes dropped.
+    expect(await kc.readUserProfilePolicy(realm)).toEqual({ declared: ['email', 'firstName', 'lastName', 'username'], unmanagedAttributePolicy: 'DISABLED' });
+    const profile = (await rawAdmin<Record<string, unknown>>('GET', `/${realm}/users/profile`)).data;
+    await rawAdmin('PUT', `/${realm}/users/profile`, { ...profile, unmanagedAttributePolicy: 'ADMIN_EDIT' });
+    expect((await kc.readUserProfilePolicy(realm)).unmanagedAttributePolicy).toBe('ADMIN_EDIT');
+    await rawAdmin('PUT', `/${realm}/users/profile`, profile);
+    await kc.deleteUser(realm, id);
+  });
+
   it('updates only the given fields', async () => {
     const id = (await kc.findUserByUsername(realm, 'alice'))!.id;
     await kc.updateUser(realm, id, { lastName: 'Pleasance' });

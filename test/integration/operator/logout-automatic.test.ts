@@ -1,5 +1,5 @@
-import type { KeycloakConnection } from '../../../src/keycloak/index.js';
-import { adminConnection, createLoginClient, login } from './keycloak-admin.js';
+import { KeycloakRest } from '../support/keycloak-rest.js';
+import { createLoginClient, login, sessions } from '../support/keycloak-fixtures.js';
 import { startOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
@@ -10,17 +10,17 @@ const person = (name: string, groups: object[]) => ({
   spec: { realmRef, username: name, email: `${name}@example.com`, firstName: name, lastName: 'Test', groups, initialPassword: password },
 });
 
+// Sessions are read through raw REST (KeycloakRest), never through src/keycloak.
 describe('logoutPolicy: Automatic', () => {
   let op: OperatorUnderTest;
-  let kc: KeycloakConnection;
+  let rest: KeycloakRest;
   beforeAll(async () => {
     op = await startOperator({ extraArgs: ['--resync-period=5s'] });
-    kc = adminConnection(op.env);
+    rest = new KeycloakRest(op.env);
   });
   afterAll(async () => {
     await op.stop();
-    await kc.deleteRealm(op.realm);
-    await kc.close();
+    await rest.deleteRealm(op.realm);
   });
 
   it('logs out exactly the users a group role change reaches, and records an Event', async () => {
@@ -33,14 +33,14 @@ describe('logoutPolicy: Automatic', () => {
     ]);
     const member = await op.waitReady<{ status: { keycloakId: string } }>('DashUser', 'member');
     const outsider = await op.waitReady<{ status: { keycloakId: string } }>('DashUser', 'outsider');
-    const client = await createLoginClient(kc, op.realm);
+    const client = await createLoginClient(rest, op.realm);
     expect((await login(op.env, op.realm, client, 'member', 'Auto-logout-1')).status).toBe(200);
     expect((await login(op.env, op.realm, client, 'outsider', 'Auto-logout-1')).status).toBe(200);
-    expect(await kc.listUserSessions(op.realm, member.status.keycloakId)).toHaveLength(1);
+    expect(await sessions(rest, op.realm, member.status.keycloakId)).toHaveLength(1);
 
     op.apply({ apiVersion: v, kind: 'DashRoleBinding', metadata: { name: 'ops-admin' }, spec: { realmRef, roles: ['admin'], subjects: [{ kind: 'Group', name: 'ops' }] } });
-    await waitUntil(async () => (await kc.listUserSessions(op.realm, member.status.keycloakId)).length === 0, 60_000);
-    expect(await kc.listUserSessions(op.realm, outsider.status.keycloakId)).toHaveLength(1);
+    await waitUntil(async () => (await sessions(rest, op.realm, member.status.keycloakId)).length === 0, 60_000);
+    expect(await sessions(rest, op.realm, outsider.status.keycloakId)).toHaveLength(1);
     const events = JSON.parse(await kubectlEvents(op)) as { items: { reason: string; regarding: { name: string } }[] };
     expect(events.items.some((e) => e.reason === 'LoggedOut' && e.regarding.name === 'member')).toBe(true);
     expect(events.items.some((e) => e.reason === 'LoggedOut' && e.regarding.name === 'outsider')).toBe(false);

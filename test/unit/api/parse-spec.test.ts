@@ -28,7 +28,7 @@ describe('parseSpec', () => {
 
   it('leaves unset fields unset (absent means unmanaged)', () => {
     const result = parseSpec('DashUser', user({}));
-    expect(result).toEqual({ ok: true, spec: { realmRef: { name: 'dash' }, username: 'alice', enabled: true } });
+    expect(result).toEqual({ ok: true, spec: { realmRef: { name: 'dash' }, username: 'alice' } });
   });
 
   it.each<[string, Kind, object, string]>([

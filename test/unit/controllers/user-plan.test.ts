@@ -1,5 +1,6 @@
 import { USER_OWNER_ATTRIBUTE } from '../../../src/api/constants.js';
 import type { DashUserSpec } from '../../../src/api/user.js';
+import { attributesCondition, droppedAttributes, unmatchedAttributes } from '../../../src/controllers/user/attributes.js';
 import { planUser, type ObservedUser, type UserInputs } from '../../../src/controllers/user/plan.js';
 
 const spec = (over: Partial<DashUserSpec> = {}): DashUserSpec => ({
@@ -72,3 +73,75 @@ describe('planUser on an adopted user', () => {
     expect(planUser(s, observed(), inputs({ passwordVersion: 'v1' }))).toEqual([]);
   });
 });
+
+describe('planUser and spec.enabled', () => {
+  it('leaves an unset enabled as Keycloak holds it, and creates the user enabled', () => {
+    const unset = spec({ enabled: undefined });
+    expect(planUser(unset, observed({ fields: { enabled: false } }), inputs())).toEqual([]);
+    expect(planUser(unset, undefined, inputs())[0]).toMatchObject({ kind: 'createUser', fields: { enabled: true } });
+  });
+
+  it('enforces a set enabled', () => {
+    expect(planUser(spec({ enabled: true }), observed({ fields: { enabled: false } }), inputs()))
+      .toEqual([{ kind: 'updateUser', fields: { enabled: true }, changed: ['enabled'] }]);
+    expect(planUser(spec({ enabled: false }), undefined, inputs())[0]).toMatchObject({ fields: { enabled: false } });
+  });
+});
+
+describe('planUser retries the initial password and e-mail until status records them', () => {
+  const withPassword = spec({ initialPassword: { secretRef: { name: 'p', key: 'k' }, temporary: true, rotateOnChange: false } });
+  const withEmail = spec({ email: 'a@example.com', executeActionsEmail: { actions: ['UPDATE_PASSWORD'], lifespanSeconds: 3600 } });
+
+  it('sets the password of a user it created that has none (the pass that created it failed after the create)', () => {
+    expect(planUser(withPassword, observed(), inputs({ owned: true, hasPassword: false, passwordVersion: 'v1' }))).toEqual([{ kind: 'setPassword', temporary: true }]);
+  });
+
+  it('sets nothing when Keycloak already holds a password (a lost status write, or the user set one)', () => {
+    expect(planUser(withPassword, observed(), inputs({ owned: true, hasPassword: true, passwordVersion: 'v1' }))).toEqual([]);
+  });
+
+  it('sends the e-mail to a user it created until status records it, never to an adopted one', () => {
+    const user = observed({ fields: { enabled: true, email: 'a@example.com' } });
+    expect(planUser(withEmail, user, inputs({ owned: true }))).toEqual([{ kind: 'sendActionsEmail', actions: ['UPDATE_PASSWORD'], lifespanSeconds: 3600 }]);
+    expect(planUser(withEmail, user, inputs({ owned: false }))).toEqual([]);
+  });
+
+  it('gives a re-created user its password even though status recorded one for the old account', () => {
+    const steps = planUser(withPassword, undefined, inputs({ passwordVersion: 'v1', appliedPasswordVersion: 'v1' }));
+    expect(steps.map((s) => s.kind)).toEqual(['createUser', 'setPassword']);
+  });
+});
+
+describe('planUser and attributes Keycloak drops', () => {
+  it('never writes a dropped attribute again, and still writes the others', () => {
+    const s = spec({ attributes: { department: ['bi'], undeclared: ['x'] } });
+    const user = observed({ fields: { enabled: true, attributes: { department: ['bi'] } } });
+    expect(planUser(s, user, inputs({ droppedAttributes: new Set(['undeclared']) }))).toEqual([]);
+    const drifted = observed({ fields: { enabled: true, attributes: { department: ['old'] } } });
+    expect(planUser(s, drifted, inputs({ droppedAttributes: new Set(['undeclared']) }))).toEqual([
+      { kind: 'updateUser', changed: ['attributes'], fields: { attributes: { department: ['bi'] } } },
+    ]);
+  });
+});
+
+describe('attributes Keycloak drops', () => {
+  const profile = (unmanagedAttributePolicy: 'DISABLED' | 'ENABLED' | 'ADMIN_VIEW' | 'ADMIN_EDIT') => ({ declared: ['department', 'email'], unmanagedAttributePolicy });
+
+  it.each([
+    ['DISABLED', ['shoe-size']], ['ADMIN_VIEW', ['shoe-size']], ['ENABLED', []], ['ADMIN_EDIT', []],
+  ] as const)('with unmanaged attributes %s, drops %j of the undeclared keys', (policy, dropped) => {
+    expect(droppedAttributes(['department', 'shoe-size'], profile(policy))).toEqual(dropped);
+  });
+
+  it('considers only the keys whose value Keycloak does not hold', () => {
+    const s = spec({ attributes: { department: ['bi'], team: ['a', 'b'], shoe: ['44'] } });
+    expect(unmatchedAttributes(s, { attributes: { department: ['bi'], team: ['b', 'a'] } })).toEqual(['shoe', 'team']);
+  });
+
+  it('reports dropped keys in AttributesDropped, False when all are kept, nothing without spec.attributes', () => {
+    expect(attributesCondition(spec({ attributes: {} }), 'dash', ['shoe'])[0]).toMatchObject({ type: 'AttributesDropped', status: 'True', reason: 'NotInUserProfile' });
+    expect(attributesCondition(spec({ attributes: {} }), 'dash', [])[0]).toMatchObject({ status: 'False' });
+    expect(attributesCondition(spec(), 'dash', [])).toEqual([]);
+  });
+});
+

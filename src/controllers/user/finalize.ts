@@ -1,0 +1,45 @@
+import { effectiveDeletionPolicy, type DashUser } from '../../api/index.js';
+import type { KeycloakUser } from '../../keycloak/port.js';
+import type { ControllerDeps, FinalizeOutput } from '../context.js';
+import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
+import { createdByUs } from './ownership.js';
+
+/**
+ * Deletes the Keycloak user when the policy says so and the user is ours: created by this
+ * DashUser (owner mark) and not federated. A `deletionPolicy: Delete` on an adopted or
+ * federated user is treated as Retain, with a Warning saying why. Lets go when the realm is
+ * gone. Tolerates a pass that never recorded the id (looks the user up by username).
+ */
+export async function finalizeUser(user: DashUser, deps: ControllerDeps): Promise<FinalizeOutput> {
+  const namespace = user.metadata.namespace ?? '';
+  if (realmGone(namespace, user.spec.realmRef, deps)) {
+    return { done: true, events: [{ type: 'Warning', reason: 'RealmGone', message: `DashRealm ${user.spec.realmRef.name} is gone: released without touching Keycloak` }] };
+  }
+  if (user.spec.deletionPolicy === 'Retain') return { done: true };
+  // No recorded id and a realm that never got Ready: no pass could have created the user, so
+  // nothing to look up (and a broken realm must not hold the finalizer).
+  if (!user.status?.keycloakId && !deps.cache.get('DashRealm', namespace, user.spec.realmRef.name)?.status?.clientUuid) return { done: true };
+  const ref = await resolveRealm(namespace, user.spec.realmRef, deps, 'cleanup');
+  const found = await findForCleanup(ref, user);
+  if (!found) return { done: true };
+  const ours = createdByUs(user, found);
+  if (effectiveDeletionPolicy('DashUser', user.spec, !ours) !== 'Delete') return { done: true };
+  const retained = `deletionPolicy Delete treated as Retain for Keycloak user ${user.spec.username}`;
+  if (found.federationLink) {
+    // Deleting a federated user deletes it in the federation provider too (LDAP, with writable edit mode).
+    return { done: true, events: [{ type: 'Warning', reason: 'DeletionRetained', message: `${retained}: it comes from a federation provider (federationLink ${found.federationLink}); the operator never deletes federated users` }] };
+  }
+  if (!ours) {
+    return { done: true, events: [{ type: 'Warning', reason: 'DeletionRetained', message: `${retained}: the operator did not create it (adopted, or created outside the operator); it deletes only users it created` }] };
+  }
+  await ref.kc.deleteUser(ref.name, found.id);
+  return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak user ${user.spec.username}` }] };
+}
+
+// By the recorded id, else by exact username: a create whose status write was lost still
+// carries our owner mark, and a user someone else made under that name does not.
+async function findForCleanup(ref: RealmRef, user: DashUser): Promise<KeycloakUser | undefined> {
+  const known = user.status?.keycloakId;
+  const byId = known ? await ref.kc.getUser(ref.name, known) : undefined;
+  return byId ?? await ref.kc.findUserByUsername(ref.name, user.spec.username);
+}
