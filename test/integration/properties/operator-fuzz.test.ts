@@ -53,8 +53,10 @@ describe('the running operator under generated specs', () => {
     expect(admitted.length).toBeGreaterThanOrEqual(KIND_NAMES.length * 2);
     const ready: Reported[] = [];
     for (const { kind, name } of admitted) {
+      // A binding records a grant one pass before it maps it (subjects[].pending): wait for the mapping.
       const reported = await op.waitFor<Reported>(kind, name,
-        (o) => readyCondition(o) !== undefined && o.status?.observedGeneration === o.metadata.generation, 90_000);
+        (o) => readyCondition(o) !== undefined && o.status?.observedGeneration === o.metadata.generation
+          && !(readyCondition(o)?.status === 'True' && (o.status?.subjects ?? []).some((s) => (s.pending ?? []).length > 0)), 90_000);
       expect(readyCondition(reported)?.reason).toMatch(/^[A-Z][A-Za-z]+$/);
       if (readyCondition(reported)?.status === 'True') ready.push(reported);
     }
@@ -141,7 +143,7 @@ type Reported = {
   kind: Kind;
   metadata: { name: string; generation: number };
   spec: { [key: string]: Json };
-  status?: { observedGeneration?: number; keycloakId?: string; subjects?: { kind: string; name?: string; path?: string; resolved: boolean }[] };
+  status?: { observedGeneration?: number; keycloakId?: string; subjects?: { kind: string; name?: string; path?: string; resolved: boolean; pending?: string[] }[] };
 };
 
 const LOGIN_FIELDS: Record<string, string> = {
