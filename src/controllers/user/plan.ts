@@ -123,8 +123,16 @@ function changedFields(desired: UserFields, observed: UserFields): string[] {
     if (field === 'attributes') {
       return Object.entries(desired.attributes ?? {}).some(([k, v]) => !sameList(v, observed.attributes?.[k] ?? []));
     }
-    return desired[field] !== observed[field];
+    return asStored(field, desired[field]) !== asStored(field, observed[field]);
   }).sort();
+}
+
+// Keycloak stores no empty first/last name or e-mail, and e-mail addresses in lower case:
+// compare the spec as Keycloak would hold it, or the same update goes out on every pass.
+function asStored(field: keyof UserFields, value: UserFields[keyof UserFields]): unknown {
+  if (field !== 'email' && field !== 'firstName' && field !== 'lastName') return value;
+  if (value === '' || value === undefined) return undefined;
+  return field === 'email' && typeof value === 'string' ? value.toLowerCase() : value;
 }
 
 // Keycloak replaces attributes and required actions wholesale on update: merge so that

@@ -63,4 +63,17 @@ describe('what a DashUser leaves alone in Keycloak', () => {
     await new Promise((r) => setTimeout(r, RESYNCS));
     expect(await updates()).toBe(before);
   });
+
+  it('sends no write at resync for an empty name or an e-mail in capitals, which Keycloak stores as absent and in lower case', async () => {
+    await enableAdminEvents(rest, op.realm);
+    op.apply({ apiVersion: v, kind: 'DashUser', metadata: { name: 'eve' }, spec: { realmRef, username: 'eve', firstName: '', lastName: 'Lee', email: 'Eve.Lee@Example.COM' } });
+    await op.waitReady('DashUser', 'eve');
+    const user = await restUser(rest, op.realm, 'eve');
+    expect(user).toMatchObject({ email: 'eve.lee@example.com', lastName: 'Lee' });
+    expect(user?.firstName).toBeUndefined();
+    const updates = async () => (await adminEvents(rest, op.realm, 'UPDATE', `users/${user?.id}`)).length;
+    const before = await updates();
+    await new Promise((r) => setTimeout(r, RESYNCS));
+    expect(await updates()).toBe(before);
+  });
 });

@@ -12,6 +12,9 @@ export interface RestUser {
   username: string;
   enabled: boolean;
   federationLink?: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
   attributes?: Record<string, string[]>;
 }
 

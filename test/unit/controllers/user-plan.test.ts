@@ -145,3 +145,18 @@ describe('attributes Keycloak drops', () => {
   });
 });
 
+
+describe('profile text as Keycloak stores it', () => {
+  // Keycloak keeps no empty first/last name or e-mail, and stores e-mail addresses in lower
+  // case: comparing the spec literally would send the same update on every pass.
+  it('plans nothing for an empty name or e-mail that Keycloak holds as absent', () => {
+    expect(planUser(spec({ firstName: '', lastName: '', email: '' }), observed({ fields: { enabled: true } }), inputs())).toEqual([]);
+  });
+  it('plans nothing for an e-mail that differs only in case', () => {
+    expect(planUser(spec({ email: 'Alice@Example.COM' }), observed({ fields: { enabled: true, email: 'alice@example.com' } }), inputs())).toEqual([]);
+  });
+  it('still clears a name that is set in Keycloak when the spec says empty', () => {
+    expect(planUser(spec({ firstName: '' }), observed({ fields: { enabled: true, firstName: 'Al' } }), inputs()))
+      .toEqual([{ kind: 'updateUser', fields: { firstName: '' }, changed: ['firstName'] }]);
+  });
+});
