@@ -1,4 +1,4 @@
-import { ANNOTATIONS, API_GROUP_VERSION, CATEGORY, FINALIZER, KIND_NAMES, KINDS, OWNER_ATTRIBUTE, type Kind } from '../../src/api/constants.js';
+import { ADOPTED_ATTRIBUTE, ANNOTATIONS, API_GROUP_VERSION, CATEGORY, FINALIZER, KIND_NAMES, KINDS, OWNER_ATTRIBUTE, REASONS, USER_OWNER_ATTRIBUTE, type Kind } from '../../src/api/constants.js';
 import type { CrdValidation } from '../../src/api/cel.js';
 import { kindSchema } from './crds.js';
 import { KIND_DOCS } from './kinds.js';
@@ -22,11 +22,32 @@ export function renderApiDocs(): string {
     `| \`${ANNOTATIONS.logoutAll}\` (annotation) | DashRealm | A new value logs every user of the realm out once; \`status.lastLogoutAll\` records the value and when. |`,
     `| \`${ANNOTATIONS.confirmLicenseRevocation}: "true"\` (annotation) | DashRoleBinding, DashUser | Confirms a \`licensed_user\` removal held under \`licenseRevocation: Protect\`. |`,
     `| \`${FINALIZER}\` (finalizer) | all | Set by the operator so that deleting a resource reaches Keycloak first. |`,
+    `| \`${ANNOTATIONS.adopt}: "true"\` (annotation) | DashRealm, DashGroup, DashUser | Take over an existing Keycloak realm, group or user the operator did not create; without it such an object gives \`Ready=False\`, reason \`${REASONS.adoptionRequired}\`, and nothing changes. |`,
     `| \`${OWNER_ATTRIBUTE}\` (Keycloak group attribute) | groups | \`<namespace>/<name>\` of the DashGroup that created the group. |`,
+    `| \`${OWNER_ATTRIBUTE}\` (Keycloak realm attribute) | realms | The claim: \`<namespace>/<name>/<uid>\` of the one DashRealm that manages the realm; any other reports \`${REASONS.realmClaimed}\`. Removed when that DashRealm is deleted. |`,
+    `| \`${ADOPTED_ATTRIBUTE}: "true"\` (Keycloak realm attribute) | realms | The claiming DashRealm adopted the realm: it is never deleted. |`,
+    `| \`${USER_OWNER_ATTRIBUTE}\` (Keycloak user attribute) | users | \`<namespace>/<name>\` of the DashUser that created the user, written in the create request; declared admin-only in the realm's user profile (users cannot see or change it; \`spec.attributes\` may not set it). |`,
+    '',
+    '**Ready reasons of the tenancy and ownership rules** (besides `Reconciled`, `InvalidSpec`, `WaitingFor...`, `Conflict`, `Keycloak...`):',
+    '',
+    '| reason | kind | meaning |',
+    '| --- | --- | --- |',
+    `| \`${REASONS.adoptionRequired}\` | DashRealm, DashGroup, DashUser | The Keycloak object exists and the operator did not create it; annotate \`${ANNOTATIONS.adopt}: "true"\` to take it over. |`,
+    `| \`${REASONS.realmClaimed}\` | DashRealm | Another DashRealm (any namespace, cluster or operator) holds the realm's claim; the message names it. |`,
+    `| \`${REASONS.roleNotAllowed}\` | DashRoleBinding | \`spec.roles[i]\` is a composite that contains roles of other clients (e.g. realm-management's); nothing is mapped. |`,
+    `| \`${REASONS.keycloakUrlNotAllowed}\` | DashRealm | \`spec.keycloak.url\` is not on \`--allowed-keycloak-urls\`, or is plain http to a host that is not loopback; no Secret read, no request sent. |`,
+    `| \`${REASONS.smtpHostNotAllowed}\` | DashRealm | \`spec.email.host\` is not on \`--allowed-smtp-hosts\`; the SMTP password Secret is not read. |`,
+    `| \`${REASONS.passwordRejected}\` | DashUser | Keycloak's password policy refused the initial password; the message is Keycloak's, never the password. |`,
+    '',
+    'Refused at admission: `spec.realm: master` (any case) and, as `spec.clientId`, Keycloak\'s built-in clients',
+    '(`realm-management`, `broker`, `account`, `account-console`, `admin-cli`, `security-admin-console`, anything ending in `-realm`).',
     '',
     '**Deletion.** `deletionPolicy: Delete | Retain`. DashRealm defaults to `Retain`, and an adopted realm is always kept.',
     'DashGroup and DashUser: unset means `Delete` for what the operator created and `Retain` for what it adopted',
-    '(an existing Keycloak object with the same username or group path); an explicit value wins.',
+    '(an existing Keycloak object with the same username or group path). Adopted and federated objects, and groups with',
+    'subgroups left, are never deleted: a `Delete` there is treated as `Retain` with a Warning event `DeletionRetained`.',
+    'The cleanup under a DashRealm being deleted lets go of an unreachable Keycloak after `--cleanup-timeout` (Warning',
+    '`CleanupAbandoned`), leaving the Keycloak objects as they are.',
     '',
   ];
   for (const kind of KIND_NAMES) out.push(...kindSection(kind));

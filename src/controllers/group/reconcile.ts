@@ -61,7 +61,7 @@ export async function finalizeGroup(group: DashGroup, deps: ControllerDeps): Pro
   const path = group.status?.path ?? found?.path ?? id;
   const decision = planGroupDeletion({ policy: group.spec.deletionPolicy, owner: ownerMark(group), path, found: found && { owner: ownerOf(found).owner, subGroupCount: found.subGroupCount } });
   if (decision.kind === 'retain') {
-    return { done: true, events: decision.warning ? [{ type: 'Warning', reason: 'Retained', message: decision.warning }] : [] };
+    return { done: true, events: decision.warning ? [{ type: 'Warning', reason: 'DeletionRetained', message: decision.warning }] : [] };
   }
   await ref.kc.deleteGroup(ref.name, id);
   return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak group ${path}` }] };

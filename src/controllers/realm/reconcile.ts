@@ -64,7 +64,7 @@ export async function finalizeRealm(realm: DashRealm, deps: ControllerDeps): Pro
   await kc.updateRealmAttributes(realm.spec.realm, RELEASE_ATTRIBUTES);
   const events: EventRequest[] = [{ type: 'Normal', reason: 'Released', message: `released the claim on Keycloak realm ${realm.spec.realm}; the realm stays` }];
   if (realm.spec.deletionPolicy === 'Delete') {
-    events.push({ type: 'Warning', reason: 'Retained', message: `deletionPolicy Delete not applied: Keycloak realm ${realm.spec.realm} was adopted, not created by this operator, so it stays in Keycloak` });
+    events.push({ type: 'Warning', reason: 'DeletionRetained', message: `deletionPolicy Delete not applied: Keycloak realm ${realm.spec.realm} was adopted, not created by this operator, so it stays in Keycloak` });
   }
   return { done: true, events };
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { loadTestEnv } from '../../env/test-env.js';
 import { KeycloakRest } from '../support/keycloak-rest.js';
-import { startOperator, type OperatorUnderTest } from './harness.js';
+import { isReady, startOperator, type OperatorUnderTest } from './harness.js';
 
 // Issue 13 item 2: deletion removes only what is ours, and deleting a namespace completes.
 // Keycloak is read through raw REST (test/integration/support/keycloak-rest.ts), never
@@ -64,7 +64,7 @@ describe('deleting a DashGroup removes only a group the operator created, with n
     op.delete('DashGroup', 'legacy');
     await gone('DashGroup', 'legacy');
     expect(await group(id)).toMatchObject({ id });
-    expect(warnings(op, 'legacy')).toContainEqual({ reason: 'Retained', note: expect.stringContaining('was not created by this operator') });
+    expect(warnings(op, 'legacy')).toContainEqual({ reason: 'DeletionRetained', note: expect.stringContaining('was not created by this operator') });
   });
 
   it('keeps a group it created when a subgroup nobody manages lives under it', async () => {
@@ -76,7 +76,7 @@ describe('deleting a DashGroup removes only a group the operator created, with n
     await gone('DashGroup', 'team');
     expect(await group(id)).toMatchObject({ id, subGroupCount: 1 });
     expect(await group(childId)).toMatchObject({ id: childId });
-    expect(warnings(op, 'team')).toContainEqual({ reason: 'Retained', note: expect.stringContaining('1 subgroup(s)') });
+    expect(warnings(op, 'team')).toContainEqual({ reason: 'DeletionRetained', note: expect.stringContaining('1 subgroup(s)') });
   });
 });
 
@@ -105,7 +105,9 @@ describe('deleting a namespace (its Secrets and Dash resources at once)', () => 
     await op.waitReady('DashRealm', 'dash');
     const group = await op.waitReady<WithStatus>('DashGroup', 'analysts');
     const user = await op.waitReady<WithStatus>('DashUser', 'alice');
-    await op.waitReady('DashRoleBinding', 'viewers');
+    // A binding records a grant one pass before it maps it: wait until nothing is pending.
+    await op.waitFor<{ status?: { subjects?: { pending?: string[] }[] } }>('DashRoleBinding', 'viewers',
+      (o) => isReady(o) && (o.status?.subjects ?? []).length > 0 && (o.status?.subjects ?? []).every((s) => (s.pending ?? []).length === 0));
     return { groupId: group.status!.keycloakId!, userId: user.status!.keycloakId! };
   }
 

@@ -196,6 +196,38 @@ describe('a tenant attacking through Dash resources', () => {
   });
 });
 
+describe('a tenant pointing its realm\'s SMTP settings at a server of its choice (issue 12 item 4)', () => {
+  let op: OperatorUnderTest;
+  let rest: KeycloakRest;
+  beforeAll(async () => {
+    op = await startOperator({ extraArgs: ['--resync-period=3s', '--allowed-smtp-hosts=mail.corp.example'] });
+    rest = new KeycloakRest(op.env);
+  });
+  afterAll(async () => {
+    await op.stop();
+    await rest.deleteRealm(op.realm);
+  });
+
+  it('cannot make Keycloak send the shared SMTP password to a host off the allow-list: SmtpHostNotAllowed, the realm unchanged', async () => {
+    // The platform team copied the relay's password into the namespace; the relay is allowed.
+    execFileSync(op.env.KUBECTL, ['--kubeconfig', op.env.KUBECONFIG, '-n', op.namespace, 'create', 'secret', 'generic', 'relay', '--from-literal=password=relay-s3cret'], { timeout: 60_000 });
+    const email = (host: string) => ({ host, port: 587, from: 'dash@corp.example', auth: { username: 'dash', passwordSecretRef: { name: 'relay', key: 'password' } } });
+    op.apply({ apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm, email: email('mail.corp.example') } });
+    await op.waitReady('DashRealm', 'dash');
+    const before = await rest.realm(op.realm);
+    expect(before?.smtpServer).toMatchObject({ host: 'mail.corp.example', password: '**********' });
+
+    for (const host of ['smtp.evil.example', 'MAIL.CORP.EXAMPLE.evil.example']) {
+      op.apply({ apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm, email: email(host) } });
+      const refused = await op.waitFor('DashRealm', 'dash', (o) => readyCondition(o)?.reason === 'SmtpHostNotAllowed' && readyCondition(o)?.message.includes(host) === true);
+      expect(readyCondition(refused)?.message).toContain('spec.email.host');
+      await sleep(4_000); // a resync later
+      expect(await rest.realm(op.realm)).toEqual(before);
+    }
+    expect(op.logs()).not.toContain('relay-s3cret');
+  }, 120_000);
+});
+
 /** What an attack on the master realm could change: its users, clients and role mappings of the admin client. */
 async function masterFingerprint(rest: KeycloakRest): Promise<unknown> {
   const [users, clients, realm] = await Promise.all([
