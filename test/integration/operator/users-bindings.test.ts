@@ -1,6 +1,6 @@
 import { KeycloakGrants, type Holder } from '../support/keycloak-grants.js';
 import { KeycloakRest } from '../support/keycloak-rest.js';
-import { login } from './keycloak-admin.js';
+import { login } from '../support/keycloak-fixtures.js';
 import { readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
