@@ -4,7 +4,7 @@ export interface BackoffOptions {
   maxMs: number;
 }
 
-/** client-go's item exponential failure rate limiter, with the brief's defaults: 5 ms doubling up to 5 minutes. */
+/** client-go's item exponential failure rate limiter: 5 ms doubling up to 5 minutes per object. */
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 5, maxMs: 5 * 60_000 };
 
 /**

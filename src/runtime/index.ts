@@ -1,5 +1,5 @@
-// The runtime's public surface. It knows nothing of Keycloak: kinds, reconcilers and error
-// classifiers are handed to it at wiring time.
+// The runtime's public surface. Kinds, reconcilers and error classifiers are handed to it at
+// wiring time; what it still says about Keycloak (outcome names, request metrics) is issue 14's to move out.
 export { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export {
   ConditionStatus, READY, readConditions, rfc3339, setCondition, transitions, type Condition, type ConditionRequest,
