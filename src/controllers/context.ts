@@ -49,8 +49,10 @@ export interface ReconcileOutput<S> {
   events?: EventRequest[];
   /** Come back after this long even without a change (e.g. while a logout is pending). */
   requeueAfterMs?: number;
-  /** Message of Ready=True when the default does not say enough (e.g. work recorded for the next pass). */
+  /** Message of Ready=True when the default does not say enough. */
   message?: string;
+  /** Work recorded in status that the next pass completes: Ready=False, reason Progressing, with this message. */
+  progressing?: string;
 }
 
 /** What a finalizer's cleanup hands back: whether the finalizer may go, and events to record. */

@@ -41,6 +41,12 @@ export interface ReconcileResult {
   requeueAfterMs?: number;
   /** Message of Ready=True; default `Reconciled successfully`. */
   message?: string;
+  /**
+   * The pass wrote what it intends (its status records it) and a next pass completes the work:
+   * Ready=False, reason `Progressing`, with this message, instead of Ready=True, so that Ready
+   * keeps meaning "Keycloak holds what the spec says".
+   */
+  progressing?: string;
 }
 
 /** What a cleanup returns: whether the finalizer may go, why not yet, and events. */

@@ -98,8 +98,12 @@ function eventType(type: string, status: string, request: ConditionRequest | und
   return type === READY && status !== 'True' ? 'Warning' : 'Normal';
 }
 
-/** The Ready condition of a success (no failure) or of a classified failure, from the outcome table. */
-export function readyCondition(failure: Classified | undefined, message?: string): ConditionRequest {
+/** Ready's reason while a pass's recorded work waits for the next pass (Ready=False, a Normal event). */
+export const PROGRESSING = 'Progressing';
+
+/** The Ready condition of a success (no failure, maybe still progressing) or of a classified failure, from the outcome table. */
+export function readyCondition(failure: Classified | undefined, message?: string, progressing?: string): ConditionRequest {
+  if (!failure && progressing !== undefined) return { type: READY, status: 'False', reason: PROGRESSING, message: progressing, eventType: 'Normal' };
   if (!failure) return { type: READY, status: 'True', reason: OUTCOMES.Reconciled.reason, message: message ?? 'Reconciled successfully' };
   const rule = OUTCOMES[failure.outcome];
   return { type: READY, status: rule.ready, reason: failure.reason ?? rule.reason, message: failure.message };

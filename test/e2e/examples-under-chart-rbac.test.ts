@@ -37,7 +37,7 @@ describe('examples/ under the RBAC the Helm chart grants (namespaced install)', 
   it('makes every example Ready and Keycloak holds what they describe', async () => {
     ok(kubectl('apply', '-f', examplesDir));
     for (const doc of docs.filter((d) => (dashKinds as readonly string[]).includes(d.kind))) {
-      // Bindings record a grant one pass before they map it: Ready with nothing pending.
+      // Bindings record a grant one pass before they map it (Ready=False, Progressing): Ready with nothing pending.
       await op.waitFor<{ status?: { subjects?: { pending?: string[] }[] } }>(doc.kind as (typeof dashKinds)[number], doc.metadata.name,
         (o) => isReady(o) && (o.status?.subjects ?? []).every((s) => (s.pending ?? []).length === 0), 120_000);
     }

@@ -52,7 +52,7 @@ export async function reconcileBinding(binding: DashRoleBinding, deps: Controlle
     conditions,
     events,
     requeueAfterMs: plan.pending.size > 0 ? PENDING_RECHECK_MS : undefined,
-    message: plan.pending.size > 0 ? `recorded new grants for ${plan.pending.size} subject(s); they are mapped in Keycloak on the next pass` : undefined,
+    progressing: plan.pending.size > 0 ? `recorded new grants for ${plan.pending.size} subject(s); they are mapped in Keycloak on the next pass` : undefined,
   };
 }
 

@@ -30,10 +30,14 @@ export async function userStatus(ref: RealmRef, user: DashUser, applied: Applied
   const groups = applied.groups ?? (observed.groups && !applied.groupsChanged ? observed.groups : await ref.kc.listUserGroups(ref.name, applied.id));
   const paths = groups.map((g) => normalizeGroupPath(g.path)).sort();
   const chain = [...new Set(paths.flatMap(pathChain))];
-  const [direct, computed, defaults] = await Promise.all([
+  // Group sources come from the same realm view as the effective roles (it replays this
+  // process's own mapping writes at once), not from DashGroup status, which a binding's new
+  // group grant reaches only a pass later: the role would read as `composite` meanwhile.
+  const [direct, computed, defaults, groupRoles] = await Promise.all([
     ref.view.directRoles(subject),
     ref.view.effectiveRoles(applied.id, chain, viewMustKnowSince(applied, observed)),
     ref.view.defaultRoles(),
+    Promise.all(chain.map(async (path) => [path, await ref.view.directRoles({ kind: 'group', id: '', path })] as const)),
   ]);
   const effective = computed ?? (await ref.kc.listClientRoleMappings(ref.name, subject, ref.clientUuid, 'effective')).map((r) => r.name);
   const managed = new Map(deps.cache.list('DashGroup', user.metadata.namespace)
@@ -42,7 +46,7 @@ export async function userStatus(ref: RealmRef, user: DashUser, applied: Applied
   const roles = effectiveRolesWithSources({
     effective,
     direct,
-    groupRoles: new Map(chain.map((p) => [p, managed.get(p)?.roles ?? []])),
+    groupRoles: new Map(groupRoles),
     defaultRoles: defaults,
   });
   const now = deps.now();

@@ -36,9 +36,9 @@ export async function list(op: OperatorUnderTest, kind: Kind): Promise<Obj[]> {
 }
 
 /**
- * Names of the Ready objects of one kind. A binding also has every subject resolved and no
- * grant pending: it is Ready while a DashUser it names is not, and it records a grant one pass
- * before it maps it.
+ * Names of the Ready objects of one kind. A binding also has every subject resolved (it is
+ * Ready while a DashUser it names is not) and no grant pending (Ready is False, Progressing,
+ * while one is; checked too, so a Ready that came too early would show).
  */
 export async function readyNames(op: OperatorUnderTest, kind: Kind): Promise<string[]> {
   return (await list(op, kind)).filter((o) => isReady(o) && grantsSettled(o)).map((o) => o.metadata.name);

@@ -105,7 +105,7 @@ describe('deleting a namespace (its Secrets and Dash resources at once)', () => 
     await op.waitReady('DashRealm', 'dash');
     const group = await op.waitReady<WithStatus>('DashGroup', 'analysts');
     const user = await op.waitReady<WithStatus>('DashUser', 'alice');
-    // A binding records a grant one pass before it maps it: wait until nothing is pending.
+    // A binding records a grant one pass before it maps it (Ready=False, Progressing): Ready with nothing pending.
     await op.waitFor<{ status?: { subjects?: { pending?: string[] }[] } }>('DashRoleBinding', 'viewers',
       (o) => isReady(o) && (o.status?.subjects ?? []).length > 0 && (o.status?.subjects ?? []).every((s) => (s.pending ?? []).length === 0));
     return { groupId: group.status!.keycloakId!, userId: user.status!.keycloakId! };

@@ -53,9 +53,9 @@ describe('the running operator under generated specs', () => {
     expect(admitted.length).toBeGreaterThanOrEqual(KIND_NAMES.length * 2);
     const ready: Reported[] = [];
     for (const { kind, name } of admitted) {
-      // A binding records a grant one pass before it maps it (subjects[].pending): wait for the mapping.
+      // A binding records a grant one pass before it maps it (Ready=False Progressing, subjects[].pending): Ready=True must mean mapped.
       const reported = await op.waitFor<Reported>(kind, name,
-        (o) => readyCondition(o) !== undefined && o.status?.observedGeneration === o.metadata.generation
+        (o) => readyCondition(o) !== undefined && readyCondition(o)?.reason !== 'Progressing' && o.status?.observedGeneration === o.metadata.generation
           && !(readyCondition(o)?.status === 'True' && (o.status?.subjects ?? []).some((s) => (s.pending ?? []).length > 0)), 90_000);
       expect(readyCondition(reported)?.reason).toMatch(/^[A-Z][A-Za-z]+$/);
       if (readyCondition(reported)?.status === 'True') ready.push(reported);
