@@ -46,11 +46,17 @@ const list = (previous: Obj[] = []): Promise<Obj[]> => Promise.all(KIND_NAMES.ma
 const ready = (o: Obj) => o.status?.conditions?.find((c) => c.type === 'Ready');
 const allReady = (objs: Obj[]) => objs.length > 0 && objs.every((o) => ready(o)?.status === 'True');
 
+// Settled: everything Ready and no status changed for three polls in a row. Ready alone comes
+// a moment early for what status reports of others (a user's effective roles follow the
+// bindings' grants one pass later).
+const statuses = (objs: Obj[]) => JSON.stringify(objs.map((o) => ({ ...o.status, conditions: o.status?.conditions?.map((c) => [c.type, c.status, c.reason]) })));
 const deadline = Date.now() + 120_000;
 let objects = await list();
-while (Date.now() < deadline && running() && !allReady(objects)) {
+for (let quiet = 0; Date.now() < deadline && running() && quiet < 3;) {
   await new Promise((r) => setTimeout(r, 1000));
-  objects = await list(objects);
+  const next = await list(objects);
+  quiet = allReady(next) && statuses(next) === statuses(objects) ? quiet + 1 : 0;
+  objects = next;
 }
 printTable(objects);
 if (!running()) process.stdout.write(`\nThe operator exited (code ${operator.exitCode ?? operator.signalCode}); its log: ${logFile}\n`);
