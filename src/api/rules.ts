@@ -16,6 +16,14 @@ export function effectiveDeletionPolicy(
   return spec.deletionPolicy ?? (adopted ? 'Retain' : 'Delete');
 }
 
+/**
+ * The owner mark a DashGroup or DashUser writes on the Keycloak object it creates, in the
+ * create request: `<namespace>/<name>`. Deletion trusts this mark, never status alone.
+ */
+export function ownerMark(obj: { metadata: { namespace?: string; name: string } }): string {
+  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+}
+
 /** The Keycloak group name of a DashGroup: `spec.name`, else `metadata.name`. */
 export function keycloakGroupName(group: Pick<DashGroup, 'metadata' | 'spec'>): string {
   return group.spec.name ?? group.metadata.name;

@@ -1,5 +1,5 @@
 import {
-  ANNOTATIONS, OWNER_ATTRIBUTE, REASONS, MAX_LISTED_PENDING_USERS, keycloakGroupName, normalizeGroupPath,
+  ANNOTATIONS, OWNER_ATTRIBUTE, REASONS, MAX_LISTED_PENDING_USERS, keycloakGroupName, normalizeGroupPath, ownerMark,
   type DashGroup, type DashGroupStatus,
 } from '../../api/index.js';
 import type { KeycloakGroup } from '../../keycloak/port.js';
@@ -65,11 +65,6 @@ export async function finalizeGroup(group: DashGroup, deps: ControllerDeps): Pro
   }
   await ref.kc.deleteGroup(ref.name, id);
   return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak group ${path}` }] };
-}
-
-/** The owner mark of groups this DashGroup creates: `<namespace>/<name>`. */
-function ownerMark(group: DashGroup): string {
-  return `${group.metadata.namespace ?? ''}/${group.metadata.name}`;
 }
 
 async function resolveParent(group: DashGroup, ref: RealmRef, deps: ControllerDeps): Promise<Parent> {

@@ -1,4 +1,4 @@
-import { ANNOTATIONS, REASONS, USER_OWNER_ATTRIBUTE, type DashUser } from '../../api/index.js';
+import { ANNOTATIONS, REASONS, USER_OWNER_ATTRIBUTE, ownerMark, type DashUser } from '../../api/index.js';
 import type { KeycloakUser } from '../../keycloak/port.js';
 import { ReconcileError, ReconcileOutcome, conflict } from '../errors.js';
 
@@ -31,9 +31,4 @@ export function classifyUser(user: DashUser, found: KeycloakUser | undefined): U
 export function createdByUs(user: DashUser, found: KeycloakUser): boolean {
   if (found.attributes[USER_OWNER_ATTRIBUTE]?.[0] === ownerMark(user)) return true;
   return found.id === user.status?.keycloakId && user.status.adopted === false;
-}
-
-/** The owner mark of users this DashUser creates: `<namespace>/<name>`. */
-export function ownerMark(user: DashUser): string {
-  return `${user.metadata.namespace ?? ''}/${user.metadata.name}`;
 }

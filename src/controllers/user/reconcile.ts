@@ -1,4 +1,4 @@
-import { normalizeGroupPath, type DashUser, type DashUserStatus } from '../../api/index.js';
+import { normalizeGroupPath, ownerMark, type DashUser, type DashUserStatus } from '../../api/index.js';
 import type { KeycloakUser, UserGroup } from '../../keycloak/port.js';
 import type { ControllerDeps, ReconcileOutput } from '../context.js';
 import { conflict, waitFor } from '../errors.js';
@@ -6,7 +6,7 @@ import { resolveRealm, type RealmRef } from '../realm-ref.js';
 import { applyUserSteps } from './apply.js';
 import { attributesCondition, droppedAttributes, unmatchedAttributes } from './attributes.js';
 import { readPassword } from './credentials.js';
-import { classifyUser, createdByUs, ownerMark } from './ownership.js';
+import { classifyUser, createdByUs } from './ownership.js';
 import { planUser, type ObservedUser, type UserInputs } from './plan.js';
 import { userStatus } from './status.js';
 

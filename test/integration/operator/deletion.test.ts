@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { loadTestEnv } from '../../env/test-env.js';
+import { eventually } from '../support/keycloak-fixtures.js';
 import { KeycloakRest } from '../support/keycloak-rest.js';
-import { isReady, startOperator, type OperatorUnderTest } from './harness.js';
+import { isReady, startOperator, startWithRealm, stopWithRealm, type OperatorUnderTest } from './harness.js';
 
 // Issue 13 item 2: deletion removes only what is ours, and deleting a namespace completes.
 // Keycloak is read through raw REST (test/integration/support/keycloak-rest.ts), never
@@ -18,13 +19,6 @@ function kubectl(op: OperatorUnderTest, args: string[], input?: string): string 
   return execFileSync(op.env.KUBECTL, ['--kubeconfig', op.env.KUBECONFIG, ...args], { encoding: 'utf8', input, timeout: 60_000, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
-    if (await check()) return;
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
 function warnings(op: OperatorUnderTest, name: string): { reason: string; note: string }[] {
   const events = JSON.parse(kubectl(op, ['-n', op.namespace, 'get', 'events.events.k8s.io', '-o', 'json'])) as
     { items: { type: string; reason: string; note?: string; regarding: { name: string } }[] };
@@ -34,19 +28,13 @@ function warnings(op: OperatorUnderTest, name: string): { reason: string; note: 
 describe('deleting a DashGroup removes only a group the operator created, with nothing of others under it', () => {
   let op: OperatorUnderTest;
   let rest: KeycloakRest;
-  const gone = (kind: 'DashGroup', name: string) => until(async () => (await op.get(kind, name)) === undefined, 30_000, `${kind} ${name} to be deleted`);
+  const gone = (kind: 'DashGroup', name: string) => eventually(`${kind} ${name} to be deleted`, async () => (await op.get(kind, name)) === undefined, 30_000);
   const group = (id: string) => rest.get<{ id: string; subGroupCount?: number }>(`/${op.realm}/groups/${id}`);
 
   beforeAll(async () => {
-    op = await startOperator();
-    rest = new KeycloakRest(op.env);
-    op.apply({ apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm } });
-    await op.waitReady('DashRealm', 'dash');
+    ({ op, rest } = await startWithRealm());
   });
-  afterAll(async () => {
-    await op.stop();
-    await rest.deleteRealm(op.realm);
-  });
+  afterAll(() => stopWithRealm(op, rest));
 
   it('deletes a group it created (the control case)', async () => {
     op.apply({ apiVersion: v, kind: 'DashGroup', metadata: { name: 'temp' }, spec: { realmRef } });
@@ -119,8 +107,8 @@ describe('deleting a namespace (its Secrets and Dash resources at once)', () => 
    */
   const deleteNamespaceContent = async (op: OperatorUnderTest, timeoutMs: number) => {
     kubectl(op, ['-n', op.namespace, 'delete', 'secrets,dashrealms,dashgroups,dashusers,dashrolebindings', '--all', '--wait=false']);
-    await until(() => kubectl(op, ['-n', op.namespace, 'get', 'dashrealms,dashgroups,dashusers,dashrolebindings', '-o', 'name']).trim() === '', timeoutMs,
-      `every Dash resource in ${op.namespace} to be gone`);
+    await eventually(`every Dash resource in ${op.namespace} to be gone`,
+      async () => kubectl(op, ['-n', op.namespace, 'get', 'dashrealms,dashgroups,dashusers,dashrolebindings', '-o', 'name']).trim() === '', timeoutMs);
   };
 
   it('completes with Keycloak reachable, cleaning Keycloak per policy although the credentials Secret goes at the same time', async () => {

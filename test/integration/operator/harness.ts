@@ -7,6 +7,7 @@ import { API_GROUP, API_VERSION, KINDS, type Kind } from '../../../src/api/index
 import { freePort } from '../../env/processes.js';
 import { loadTestEnv, repoRoot, testenvDir, uniqueName, type TestEnv } from '../../env/test-env.js';
 import { installCrds } from '../api/install-crds.js';
+import { KeycloakRest } from '../support/keycloak-rest.js';
 
 /** A running operator process under test, with its own namespace, realm name and log file. */
 export interface OperatorUnderTest {
@@ -137,4 +138,22 @@ async function stopChild(child: Promise<ChildProcess>): Promise<void> {
   const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * The usual fixture of an operator-level test: the operator started with `options`, a Ready
+ * DashRealm `dash` on this run's realm, and a raw REST reader of Keycloak (never src/keycloak).
+ */
+export async function startWithRealm(options: StartOptions = {}): Promise<{ op: OperatorUnderTest; rest: KeycloakRest }> {
+  const op = await startOperator(options);
+  const rest = new KeycloakRest(op.env);
+  op.apply({ apiVersion: `${API_GROUP}/${API_VERSION}`, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm } });
+  await op.waitReady('DashRealm', 'dash');
+  return { op, rest };
+}
+
+/** Ends what `startWithRealm` started: the operator, then this run's Keycloak realm. */
+export async function stopWithRealm(op: OperatorUnderTest, rest: KeycloakRest): Promise<void> {
+  await op.stop();
+  await rest.deleteRealm(op.realm);
 }

@@ -3,7 +3,7 @@ import { USER_OWNER_ATTRIBUTE } from '../../../src/api/constants.js';
 import { installCrds } from '../api/install-crds.js';
 import { KeycloakRest } from '../support/keycloak-rest.js';
 import { disabledLdapProvider, eventually, restUser } from '../support/keycloak-fixtures.js';
-import { readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
+import { readyCondition, startOperator, startWithRealm, stopWithRealm, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 const realmRef = { name: 'dash' };
@@ -21,15 +21,9 @@ describe('deleting a DashUser removes only a user the operator created', () => {
   const createInKeycloak = async (user: object) => rest.write('POST', `/${op.realm}/users`, user);
 
   beforeAll(async () => {
-    op = await startOperator({ extraArgs: ['--resync-period=5s'] });
-    rest = new KeycloakRest(op.env);
-    op.apply({ apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm } });
-    await op.waitReady('DashRealm', 'dash');
+    ({ op, rest } = await startWithRealm({ extraArgs: ['--resync-period=5s'] }));
   });
-  afterAll(async () => {
-    await op.stop();
-    await rest.deleteRealm(op.realm);
-  });
+  afterAll(() => stopWithRealm(op, rest));
 
   it('deletes a user it created (the control case)', async () => {
     op.apply({ apiVersion: v, kind: 'DashUser', metadata: { name: 'carl' }, spec: { realmRef, username: 'carl', deletionPolicy: 'Delete' } });

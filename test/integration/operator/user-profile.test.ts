@@ -1,7 +1,7 @@
 import { installCrds } from '../api/install-crds.js';
 import { KeycloakRest } from '../support/keycloak-rest.js';
 import { adminEvents, declareUserAttribute, enableAdminEvents, eventually, restUser } from '../support/keycloak-fixtures.js';
-import { startOperator, type OperatorUnderTest } from './harness.js';
+import { startWithRealm, stopWithRealm, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 const realmRef = { name: 'dash' };
@@ -18,15 +18,9 @@ describe('what a DashUser leaves alone in Keycloak', () => {
   let rest: KeycloakRest;
 
   beforeAll(async () => {
-    op = await startOperator({ extraArgs: ['--resync-period=3s'] });
-    rest = new KeycloakRest(op.env);
-    op.apply({ apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm } });
-    await op.waitReady('DashRealm', 'dash');
+    ({ op, rest } = await startWithRealm({ extraArgs: ['--resync-period=3s'] }));
   });
-  afterAll(async () => {
-    await op.stop();
-    await rest.deleteRealm(op.realm);
-  });
+  afterAll(() => stopWithRealm(op, rest));
 
   it('keeps an account an admin disabled while spec.enabled is unset, and enables it once spec.enabled is true', async () => {
     // Other checkouts share this API server and install their own CRDs: ours has no default for spec.enabled.

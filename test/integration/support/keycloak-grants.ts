@@ -1,3 +1,4 @@
+import { createLoginClient } from './keycloak-fixtures.js';
 import type { KeycloakRest, RestRole } from './keycloak-rest.js';
 
 /** A user or group holding role mappings, by Keycloak id. */
@@ -62,9 +63,8 @@ export class KeycloakGrants {
   }
 
   /** Creates a public client with direct access grants, so tests can log users in; returns its clientId. */
-  async createLoginClient(clientId = 'dko-test-login'): Promise<string> {
-    await this.rest.write('POST', `${this.#base()}/clients`, { clientId, publicClient: true, directAccessGrantsEnabled: true, standardFlowEnabled: false, enabled: true });
-    return clientId;
+  createLoginClient(): Promise<string> {
+    return createLoginClient(this.rest, this.realm);
   }
 
   #base(): string {
