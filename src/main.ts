@@ -3,15 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError, loadConfig, type OperatorConfig } from './config.js';
 import { usage } from './config-options.js';
-import { registrations } from './controllers/registrations.js';
-import { KeycloakConnectionRegistry, classifyKeycloakError } from './keycloak/index.js';
+import { classifyFailure, controllers } from './controllers/index.js';
+import { KeycloakConnectionRegistry, keycloakRequestMetrics } from './keycloak/index.js';
 import { KubeRestClient } from './kube/client.js';
 import { loadKubeConfig } from './kube/kubeconfig.js';
 import { metadataOnly } from './kube/metadata.js';
 import { ConfigMapKind, SecretKind } from './kube/resource-kind.js';
 import { ReferencedDataReader } from './kube/secrets.js';
 import { createLogger } from './logger.js';
-import { Manager, createMetrics, type ManagerOptions } from './runtime/index.js';
+import { METRICS_PREFIX, Manager, createMetrics, type ManagerOptions } from './runtime/index.js';
 import { shutdownSignal } from './runtime/signals.js';
 
 /** `reportingController` of the operator's Events. */
@@ -37,17 +37,17 @@ async function main(argv: string[]): Promise<number> {
   const kubeConfig = loadKubeConfig(config.kubeconfig);
   const metrics = createMetrics();
   const registry = new KeycloakConnectionRegistry({
-    timeoutMs: config.keycloakTimeoutMs, maxConcurrency: config.keycloakMaxConcurrency, onRequest: metrics.recordKeycloakRequest,
+    timeoutMs: config.keycloakTimeoutMs, maxConcurrency: config.keycloakMaxConcurrency, onRequest: keycloakRequestMetrics(metrics.registry, METRICS_PREFIX),
   });
   const client = new KubeRestClient(kubeConfig);
   const manager = new Manager(managerOptions(config, identity), { kubeConfig, logger, metrics, client });
-  const controllers = registrations({
+  const registrations = controllers({
     registry, secretData: new ReferencedDataReader(client), defaultKeycloak: config.keycloak, allowedKeycloakUrls: config.allowedKeycloakUrls, allowedSmtpHosts: config.allowedSmtpHosts,
     cleanupTimeoutMs: config.cleanupTimeoutMs,
   });
-  for (const controller of controllers) manager.register(controller);
+  for (const registration of registrations) manager.register(registration);
   await manager.start();
-  logger.info({ identity, namespaces: config.namespaces, endpoints: manager.endpoints, controllers: controllers.map((c) => c.kind.kind) }, 'started');
+  logger.info({ identity, namespaces: config.namespaces, endpoints: manager.endpoints, controllers: registrations.map((r) => r.kind.kind) }, 'started');
   const signal = await shutdownSignal();
   logger.info({ signal }, 'shutting down: draining reconciles in flight');
   await manager.stop();
@@ -72,7 +72,7 @@ function managerOptions(config: OperatorConfig, identity: string): ManagerOption
     // Watched for changes only: the values reconcilers read (credentials, passwords, CA bundles)
     // come from a GET of the referenced object, so no other Secret's content enters the process.
     kinds: [metadataOnly(SecretKind), metadataOnly(ConfigMapKind)],
-    classifiers: [classifyKeycloakError],
+    classifiers: [classifyFailure],
   };
 }
 

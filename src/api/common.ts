@@ -87,14 +87,14 @@ export function username(description: string) {
 
 /**
  * The check behind `x-kubernetes-list-type: set` (items compared whole) or `map` (items
- * compared by `keyOf`), for `.superRefine`: the API server refuses a repeated item with
+ * compared by `identity`), for `.superRefine`: the API server refuses a repeated item with
  * `Duplicate value`, so parseSpec must too, at the same index.
  */
-export function uniqueItems<T>(keyOf: (item: T) => unknown = (item) => item) {
+export function uniqueItems<T>(identity: (item: T) => unknown = (item) => item) {
   return (items: readonly T[], ctx: z.RefinementCtx<T[]>): void => {
     const seen = new Set<string>();
     items.forEach((item, index) => {
-      const key = JSON.stringify(keyOf(item));
+      const key = JSON.stringify(identity(item));
       if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `Duplicate value: ${key}`, path: [index] });
       seen.add(key);
     });

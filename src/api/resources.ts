@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ObjectMeta } from '../kube/object.js';
 import { API_GROUP_VERSION, type Kind } from './constants.js';
 import { dashGroupSpecSchema, dashGroupStatusSchema, type DashGroupSpec, type DashGroupStatus } from './group.js';
 import { dashRealmSpecSchema, dashRealmStatusSchema, type DashRealmSpec, type DashRealmStatus } from './realm.js';
@@ -27,21 +28,6 @@ export interface StatusOf {
   DashGroup: DashGroupStatus;
   DashUser: DashUserStatus;
   DashRoleBinding: DashRoleBindingStatus;
-}
-
-/** The metadata fields the operator reads, as the API server sends them (timestamps are strings). */
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  generation?: number;
-  resourceVersion?: string;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
 }
 
 /** A custom resource of kind `K` as read from the API server. */

@@ -1,7 +1,8 @@
 import { REASONS, type AnyDashResource } from '../api/index.js';
 import { KeycloakError, KeycloakErrorKind } from '../keycloak/errors.js';
-import type { ControllerDeps, FinalizeOutput } from './context.js';
-import { ReconcileError } from './errors.js';
+import type { FinalizeResult } from '../runtime/index.js';
+import type { ControllerDeps } from './context.js';
+import { OutcomeError } from '../runtime/outcome.js';
 
 /** Warning reason of a cleanup that let go of an unreachable Keycloak, leaving its objects in place. */
 export const CLEANUP_ABANDONED = 'CleanupAbandoned';
@@ -16,7 +17,7 @@ export const CLEANUP_ABANDONED = 'CleanupAbandoned';
  * An object deleted while its DashRealm stays (offboarding one user) keeps waiting: leaving
  * an account behind silently would be worse than a stuck finalizer.
  */
-export async function boundedCleanup(obj: AnyDashResource, deps: ControllerDeps, timeoutMs: number, cleanup: () => Promise<FinalizeOutput>): Promise<FinalizeOutput> {
+export async function boundedCleanup(obj: AnyDashResource, deps: ControllerDeps, timeoutMs: number, cleanup: () => Promise<FinalizeResult>): Promise<FinalizeResult> {
   try {
     return await cleanup();
   } catch (err) {
@@ -36,7 +37,7 @@ export async function boundedCleanup(obj: AnyDashResource, deps: ControllerDeps,
 /** Why Keycloak cannot be reached for cleanup, or undefined when the error is anything else. */
 function unreachable(err: unknown): string | undefined {
   if (err instanceof KeycloakError && (err.kind === KeycloakErrorKind.Unavailable || err.kind === KeycloakErrorKind.Unauthorized)) return err.message;
-  if (err instanceof ReconcileError && (err.reason === 'WaitingForSecret' || err.reason === REASONS.keycloakUrlNotAllowed)) return err.message;
+  if (err instanceof OutcomeError && (err.reason === 'WaitingForSecret' || err.reason === REASONS.keycloakUrlNotAllowed)) return err.message;
   return undefined;
 }
 

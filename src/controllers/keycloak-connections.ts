@@ -2,7 +2,7 @@ import { REASONS, type DashRealm } from '../api/index.js';
 import type { KeycloakConnectionRegistry, KeycloakCredentials, KeycloakTarget } from '../keycloak/index.js';
 import { insecureUrlReason, urlAllowed } from '../keycloak/url-policy.js';
 import type { BoundKeycloak, KeycloakConnections, SecretReader } from './context.js';
-import { ReconcileError, ReconcileOutcome, invalidSpec, waitFor } from './errors.js';
+import { invalidSpec, waitFor } from './errors.js';
 
 /** Per registry: the target each DashRealm (by uid) last reached, for its cleanup once its Secret is gone. */
 const targetsByRegistry = new WeakMap<KeycloakConnectionRegistry, Map<string, KeycloakTarget>>();
@@ -66,13 +66,17 @@ export class RealmKeycloakConnections implements KeycloakConnections {
   private assertUrlAllowed(url: string): void {
     const insecure = insecureUrlReason(url);
     if (insecure) {
-      throw new ReconcileError(ReconcileOutcome.InvalidSpec, REASONS.keycloakUrlNotAllowed,
-        `spec.keycloak.url ${url}: ${insecure}; credentials are never sent over plain http, so use the https URL of Keycloak`);
+      throw invalidSpec(
+        `spec.keycloak.url ${url}: ${insecure}; credentials are never sent over plain http, so use the https URL of Keycloak`,
+        REASONS.keycloakUrlNotAllowed,
+      );
     }
     const allowed = this.defaultTarget ? [this.defaultTarget.url, ...this.allowedUrls] : this.allowedUrls;
     if (!urlAllowed(url, allowed)) {
-      throw new ReconcileError(ReconcileOutcome.InvalidSpec, REASONS.keycloakUrlNotAllowed,
-        `spec.keycloak.url ${url} is not on the operator's allow-list: the operator's administrator can allow it (or a prefix of it) with --allowed-keycloak-urls / ALLOWED_KEYCLOAK_URLS (Helm keycloak.allowedUrls); or remove spec.keycloak to use the default connection`);
+      throw invalidSpec(
+        `spec.keycloak.url ${url} is not on the operator's allow-list: the operator's administrator can allow it (or a prefix of it) with --allowed-keycloak-urls / ALLOWED_KEYCLOAK_URLS (Helm keycloak.allowedUrls); or remove spec.keycloak to use the default connection`,
+        REASONS.keycloakUrlNotAllowed,
+      );
     }
   }
 

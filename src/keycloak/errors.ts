@@ -45,7 +45,7 @@ export function kindForStatus(status: number): KeycloakErrorKind {
 }
 
 /** The HTTP status behind an error from our own requests or from the admin client, if any. */
-export function statusOf(err: unknown): number | undefined {
+export function httpStatusOf(err: unknown): number | undefined {
   if (err instanceof KeycloakHttpError || err instanceof KeycloakError) return err.status;
   // The admin client throws a NetworkError carrying the fetch Response.
   const response = (err as { response?: { status?: unknown } } | undefined)?.response;
@@ -57,7 +57,7 @@ export function toKeycloakError(operation: string, err: unknown, timeoutMs?: num
   if (err instanceof KeycloakError) {
     return err.message.startsWith(operation) ? err : new KeycloakError(err.kind, `${operation}: ${err.message}`, { cause: err, status: err.status });
   }
-  const status = statusOf(err);
+  const status = httpStatusOf(err);
   if (status !== undefined) {
     const body = err instanceof KeycloakHttpError ? err.body : (err as { responseData?: unknown }).responseData;
     const detail = keycloakMessage(body);
@@ -72,24 +72,6 @@ export function toKeycloakError(operation: string, err: unknown, timeoutMs?: num
   const code = networkCode(err);
   const reason = code ?? (err instanceof Error ? err.message : String(err));
   return new KeycloakError(KeycloakErrorKind.Unavailable, `${operation}: Keycloak unreachable (${reason})`, { cause: err });
-}
-
-/** How the runtime's outcome table should treat an error; undefined when it is not a `KeycloakError`. */
-export function classifyKeycloakError(
-  err: unknown,
-): { outcome: 'KeycloakUnavailable' | 'KeycloakAuthFailed' | 'KeycloakRejected' | 'Conflict'; message: string } | undefined {
-  if (!(err instanceof KeycloakError)) return undefined;
-  switch (err.kind) {
-    case KeycloakErrorKind.Unavailable:
-      return { outcome: 'KeycloakUnavailable', message: err.message };
-    case KeycloakErrorKind.Unauthorized:
-      return { outcome: 'KeycloakAuthFailed', message: err.message };
-    case KeycloakErrorKind.Conflict:
-      return { outcome: 'Conflict', message: err.message };
-    case KeycloakErrorKind.Invalid:
-    case KeycloakErrorKind.NotFound:
-      return { outcome: 'KeycloakRejected', message: err.message };
-  }
 }
 
 /** Whether `err` is a `KeycloakError` of the given kind. */

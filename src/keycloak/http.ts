@@ -1,7 +1,7 @@
 import KcAdminClient from '@keycloak/keycloak-admin-client';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Dispatcher } from 'undici';
-import { KeycloakError, KeycloakErrorKind, KeycloakHttpError, isKeycloakError, statusOf, toKeycloakError } from './errors.js';
+import { KeycloakError, KeycloakErrorKind, KeycloakHttpError, httpStatusOf, isKeycloakError, toKeycloakError } from './errors.js';
 import { findPassStopped } from '../runtime/pass-signal.js';
 import type { FetchLike, TokenCache } from './token.js';
 
@@ -100,7 +100,7 @@ export class KeycloakHttp {
         // A write refused because the pass stopped is no Keycloak failure: it travels as is.
         const stopped = findPassStopped(err);
         if (stopped) throw stopped;
-        if (statusOf(err) !== 401) throw toKeycloakError(operation, redirectToError(err), timeoutMs);
+        if (httpStatusOf(err) !== 401) throw toKeycloakError(operation, redirectToError(err), timeoutMs);
         // The token was revoked or the server restarted (in-memory sessions): log in once more.
         tokens.invalidate(token);
         try {
@@ -165,7 +165,7 @@ export function redirectRefused(status: number, location: string | null | undefi
 
 // The admin client rejects a 3xx (not ok under redirect: 'manual') with the Response attached.
 function redirectToError(err: unknown): unknown {
-  const status = statusOf(err);
+  const status = httpStatusOf(err);
   if (status === undefined || !isRedirect(status) || err instanceof KeycloakError) return err;
   const response = (err as { response?: { headers?: Headers; url?: string } }).response;
   return redirectRefused(status, response?.headers?.get('location'), response?.url ?? '');

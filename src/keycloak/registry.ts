@@ -40,7 +40,7 @@ export class KeycloakConnectionRegistry {
   /** The connection for `target`, created on first use; never throws (errors come with the first call). */
   get(target: KeycloakTarget): KeycloakConnection {
     this.sweep();
-    const key = keyOf(target);
+    const key = targetKey(target);
     const known = this.#connections.get(key);
     if (known) {
       known.use.lastUsedMs = this.#now();
@@ -85,7 +85,7 @@ export class KeycloakConnectionRegistry {
 }
 
 // One hash over everything that logs in, so the map holds no secret.
-function keyOf(target: KeycloakTarget): string {
+function targetKey(target: KeycloakTarget): string {
   const c = target.credentials;
   const login = 'clientId' in c ? ['client', c.clientId, c.clientSecret] : ['user', c.username, c.password];
   const parts = [target.url.replace(/\/+$/, ''), target.authRealm ?? 'master', ...login, target.caBundle ?? ''];

@@ -1,4 +1,4 @@
-/** The metadata fields the runtime reads, as the API server sends them (timestamps are strings). */
+/** The metadata fields the operator reads, as the API server sends them (timestamps are strings). */
 export interface ObjectMeta {
   name: string;
   namespace?: string;
@@ -10,6 +10,7 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   finalizers?: string[];
+  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { kindId } from '../kube/resource-kind.js';
 import type { BackoffOptions } from './backoff.js';
-import { keyOf } from './keys.js';
+import { queueKey } from './keys.js';
 import { runInPass } from './pass-signal.js';
 import { runKey, type RunDeps, type Schedule } from './reconcile-run.js';
 import { WorkQueue } from './work-queue.js';
@@ -120,6 +120,6 @@ export class Controller {
   }
 
   #queueAll(): void {
-    for (const obj of this.deps.cache.list(this.deps.registration.kind)) this.queue.add(keyOf(obj));
+    for (const obj of this.deps.cache.list(this.deps.registration.kind)) this.queue.add(queueKey(obj));
   }
 }

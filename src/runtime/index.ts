@@ -1,16 +1,17 @@
-// The runtime's public surface. Kinds, reconcilers and error classifiers are handed to it at
-// wiring time; what it still says about Keycloak (outcome names, request metrics) is issue 14's to move out.
+// The runtime's public surface: a small controller-runtime. It knows Kubernetes objects, not
+// what they describe: kinds, reconcilers, watch rules, indexes and error classifiers are
+// handed to it at wiring time.
 export { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export {
   ConditionStatus, READY, readConditions, rfc3339, setCondition, transitions, type Condition, type ConditionRequest,
 } from './conditions.js';
 export { Controller, type ControllerOptions } from './controller.js';
-export { isStatusOnlyChange } from './dispatch.js';
+export { isStatusOnlyChange } from './wake-router.js';
 export { EventRecorder, type EventRequest, type EventSource } from './events.js';
 export { FinalizerStep, finalizerPatch, finalizerStep } from './finalizer.js';
 export { startHttpServers, type HttpEndpoints, type HttpOptions, type Probes } from './http-server.js';
 export { DEFAULT_INFORMER_BACKOFF, ResilientInformer } from './informer.js';
-export { formatKey, keyOf, parseKey, type ObjectKey } from './keys.js';
+export { formatKey, objectKey, parseKey, queueKey, type ObjectKey } from './keys.js';
 export { DEFAULT_LEASE_TIMINGS, LeaderElector, type LeaderCallbacks, type LeaderElectionConfig } from './leader-election.js';
 export { Manager, type ManagerDeps, type ManagerOptions } from './manager.js';
 export { METRICS_PREFIX, createMetrics, type OperatorMetrics } from './metrics.js';
@@ -19,9 +20,9 @@ export {
   NextRun, OUTCOMES, Outcome, OutcomeError, classifyError, type Classified, type ErrorClassifier, type OutcomeRule,
 } from './outcome.js';
 export {
-  defineController, type ControllerRegistration, type FinalizeResult, type ParseResult, type ReconcileContext, type ReconcileResult,
+  defineController, watch, type ControllerRegistration, type FinalizeResult, type ReconcileContext, type ReconcileResult,
   type Reconciler, type WatchRule,
 } from './reconciler.js';
-export { ReferenceIndex, type ObjectRef } from './references.js';
+export { ReferenceIndex, type ObjectRef, type Owner } from './references.js';
 export { canonical, mergePatchDiff, nextStatus, statusPatch, type StatusDecision } from './status.js';
 export { WorkQueue } from './work-queue.js';

@@ -6,9 +6,14 @@ export interface ObjectKey {
   name: string;
 }
 
+/** Where `obj` lives. */
+export function objectKey(obj: KubeObject): ObjectKey {
+  return { namespace: obj.metadata.namespace ?? '', name: obj.metadata.name };
+}
+
 /** The work-queue key of an object: `namespace/name`, or `name` when cluster-scoped. */
-export function keyOf(obj: KubeObject): string {
-  return formatKey({ namespace: obj.metadata.namespace ?? '', name: obj.metadata.name });
+export function queueKey(obj: KubeObject): string {
+  return formatKey(objectKey(obj));
 }
 
 /** `{namespace, name}` -> `namespace/name` (or `name`). */

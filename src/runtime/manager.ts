@@ -4,13 +4,13 @@ import { KubeRestClient, type KubeClient } from '../kube/client.js';
 import { kindId, type ResourceKind } from '../kube/resource-kind.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { Controller } from './controller.js';
-import { Dispatcher, ownerId } from './dispatch.js';
+import { WakeRouter } from './wake-router.js';
 import { EventRecorder, type EventSource } from './events.js';
 import { startHttpServers, type HttpEndpoints, type HttpOptions } from './http-server.js';
 import { InformerSet } from './informer-set.js';
 import { LeaderElector, type LeaderElectionConfig } from './leader-election.js';
 import type { OperatorMetrics } from './metrics.js';
-import { ObjectStore, type CacheReader, type IndexFunction, type KindRef } from './object-store.js';
+import { ObjectStore, type CacheReader } from './object-store.js';
 import type { ErrorClassifier } from './outcome.js';
 import type { ControllerRegistration } from './reconciler.js';
 import { ReferenceIndex } from './references.js';
@@ -22,7 +22,7 @@ export interface ManagerOptions {
   /** Concurrent reconciles per controller (a registration may override it). */
   concurrency: number;
   resyncPeriodMs: number;
-  /** The fixed wait of DependencyNotReady (default 5 s). */
+  /** The fixed wait of a Waiting outcome (default 5 s). */
   dependencyWaitMs?: number;
   backoff?: BackoffOptions;
   informerBackoff?: BackoffOptions;
@@ -33,7 +33,7 @@ export interface ManagerOptions {
   /** Undefined: no HTTP endpoints (tests that do not need them). */
   http?: HttpOptions;
   events: EventSource;
-  /** Classify errors of other layers (the Keycloak port) into outcomes. */
+  /** Classify errors of other layers (the Keycloak port, through the controllers) into outcomes. */
   classifiers?: ErrorClassifier[];
   /** Kinds to cache besides the controllers' own (Secrets, ConfigMaps: `metadataOnly` ones keep no content). */
   kinds?: ResourceKind[];
@@ -56,12 +56,11 @@ export interface ManagerDeps {
 export class Manager {
   readonly #store = new ObjectStore();
   readonly #references = new ReferenceIndex();
-  readonly #dispatcher: Dispatcher;
+  readonly #router: WakeRouter;
   readonly #client: KubeClient;
   readonly #controllers: Controller[] = [];
   readonly #registrations: ControllerRegistration[] = [];
   #informers: InformerSet | undefined;
-  readonly #classifiers: ErrorClassifier[] = [];
   #elector: LeaderElector | undefined;
   #http: HttpEndpoints | undefined;
   #leading = false;
@@ -69,10 +68,9 @@ export class Manager {
 
   constructor(private readonly options: ManagerOptions, private readonly deps: ManagerDeps) {
     this.#client = deps.client ?? new KubeRestClient(deps.kubeConfig);
-    this.#dispatcher = new Dispatcher(this.#store, this.#references, deps.logger);
-    this.#store.onChange((event) => this.#dispatcher.handle(event));
+    this.#router = new WakeRouter(this.#store, this.#references, deps.logger);
+    this.#store.onChange((event) => this.#router.handle(event));
     for (const kind of options.kinds ?? []) this.#store.addKind(kind);
-    this.#classifiers.push(...(options.classifiers ?? []));
   }
 
   /** The informer caches (read-only). */
@@ -98,22 +96,13 @@ export class Manager {
     }
     this.#store.addKind(registration.kind);
     for (const rule of registration.watches ?? []) if (typeof rule.kind !== 'string') this.#store.addKind(rule.kind);
+    for (const [name, fn] of Object.entries(registration.indexes ?? {})) this.#store.addIndex(registration.kind, name, fn);
     this.#registrations.push(registration);
   }
 
   /** Caches a kind without a controller (e.g. Secrets that reconcilers read). */
   watch(kind: ResourceKind): void {
     this.#store.addKind(kind);
-  }
-
-  /** Adds an error classifier (before `start`), consulted after `OutcomeError` and before the `outcome` property. */
-  addClassifier(classifier: ErrorClassifier): void {
-    this.#classifiers.push(classifier);
-  }
-
-  /** Adds a secondary index over a cached kind (see `CacheReader.byIndex`). */
-  addIndex(kind: KindRef, name: string, fn: IndexFunction): void {
-    this.#store.addIndex(kind, name, fn);
   }
 
   /** True once every informer has delivered its first list. */
@@ -170,8 +159,8 @@ export class Manager {
         client: this.#client,
         events,
         references: this.#references,
-        owner: (key) => ownerId(controller.id, key),
-        classifiers: this.#classifiers,
+        owner: (key) => ({ controller: controller.id, key }),
+        classifiers: this.options.classifiers ?? [],
         logger: this.deps.logger,
         metrics: this.deps.metrics,
         dependencyWaitMs: this.options.dependencyWaitMs ?? 5000,
@@ -182,7 +171,7 @@ export class Manager {
         backoff: this.options.backoff ?? DEFAULT_BACKOFF,
       });
       this.deps.metrics.registerQueue(registration.kind.kind, () => controller.queue.length);
-      this.#dispatcher.add(controller, registration);
+      this.#router.add(controller, registration);
       this.#controllers.push(controller);
     }
   }

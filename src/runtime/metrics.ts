@@ -3,11 +3,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** Prefix of every metric the operator exports. */
 export const METRICS_PREFIX = 'dash_keycloak_operator_';
 
-/** The operator's Prometheus metrics; pass `recordKeycloakRequest` to the Keycloak adapter as its request observer. */
+/** The runtime's Prometheus metrics; other layers register theirs on `registry` (see keycloak/metrics.ts). */
 export interface OperatorMetrics {
   readonly registry: Registry;
-  /** One request to Keycloak: HTTP method, status (0 when there was no answer) and latency in seconds. */
-  recordKeycloakRequest(method: string, status: number, seconds: number): void;
   /** One reconcile pass of `kind` that ended with `result` (an outcome) after `seconds`. */
   recordReconcile(kind: string, result: string, seconds: number): void;
   /** A key of `kind` put back with backoff. */
@@ -27,7 +25,7 @@ export interface OperatorMetrics {
 export function createMetrics(options: { collectDefaults?: boolean } = {}): OperatorMetrics {
   const registry = new Registry();
   if (options.collectDefaults ?? true) collectDefaultMetrics({ register: registry, prefix: METRICS_PREFIX });
-  const reconciles = new Counter({ name: `${METRICS_PREFIX}reconcile_total`, help: 'Reconcile passes by kind and result (outcome)', labelNames: ['kind', 'result'], registers: [registry] });
+  const reconciles = new Counter({ name: `${METRICS_PREFIX}reconcile_total`, help: 'Reconcile passes by kind and result (the outcome: Reconciled, Invalid, Waiting, Unavailable, ...)', labelNames: ['kind', 'result'], registers: [registry] });
   const duration = new Histogram({
     name: `${METRICS_PREFIX}reconcile_duration_seconds`, help: 'Duration of reconcile passes', labelNames: ['kind'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry],
@@ -36,11 +34,6 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Oper
   const statusWrites = new Counter({ name: `${METRICS_PREFIX}status_writes_total`, help: 'Status patches sent', labelNames: ['kind'], registers: [registry] });
   const statusRejected = new Counter({ name: `${METRICS_PREFIX}status_rejected_total`, help: 'Status patches the API server refused (not counting 409 conflicts)', labelNames: ['kind'], registers: [registry] });
   const restarts = new Counter({ name: `${METRICS_PREFIX}informer_restarts_total`, help: 'Informers restarted after an error', labelNames: ['kind'], registers: [registry] });
-  const keycloakRequests = new Counter({ name: `${METRICS_PREFIX}keycloak_requests_total`, help: 'Requests to Keycloak by method and status', labelNames: ['method', 'status'], registers: [registry] });
-  const keycloakLatency = new Histogram({
-    name: `${METRICS_PREFIX}keycloak_request_duration_seconds`, help: 'Latency of requests to Keycloak', labelNames: ['method', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
-  });
   const leader = new Gauge({ name: `${METRICS_PREFIX}leader`, help: '1 while this replica holds the leader lease', registers: [registry] });
   const queues = new Map<string, () => number>();
   new Gauge({
@@ -52,11 +45,6 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Oper
   leader.set(0);
   return {
     registry,
-    recordKeycloakRequest(method, status, seconds) {
-      const labels = { method: method.toUpperCase(), status: String(status) };
-      keycloakRequests.inc(labels);
-      keycloakLatency.observe(labels, seconds);
-    },
     recordReconcile(kind, result, seconds) {
       reconciles.inc({ kind, result });
       duration.observe({ kind }, seconds);

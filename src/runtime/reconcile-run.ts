@@ -10,8 +10,8 @@ import type { OperatorMetrics } from './metrics.js';
 import type { CacheReader } from './object-store.js';
 import { NextRun, OUTCOMES, Outcome, classifyError, type Classified, type ErrorClassifier } from './outcome.js';
 import { StatusRejectedError, readyCondition, recordEvents, writeStatus } from './status-write.js';
-import type { ControllerRegistration, FinalizeResult, ParseResult, ReconcileResult } from './reconciler.js';
-import type { ObjectRef, ReferenceIndex } from './references.js';
+import type { ControllerRegistration, FinalizeResult, ReconcileResult } from './reconciler.js';
+import type { ObjectRef, Owner, ReferenceIndex } from './references.js';
 import type { StatusDecision } from './status.js';
 import { TrackingContext } from './tracking-context.js';
 
@@ -28,12 +28,12 @@ export interface RunDeps {
   client: KubeClient;
   events: EventRecorder;
   references: ReferenceIndex;
-  /** The owner id of a key in the reference index. */
-  owner: (key: string) => string;
+  /** The owner of a key in the reference index. */
+  owner: (key: string) => Owner;
   classifiers: readonly ErrorClassifier[];
   logger: Logger;
   metrics: OperatorMetrics;
-  /** The fixed wait of DependencyNotReady and of a cleanup that is not done. */
+  /** The fixed wait of a Waiting outcome and of a cleanup that is not done. */
   dependencyWaitMs: number;
   now: () => Date;
 }
@@ -88,7 +88,7 @@ async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, s
   let failure: Classified | undefined;
   const started = performance.now();
   if (!parsed.ok) {
-    failure = { outcome: Outcome.InvalidSpec, message: parsed.message };
+    failure = { outcome: Outcome.Invalid, message: parsed.message };
   } else {
     const ctx = new TrackingContext(deps.cache, reg.kind, key, log, signal);
     try {
@@ -192,7 +192,7 @@ function logFailure(log: Logger, failure: Classified, err: unknown): void {
 }
 
 // A parser that throws is a bug in it, but must not turn into a crash loop: it is an invalid spec.
-function parse(reg: ControllerRegistration, obj: KubeObject): ParseResult {
+function parse(reg: ControllerRegistration, obj: KubeObject): ReturnType<NonNullable<ControllerRegistration['parse']>> {
   if (!reg.parse) return { ok: true, spec: (obj as { spec?: unknown }).spec };
   try {
     return reg.parse(obj);

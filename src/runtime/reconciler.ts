@@ -4,7 +4,7 @@ import type { ResourceKind } from '../kube/resource-kind.js';
 import type { ConditionRequest } from './conditions.js';
 import type { EventRequest } from './events.js';
 import type { ObjectKey } from './keys.js';
-import type { CacheReader, KindRef } from './object-store.js';
+import type { CacheReader, IndexFunction, KindRef } from './object-store.js';
 import type { ObjectRef } from './references.js';
 
 /** What a reconcile or cleanup gets besides the object. */
@@ -15,12 +15,12 @@ export interface ReconcileContext {
   readonly logger: Logger;
   /**
    * The informer caches. Every `get` through this reader is remembered as a dependency, found
-   * or not: when that object appears, changes (status included) or goes, this key runs again.
-   * `list` and `byIndex` record nothing (use `track` or a watch rule for those).
+   * or not: when that object appears, changes (status included) or goes, this key runs again
+   * (after a pass that succeeded, only for kinds no watch rule of the controller covers: the
+   * rule knows which changes matter). `list` and `byIndex` record nothing: a watch rule says
+   * which of many objects wake this one.
    */
   readonly cache: CacheReader;
-  /** Declares a dependency: one object, or every object of the kind in a namespace (no name). */
-  track(ref: ObjectRef): void;
   /**
    * Aborted when this replica loses the leader lease, or at shutdown past the drain timeout.
    * Once aborted, the Keycloak dispatcher refuses the pass's admin writes (PassStoppedError)
@@ -29,10 +29,13 @@ export interface ReconcileContext {
   readonly signal: AbortSignal;
 }
 
-/** What a successful reconcile returns; the runtime turns it into status (Ready=True), events and the next run. */
-export interface ReconcileResult {
+/**
+ * What a successful reconcile returns; the runtime turns it into status (Ready=True), events
+ * and the next run. `S` is the kind's status type.
+ */
+export interface ReconcileResult<S extends object = Record<string, unknown>> {
   /** The kind's own status fields, without conditions and observedGeneration; undefined keeps the stored ones. */
-  status?: Record<string, unknown>;
+  status?: S;
   /** Conditions besides Ready; the stored ones of other types are dropped. */
   conditions?: ConditionRequest[];
   /** Events to record (once per object version: a retry does not record them twice). */
@@ -61,37 +64,52 @@ export interface FinalizeResult {
 
 /**
  * A level-based reconciler for one kind. It gets the object as the cache holds it now (never
- * the event that woke it) and must be idempotent. Failures are thrown: an `OutcomeError`, an
- * error the injected classifiers know, an error with an `outcome` property, or anything else
+ * the event that woke it), its spec as `parse` returned it, and must be idempotent. Failures
+ * are thrown: an `OutcomeError`, an error the injected classifiers know, or anything else
  * (outcome `Error`, retried with backoff). `finalize` must tolerate `reconcile` never having run.
  */
-export interface Reconciler<T extends KubeObject = KubeObject> {
-  reconcile(obj: T, ctx: ReconcileContext): Promise<ReconcileResult>;
+export interface Reconciler<T extends KubeObject = KubeObject, S extends object = Record<string, unknown>> {
+  reconcile(obj: T, ctx: ReconcileContext): Promise<ReconcileResult<S>>;
   finalize?(obj: T, ctx: ReconcileContext): Promise<FinalizeResult>;
 }
 
-/** A spec validation: the spec to reconcile (defaults applied), or a message naming the field. */
-export type ParseResult = { ok: true; spec: unknown } | { ok: false; message: string };
-
-/** Wakes keys of the controller when an object of another kind changes, status included. */
-export interface WatchRule {
+/**
+ * Wakes keys of the controller when an object of a kind it reads changes, status included (as
+ * controller-runtime's Watches with a map function). The watching controller declares it; a
+ * rule may watch the controller's own kind (a parent group waking its children).
+ */
+export interface WatchRule<W extends KubeObject = KubeObject> {
   kind: KindRef;
   /** The keys of the controller's kind to run for this changed (or deleted) object; `old` is the object before an update. */
-  map(obj: KubeObject, cache: CacheReader, old?: KubeObject): ObjectKey[];
+  map(obj: W, cache: CacheReader, old?: W): ObjectKey[];
+}
+
+/** Types a watch rule over objects of a known shape for a registration. */
+export function watch<W extends KubeObject>(kind: KindRef, map: WatchRule<W>['map']): WatchRule {
+  return { kind, map: map as WatchRule['map'] };
 }
 
 /** One controller: a kind, its reconciler and how it is woken. */
-export interface ControllerRegistration<T extends KubeObject = KubeObject> {
+export interface ControllerRegistration<T extends KubeObject = KubeObject, S extends object = Record<string, unknown>> {
   kind: ResourceKind;
-  reconciler: Reconciler<T>;
+  reconciler: Reconciler<T, S>;
   /** Finalizer name; required for `reconciler.finalize` to run (the four-case table). */
   finalizer?: string;
-  /** Validates the object before `reconcile`; a failure is InvalidSpec with its message and the reconciler is not called. */
-  parse?(obj: T): ParseResult;
+  /**
+   * Validates the object before `reconcile` and returns the spec to reconcile (defaults
+   * applied); a failure is Invalid (Ready reason InvalidSpec) with its message, and the
+   * reconciler is not called. The object the reconciler gets carries the returned spec.
+   */
+  parse?(obj: T): { ok: true; spec: unknown } | { ok: false; message: string };
   /** Objects this one references by spec (e.g. Secrets): a change to one of them runs this key. */
   references?(obj: T): ObjectRef[];
-  /** Other kinds whose changes wake keys of this controller. */
+  /** Kinds whose changes wake keys of this controller. */
   watches?: WatchRule[];
+  /**
+   * Secondary indexes over this controller's kind, by name (see `CacheReader.byIndex`): watch
+   * rules and reconcilers look objects up through them instead of scanning the cache.
+   */
+  indexes?: Record<string, IndexFunction>;
   /** Concurrent reconciles of this kind (default: the manager's). */
   concurrency?: number;
   /**
@@ -103,6 +121,6 @@ export interface ControllerRegistration<T extends KubeObject = KubeObject> {
 }
 
 /** Types a registration for the manager (whose registry holds registrations of every kind). */
-export function defineController<T extends KubeObject>(registration: ControllerRegistration<T>): ControllerRegistration {
+export function defineController<T extends KubeObject, S extends object>(registration: ControllerRegistration<T, S>): ControllerRegistration {
   return registration as unknown as ControllerRegistration;
 }

@@ -3,8 +3,9 @@ import {
   type DashGroup, type DashGroupStatus,
 } from '../../api/index.js';
 import type { KeycloakGroup } from '../../keycloak/port.js';
-import type { ControllerDeps, FinalizeOutput, ReconcileOutput } from '../context.js';
-import { ReconcileError, ReconcileOutcome, conflict, waitFor } from '../errors.js';
+import type { FinalizeResult, ReconcileResult } from '../../runtime/index.js';
+import type { ControllerDeps } from '../context.js';
+import { conflict, waitFor } from '../errors.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { childPath, classifyGroup, planGroup, planGroupDeletion, type DesiredGroup, type GroupStep } from './plan.js';
 
@@ -22,7 +23,7 @@ interface Parent {
  * the id status recorded or by exact name under the parent, create or rename it back, then
  * report path, roles and members.
  */
-export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Promise<ReconcileOutput<DashGroupStatus>> {
+export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Promise<ReconcileResult<DashGroupStatus>> {
   const namespace = group.metadata.namespace ?? '';
   const ref = await resolveRealm(namespace, group.spec.realmRef, deps);
   const parent = await resolveParent(group, ref, deps);
@@ -35,8 +36,10 @@ export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Pr
     throw conflict(`Keycloak group ${path} is managed by ${found?.attributes[OWNER_ATTRIBUTE]?.[0]}: change nothing`);
   }
   if (claim === 'adoptionRequired') {
-    throw new ReconcileError(ReconcileOutcome.Conflict, REASONS.adoptionRequired,
-      `spec.name: Keycloak group ${path} already exists and was not created by this operator; to manage it, annotate the DashGroup ${ANNOTATIONS.adopt}: "true"`);
+    throw conflict(
+      `spec.name: Keycloak group ${path} already exists and was not created by this operator; to manage it, annotate the DashGroup ${ANNOTATIONS.adopt}: "true"`,
+      REASONS.adoptionRequired,
+    );
   }
   const steps = planGroup(desired, found && ownerOf(found), claim);
   const id = await applyGroupSteps(ref, steps) ?? found?.id ?? '';
@@ -44,7 +47,7 @@ export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Pr
 }
 
 /** Deletes the group if policy says so; waits while child DashGroups exist; lets go when the realm is gone. */
-export async function finalizeGroup(group: DashGroup, deps: ControllerDeps): Promise<FinalizeOutput> {
+export async function finalizeGroup(group: DashGroup, deps: ControllerDeps): Promise<FinalizeResult> {
   const namespace = group.metadata.namespace ?? '';
   const children = deps.cache.list('DashGroup', namespace).filter((g) => g.spec.parentRef?.name === group.metadata.name);
   if (children.length > 0) {

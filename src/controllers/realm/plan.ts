@@ -1,19 +1,11 @@
 import { USER_OWNER_ATTRIBUTE } from '../../api/constants.js';
 import type { DashRealmSpec } from '../../api/realm.js';
+import type { RealmUpdate } from '../../keycloak/port.js';
 import { renderPasswordPolicy, samePasswordPolicy } from './password-policy.js';
 
-/** Realm settings the operator may write, named as in Keycloak's RealmRepresentation. */
-export interface RealmSettings {
-  registrationAllowed?: boolean;
-  resetPasswordAllowed?: boolean;
-  rememberMe?: boolean;
-  verifyEmail?: boolean;
-  loginWithEmailAllowed?: boolean;
-  duplicateEmailsAllowed?: boolean;
-  editUsernameAllowed?: boolean;
-  passwordPolicy?: string;
-  smtpServer?: Record<string, string>;
-}
+/** The realm settings a DashRealm's spec manages: a part of what Keycloak's realm update takes. */
+export type RealmSettings = Pick<RealmUpdate, 'registrationAllowed' | 'resetPasswordAllowed' | 'rememberMe' | 'verifyEmail'
+  | 'loginWithEmailAllowed' | 'duplicateEmailsAllowed' | 'editUsernameAllowed' | 'passwordPolicy' | 'smtpServer'>;
 
 /** What Keycloak holds for the realm, as far as the plan needs it. */
 export interface ObservedRealm {

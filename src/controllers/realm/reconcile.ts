@@ -1,8 +1,8 @@
 import { ANNOTATIONS, OWNER_ATTRIBUTE, REASONS, USER_OWNER_ATTRIBUTE, effectiveDeletionPolicy, type DashRealm, type DashRealmStatus } from '../../api/index.js';
 import type { KeycloakPort, RoleRef } from '../../keycloak/port.js';
-import type { BoundKeycloak } from '../context.js';
-import type { ControllerDeps, EventRequest, FinalizeOutput, ReconcileOutput } from '../context.js';
-import { ReconcileError, ReconcileOutcome, waitFor } from '../errors.js';
+import type { EventRequest, FinalizeResult, ReconcileResult } from '../../runtime/index.js';
+import type { BoundKeycloak, ControllerDeps } from '../context.js';
+import { conflict, waitFor } from '../errors.js';
 import { claimAttributes, claimOf, classifyRealmClaim, RELEASE_ATTRIBUTES, type ClaimInput, type RealmClaim } from './claim.js';
 import { planRealm, type ObservedRealm, type RealmInputs, type RealmStep } from './plan.js';
 import { assertSmtpHostAllowed } from './smtp-host.js';
@@ -14,7 +14,7 @@ import { assertSmtpHostAllowed } from './smtp-host.js';
  * DashRealm claims, or one that exists without the adopt annotation, gets no write at all
  * and none of the realm's Secrets is read.
  */
-export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Promise<ReconcileOutput<DashRealmStatus>> {
+export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Promise<ReconcileResult<DashRealmStatus>> {
   assertSmtpHostAllowed(realm, deps.allowedSmtpHosts);
   const kc = await deps.keycloak.forRealm(realm);
   let before = await observeRealm(kc, realm.spec.realm, realm.spec.clientId);
@@ -45,7 +45,7 @@ export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Pr
  * claim: deleted when the deletion policy says so (never an adopted realm), otherwise the
  * claim is released so that another DashRealm may adopt the realm.
  */
-export async function finalizeRealm(realm: DashRealm, deps: ControllerDeps): Promise<FinalizeOutput> {
+export async function finalizeRealm(realm: DashRealm, deps: ControllerDeps): Promise<FinalizeResult> {
   // Groups, users and bindings clean up through the realm: if it went first they would be
   // released without their Keycloak objects being deleted.
   const users = (['DashGroup', 'DashUser', 'DashRoleBinding'] as const).flatMap((kind) =>
@@ -81,12 +81,16 @@ function claimInput(realm: DashRealm): ClaimInput {
 function refuseUnclaimable(realm: DashRealm, claim: RealmClaim): void {
   const name = realm.spec.realm;
   if (claim.kind === 'claimed') {
-    throw new ReconcileError(ReconcileOutcome.Conflict, REASONS.realmClaimed,
-      `spec.realm: Keycloak realm ${name} is claimed by DashRealm ${claim.owner} (namespace/name/uid, realm attribute ${OWNER_ATTRIBUTE}); nothing is written. If that DashRealm no longer exists, remove the attribute in Keycloak to release the realm`);
+    throw conflict(
+      `spec.realm: Keycloak realm ${name} is claimed by DashRealm ${claim.owner} (namespace/name/uid, realm attribute ${OWNER_ATTRIBUTE}); nothing is written. If that DashRealm no longer exists, remove the attribute in Keycloak to release the realm`,
+      REASONS.realmClaimed,
+    );
   }
   if (claim.kind === 'adoptionRequired') {
-    throw new ReconcileError(ReconcileOutcome.Conflict, REASONS.adoptionRequired,
-      `spec.realm: Keycloak realm ${name} already exists and was not created by this operator; to manage it, annotate the DashRealm ${ANNOTATIONS.adopt}: "true"`);
+    throw conflict(
+      `spec.realm: Keycloak realm ${name} already exists and was not created by this operator; to manage it, annotate the DashRealm ${ANNOTATIONS.adopt}: "true"`,
+      REASONS.adoptionRequired,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { REASONS, type DashRealm } from '../../api/index.js';
-import { ReconcileError, ReconcileOutcome } from '../errors.js';
+import { invalidSpec } from '../errors.js';
 
 /**
  * Refuses a DashRealm whose `spec.email.host` is not on the operator's SMTP allow-list, before
@@ -11,8 +11,10 @@ export function assertSmtpHostAllowed(realm: DashRealm, allowedHosts: readonly s
   const host = realm.spec.email?.host;
   if (host === undefined || !allowedHosts || allowedHosts.length === 0) return;
   if (allowedHosts.includes(normalize(host))) return;
-  throw new ReconcileError(ReconcileOutcome.InvalidSpec, REASONS.smtpHostNotAllowed,
-    `spec.email.host ${host} is not on the operator's SMTP allow-list: the operator's administrator can allow it with --allowed-smtp-hosts / ALLOWED_SMTP_HOSTS (Helm email.allowedHosts), or name an allowed host`);
+  throw invalidSpec(
+    `spec.email.host ${host} is not on the operator's SMTP allow-list: the operator's administrator can allow it with --allowed-smtp-hosts / ALLOWED_SMTP_HOSTS (Helm email.allowedHosts), or name an allowed host`,
+    REASONS.smtpHostNotAllowed,
+  );
 }
 
 function normalize(host: string): string {

@@ -1,7 +1,8 @@
 import { ANNOTATIONS, LICENSED_USER_ROLE, REASONS, type DashRoleBinding, type DashRoleBindingStatus, type Subject } from '../../api/index.js';
 import type { RoleRef } from '../../keycloak/port.js';
-import type { ConditionRequest, ControllerDeps, EventRequest, FinalizeOutput, ReconcileOutput } from '../context.js';
-import { ReconcileError, ReconcileOutcome } from '../errors.js';
+import type { ConditionRequest, EventRequest, FinalizeResult, ReconcileResult } from '../../runtime/index.js';
+import type { ControllerDeps } from '../context.js';
+import { invalidSpec } from '../errors.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { planBinding, type BindingPlan, type BindingStep, type ObservedSubject } from './plan.js';
 import { grantsFor, type BindingGrants, type SubjectKey } from './grants.js';
@@ -17,7 +18,7 @@ const PENDING_RECHECK_MS = 2_000;
  * grant is written to Keycloak only after this binding's status records it, so ownership
  * survives a crash or a lost status write at any point.
  */
-export async function reconcileBinding(binding: DashRoleBinding, deps: ControllerDeps): Promise<ReconcileOutput<DashRoleBindingStatus>> {
+export async function reconcileBinding(binding: DashRoleBinding, deps: ControllerDeps): Promise<ReconcileResult<DashRoleBindingStatus>> {
   const ref = await resolveRealm(binding.metadata.namespace ?? '', binding.spec.realmRef, deps);
   const { plan, resolved, roles } = await planFor(binding, ref, false, deps);
   const events = await applyBindingSteps(ref, plan.steps, roles);
@@ -61,7 +62,7 @@ export async function reconcileBinding(binding: DashRoleBinding, deps: Controlle
  * under Protect, and while a role only this binding records is still granted by another
  * binding that has not recorded it yet (its record would be lost with this one).
  */
-export async function finalizeBinding(binding: DashRoleBinding, deps: ControllerDeps): Promise<FinalizeOutput> {
+export async function finalizeBinding(binding: DashRoleBinding, deps: ControllerDeps): Promise<FinalizeResult> {
   if (realmGone(binding.metadata.namespace ?? '', binding.spec.realmRef, deps)) {
     return { done: true, events: [{ type: 'Warning', reason: 'RealmGone', message: `DashRealm ${binding.spec.realmRef.name} is gone: released without touching Keycloak` }] };
   }
@@ -155,8 +156,7 @@ async function refuseEscalatingRoles(binding: DashRoleBinding, ref: RealmRef): P
   for (const [index, role] of binding.spec.roles.entries()) {
     const foreign = await ref.view.foreignComposites(role);
     if (foreign.length === 0) continue;
-    throw new ReconcileError(ReconcileOutcome.InvalidSpec, REASONS.roleNotAllowed,
-      `spec.roles[${index}]: role ${role} of client ${ref.realm.spec.clientId} is a composite that contains roles outside it (${foreign.slice(0, 5).join(', ')}); a DashRoleBinding grants only plain roles of the realm's client`);
+    throw invalidSpec(`spec.roles[${index}]: role ${role} of client ${ref.realm.spec.clientId} is a composite that contains roles outside it (${foreign.slice(0, 5).join(', ')}); a DashRoleBinding grants only plain roles of the realm's client`, REASONS.roleNotAllowed);
   }
 }
 

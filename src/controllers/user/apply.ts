@@ -1,6 +1,7 @@
 import type { DashUser } from '../../api/index.js';
 import type { UserGroup } from '../../keycloak/port.js';
-import type { ControllerDeps, EventRequest } from '../context.js';
+import type { EventRequest } from '../../runtime/index.js';
+import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
 import { setUserPassword } from './credentials.js';
 import type { UserStep } from './plan.js';

@@ -1,6 +1,7 @@
 import { effectiveDeletionPolicy, type DashUser } from '../../api/index.js';
 import type { KeycloakUser } from '../../keycloak/port.js';
-import type { ControllerDeps, FinalizeOutput } from '../context.js';
+import type { FinalizeResult } from '../../runtime/index.js';
+import type { ControllerDeps } from '../context.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { createdByUs } from './ownership.js';
 
@@ -10,7 +11,7 @@ import { createdByUs } from './ownership.js';
  * federated user is treated as Retain, with a Warning saying why. Lets go when the realm is
  * gone. Tolerates a pass that never recorded the id (looks the user up by username).
  */
-export async function finalizeUser(user: DashUser, deps: ControllerDeps): Promise<FinalizeOutput> {
+export async function finalizeUser(user: DashUser, deps: ControllerDeps): Promise<FinalizeResult> {
   const namespace = user.metadata.namespace ?? '';
   if (realmGone(namespace, user.spec.realmRef, deps)) {
     return { done: true, events: [{ type: 'Warning', reason: 'RealmGone', message: `DashRealm ${user.spec.realmRef.name} is gone: released without touching Keycloak` }] };

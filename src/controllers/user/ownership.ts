@@ -1,6 +1,6 @@
 import { ANNOTATIONS, REASONS, USER_OWNER_ATTRIBUTE, ownerMark, type DashUser } from '../../api/index.js';
 import type { KeycloakUser } from '../../keycloak/port.js';
-import { ReconcileError, ReconcileOutcome, conflict } from '../errors.js';
+import { conflict } from '../errors.js';
 
 /** How the DashUser stands toward the Keycloak user it found: see `classifyUser`. */
 export type UserClaim = 'none' | 'known' | 'created' | 'adopted';
@@ -19,8 +19,10 @@ export function classifyUser(user: DashUser, found: KeycloakUser | undefined): U
   if (mark === ownerMark(user)) return 'created';
   if (mark) throw conflict(`spec.username: Keycloak user ${user.spec.username} is managed by DashUser ${mark}: change nothing`);
   if (user.metadata.annotations?.[ANNOTATIONS.adopt] === 'true') return 'adopted';
-  throw new ReconcileError(ReconcileOutcome.Conflict, REASONS.adoptionRequired,
-    `spec.username: Keycloak user ${user.spec.username} already exists and was not created by this operator; to manage it (its profile, groups and password), annotate the DashUser ${ANNOTATIONS.adopt}: "true"`);
+  throw conflict(
+    `spec.username: Keycloak user ${user.spec.username} already exists and was not created by this operator; to manage it (its profile, groups and password), annotate the DashUser ${ANNOTATIONS.adopt}: "true"`,
+    REASONS.adoptionRequired,
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { normalizeGroupPath, ownerMark, type DashUser, type DashUserStatus } from '../../api/index.js';
 import type { KeycloakUser, UserGroup } from '../../keycloak/port.js';
-import type { ControllerDeps, ReconcileOutput } from '../context.js';
+import type { ReconcileResult } from '../../runtime/index.js';
+import type { ControllerDeps } from '../context.js';
 import { conflict, waitFor } from '../errors.js';
 import { resolveRealm, type RealmRef } from '../realm-ref.js';
 import { applyUserSteps } from './apply.js';
@@ -17,7 +18,7 @@ export { finalizeUser } from './finalize.js';
  * user by recorded id or exact username, plan and apply, then report roles, sessions and
  * whether a logout is pending, and which spec.attributes keys Keycloak drops.
  */
-export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promise<ReconcileOutput<DashUserStatus>> {
+export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promise<ReconcileResult<DashUserStatus>> {
   const namespace = user.metadata.namespace ?? '';
   const ref = await resolveRealm(namespace, user.spec.realmRef, deps);
   const groupIds = await resolveGroups(user, ref, deps);

@@ -1,17 +1,20 @@
 import type { DashResource, Kind, SpecOf } from '../../../src/api/index.js';
 import { parseSpec } from '../../../src/api/index.js';
-import type { ControllerDeps, ReconcileOutput, SecretValue } from '../../../src/controllers/context.js';
+import type { ControllerDeps, SecretValue } from '../../../src/controllers/context.js';
+import { DASH_KINDS, resourceCache } from '../../../src/controllers/kinds.js';
 import { RealmKeycloakConnections } from '../../../src/controllers/keycloak-connections.js';
 import { KeycloakConnectionRegistry } from '../../../src/keycloak/index.js';
+import type { ReconcileResult } from '../../../src/runtime/index.js';
 import { loadTestEnv } from '../../env/test-env.js';
+import { objectStore } from '../../unit/controllers/object-cache.js';
 
 /**
- * Reconciler dependencies over an in-memory object store and the REAL Keycloak of the test
- * environment: drives reconcilers directly, without the Kubernetes runtime, to prove what
- * they do in Keycloak.
+ * Reconciler dependencies over the runtime's object store (filled by hand, with the production
+ * indexes) and the REAL Keycloak of the test environment: drives reconcilers directly,
+ * without the Kubernetes runtime, to prove what they do in Keycloak.
  */
 export class MemoryWorld {
-  readonly objects = new Map<string, DashResource<Kind>>();
+  readonly store = objectStore();
   readonly secrets = new Map<string, SecretValue>();
   /** Keycloak requests by method, counted for every call the reconcilers make. */
   readonly requests = new Map<string, number>();
@@ -28,11 +31,7 @@ export class MemoryWorld {
       readConfigMap: async () => undefined,
     };
     this.deps = {
-      cache: {
-        get: <K extends Kind>(kind: K, ns: string, name: string) => this.objects.get(`${kind}/${ns}/${name}`) as DashResource<K> | undefined,
-        list: <K extends Kind>(kind: K, ns?: string) => [...this.objects.values()]
-          .filter((o) => o.kind === kind && (ns === undefined || o.metadata.namespace === ns)) as DashResource<K>[],
-      },
+      cache: resourceCache(this.store),
       secrets: secretReader,
       keycloak: new RealmKeycloakConnections(this.registry, secretReader, {
         url: env.KEYCLOAK_URL, credentials: { clientId: env.KEYCLOAK_ADMIN_CLIENT_ID, clientSecret: env.KEYCLOAK_ADMIN_CLIENT_SECRET },
@@ -45,23 +44,23 @@ export class MemoryWorld {
   put<K extends Kind>(kind: K, name: string, spec: unknown, namespace = 'test'): DashResource<K> {
     const parsed = parseSpec(kind, { spec });
     if (!parsed.ok) throw new Error(parsed.message);
-    const key = `${kind}/${namespace}/${name}`;
-    const previous = this.objects.get(key);
+    const previous = this.deps.cache.get(kind, namespace, name);
     const obj = { apiVersion: 'identity.dashops.dev/v1alpha1', kind, metadata: { name, namespace, generation: 1 }, spec: parsed.spec as SpecOf[K], status: previous?.status } as DashResource<K>;
-    this.objects.set(key, obj as DashResource<Kind>);
+    this.store.apply('add', DASH_KINDS[kind], obj);
     return obj;
   }
 
   /** Runs a reconcile and stores the status it returns, as the runtime would. */
-  async run<K extends Kind>(obj: DashResource<K>, reconcile: (o: DashResource<K>, d: ControllerDeps) => Promise<ReconcileOutput<unknown>>): Promise<ReconcileOutput<unknown>> {
+  async run<K extends Kind>(obj: DashResource<K>, reconcile: (o: DashResource<K>, d: ControllerDeps) => Promise<ReconcileResult<object>>): Promise<ReconcileResult<object>> {
     const out = await reconcile(obj, this.deps);
-    const stored = this.objects.get(`${obj.kind}/${obj.metadata.namespace}/${obj.metadata.name}`);
-    if (stored) stored.status = { ...(stored.status ?? {}), ...(out.status as object) } as never;
+    const stored = this.deps.cache.get(obj.kind, obj.metadata.namespace ?? '', obj.metadata.name);
+    if (stored) this.store.apply('update', DASH_KINDS[obj.kind], { ...stored, status: { ...(stored.status ?? {}), ...out.status } } as DashResource<Kind>);
     return out;
   }
 
   /** Removes an object from the store. */
   remove(kind: Kind, name: string, namespace = 'test'): void {
-    this.objects.delete(`${kind}/${namespace}/${name}`);
+    const stored = this.deps.cache.get(kind, namespace, name);
+    if (stored) this.store.apply('delete', DASH_KINDS[kind], stored);
   }
 }

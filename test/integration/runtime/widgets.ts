@@ -73,7 +73,7 @@ export const SecretMetadataKind = metadataOnly(SecretKind);
  */
 export function widgetController(recorder: Recorder, identity = 'in-process', secretData?: ReferencedDataReader): ControllerRegistration {
   let reader = secretData;
-  return defineController<Widget>({
+  return defineController<Widget, Record<string, unknown>>({
     kind: WidgetKind,
     finalizer: WIDGET_FINALIZER,
     parse: (obj) => (obj.spec?.value === undefined || typeof obj.spec.value === 'number'
@@ -88,19 +88,19 @@ export function widgetController(recorder: Recorder, identity = 'in-process', se
           recorder.passes.push({ name, value: spec.value, at: Date.now() });
           if (spec.delayMs) await new Promise((r) => setTimeout(r, spec.delayMs));
           if (spec.failTimes !== undefined && recorder.count(name) <= spec.failTimes) {
-            throw new OutcomeError(Outcome.KeycloakUnavailable, 'widget backend unavailable');
+            throw new OutcomeError(Outcome.Unavailable, 'widget backend unavailable', { reason: 'KeycloakUnavailable' });
           }
           if (spec.needs) {
             const other = ctx.cache.get<Widget>(WidgetKind, obj.metadata.namespace, spec.needs);
             if (!other?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) {
-              throw new OutcomeError(Outcome.DependencyNotReady, `spec.needs: Widget ${spec.needs} is not Ready`, { reason: 'WaitingForWidget' });
+              throw new OutcomeError(Outcome.Waiting, `spec.needs: Widget ${spec.needs} is not Ready`, { reason: 'WaitingForWidget' });
             }
           }
           let secretVersion: string | undefined;
           if (spec.secret) {
             reader ??= new ReferencedDataReader(adminClient().client);
             secretVersion = (await reader.readSecret(ctx.cache, obj.metadata.namespace ?? '', spec.secret, 'value'))?.version;
-            if (!secretVersion) throw new OutcomeError(Outcome.DependencyNotReady, `spec.secret: Secret ${spec.secret} not found`, { reason: 'WaitingForSecret' });
+            if (!secretVersion) throw new OutcomeError(Outcome.Waiting, `spec.secret: Secret ${spec.secret} not found`, { reason: 'WaitingForSecret' });
           }
           return { status: { value: spec.value ?? null, reconciledBy: identity, ...(secretVersion ? { secretVersion } : {}) } };
         } finally {

@@ -1,7 +1,8 @@
 import type { DashResource, Kind } from '../../../src/api/index.js';
-import type { ControllerDeps, ResourceCache } from '../../../src/controllers/context.js';
+import type { ControllerDeps } from '../../../src/controllers/context.js';
 import type { RealmRef } from '../../../src/controllers/realm-ref.js';
 import { grantLedger, ledgerKey, recordedGrants } from '../../../src/controllers/rolebinding/subjects.js';
+import { objectCache } from './object-cache.js';
 
 type Obj = DashResource<Kind>;
 const realm = (namespace: string, name: string, realmName: string, url?: string) =>
@@ -10,10 +11,7 @@ const binding = (namespace: string, name: string, realmRef: string, status?: obj
   ({ kind: 'DashRoleBinding', metadata: { namespace, name }, spec: { realmRef: { name: realmRef }, roles: ['admin'], subjects: [{ kind: 'User', name: 'Alice' }, { kind: 'Group', name: 'ops' }] }, status }) as unknown as DashResource<'DashRoleBinding'>;
 const group = (namespace: string, name: string, path: string) => ({ kind: 'DashGroup', metadata: { namespace, name }, spec: {}, status: { path } }) as unknown as Obj;
 const depsOf = (objects: Obj[]): ControllerDeps => ({
-  cache: {
-    get: (kind: string, ns: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name),
-    list: (kind: string, ns?: string) => objects.filter((o) => o.kind === kind && (ns === undefined || o.metadata.namespace === ns)),
-  } as unknown as ResourceCache,
+  cache: objectCache(objects),
 } as ControllerDeps);
 const ref = { name: 'dash', kc: { url: 'https://kc.example.com/' } } as unknown as RealmRef;
 

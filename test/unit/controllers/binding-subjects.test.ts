@@ -1,15 +1,13 @@
 import type { DashResource } from '../../../src/api/index.js';
 import type { ControllerDeps, ResourceCache } from '../../../src/controllers/context.js';
 import type { RealmRef } from '../../../src/controllers/realm-ref.js';
+import { objectCache } from './object-cache.js';
 import { managedUsers, resolveSubject } from '../../../src/controllers/rolebinding/subjects.js';
 
 const realmRef = { name: 'dash' };
 const user = (name: string, username: string, keycloakId?: string, realm = 'dash') =>
   ({ metadata: { name, namespace: 'ns' }, spec: { realmRef: { name: realm }, username }, status: keycloakId ? { keycloakId } : undefined }) as DashResource<'DashUser'>;
-const cache = (users: DashResource<'DashUser'>[]): ResourceCache => ({
-  get: () => undefined,
-  list: ((kind: string) => (kind === 'DashUser' ? users : [])) as ResourceCache['list'],
-});
+const cache = (users: DashResource<'DashUser'>[]): ResourceCache => objectCache({ DashUser: users });
 const binding = { metadata: { name: 'b', namespace: 'ns' }, spec: { realmRef, roles: ['viewer'], subjects: [] } } as unknown as DashResource<'DashRoleBinding'>;
 
 describe('resolving a binding subject', () => {

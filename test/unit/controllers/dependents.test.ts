@@ -1,6 +1,11 @@
 import type { DashResource, Kind } from '../../../src/api/index.js';
-import type { ControllerDeps, ResourceCache } from '../../../src/controllers/context.js';
-import { controllers, type ObjectKey } from '../../../src/controllers/index.js';
+import { kindId } from '../../../src/kube/resource-kind.js';
+import type { Controller } from '../../../src/runtime/controller.js';
+import { parseKey } from '../../../src/runtime/keys.js';
+import { ReferenceIndex } from '../../../src/runtime/references.js';
+import { WakeRouter } from '../../../src/runtime/wake-router.js';
+import { silentLogger } from '../runtime/fakes.js';
+import { objectStore, registrations } from './object-cache.js';
 
 const ns = 'dash';
 const meta = (name: string) => ({ name, namespace: ns, uid: name, generation: 1 });
@@ -23,17 +28,25 @@ const objects = {
   }],
 } as unknown as { [K in Kind]: DashResource<K>[] };
 
-const cache: ResourceCache = {
-  get: (kind, _ns, name) => (objects[kind] as DashResource<typeof kind>[]).find((o) => o.metadata.name === name),
-  list: (kind) => objects[kind] as DashResource<typeof kind>[],
-};
-const deps = { cache } as ControllerDeps;
-const controller = (kind: Kind) => controllers().find((c) => c.kind === kind)!;
+/**
+ * The keys woken when `obj` changed from `old` (undefined: added), as `Kind/name`, besides the
+ * object itself: through the production path, the four registrations' watch rules and indexes
+ * over the runtime's object store, routed by the runtime's WakeRouter.
+ */
+function woken<K extends Kind>(kind: K, obj: DashResource<K>, old?: DashResource<K>): string[] {
+  const store = objectStore(objects);
+  const router = new WakeRouter(store, new ReferenceIndex(), silentLogger);
+  const keys = new Set<string>();
+  for (const registration of registrations()) {
+    const controller = { id: kindId(registration.kind), enqueue: (key: string) => keys.add(`${registration.kind.kind}/${parseKey(key).name}`) };
+    router.add(controller as unknown as Controller, registration);
+  }
+  const resource = store.resolve(kind);
+  router.handle({ type: old ? 'update' : 'add', kind: resource, obj: { ...obj, kind }, old: old && { ...old, kind } });
+  keys.delete(`${kind}/${obj.metadata.name}`);
+  return [...keys].sort();
+}
 const first = <K extends Kind>(kind: K) => objects[kind][0] as DashResource<K>;
-/** The keys woken when `obj` changed from `old` (undefined: added or deleted), as `Kind/name`. */
-const woken = <K extends Kind>(kind: K, obj: DashResource<K>, old?: DashResource<K>): string[] =>
-  (controller(kind).dependents as (o: DashResource<K>, d: ControllerDeps, old?: DashResource<K>) => ObjectKey[])(obj, deps, old)
-    .map((k) => `${k.kind}/${k.name}`).sort();
 const withStatus = <K extends Kind>(obj: DashResource<K>, status: object): DashResource<K> => ({ ...obj, status: { ...obj.status, ...status } });
 
 describe('who a change wakes', () => {

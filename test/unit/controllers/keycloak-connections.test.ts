@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DashRealm } from '../../../src/api/index.js';
 import type { SecretReader } from '../../../src/controllers/context.js';
-import { ReconcileError } from '../../../src/controllers/errors.js';
+import { OutcomeError } from '../../../src/runtime/outcome.js';
 import { RealmKeycloakConnections } from '../../../src/controllers/keycloak-connections.js';
 import type { KeycloakConnection, KeycloakConnectionOptions } from '../../../src/keycloak/connection.js';
 import { KeycloakConnectionRegistry } from '../../../src/keycloak/registry.js';
@@ -35,9 +35,9 @@ function connections(allowedUrls: string[]) {
   return { kc: new RealmKeycloakConnections(registry, secrets, defaultTarget, allowedUrls), reads, made };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<ReconcileError> {
+async function refusal(promise: Promise<unknown>): Promise<OutcomeError> {
   const err = await promise.catch((e: unknown) => e);
-  if (!(err instanceof ReconcileError)) throw new Error(`expected a ReconcileError, got ${String(err)}`);
+  if (!(err instanceof OutcomeError)) throw new Error(`expected an OutcomeError, got ${String(err)}`);
   return err;
 }
 
@@ -67,7 +67,7 @@ describe('RealmKeycloakConnections', () => {
   ])('refuses %s before reading any Secret', async (_, url) => {
     const { kc, reads, made } = connections(['https://tenants.example.com/team-a', 'http://127.0.0.1:8080']);
     const err = await refusal(kc.forRealm(own(url)));
-    expect(err).toMatchObject({ outcome: 'InvalidSpec', reason: 'KeycloakUrlNotAllowed' });
+    expect(err).toMatchObject({ outcome: 'Invalid', reason: 'KeycloakUrlNotAllowed' });
     expect(err.message).toBe(`spec.keycloak.url ${url} is not on the operator's allow-list: the operator's administrator can allow it (or a prefix of it) with --allowed-keycloak-urls / ALLOWED_KEYCLOAK_URLS (Helm keycloak.allowedUrls); or remove spec.keycloak to use the default connection`);
     expect(reads).toEqual([]);
     expect(made).toEqual([]);
@@ -76,7 +76,7 @@ describe('RealmKeycloakConnections', () => {
   it('refuses plain http to a host that is not loopback, even when allow-listed by mistake', async () => {
     const { kc, reads, made } = connections(['http://kc.internal']);
     const err = await refusal(kc.forRealm(own('http://kc.internal/')));
-    expect(err).toMatchObject({ outcome: 'InvalidSpec', reason: 'KeycloakUrlNotAllowed' });
+    expect(err).toMatchObject({ outcome: 'Invalid', reason: 'KeycloakUrlNotAllowed' });
     expect(err.message).toMatch(/^spec\.keycloak\.url http:\/\/kc\.internal\/: must use https .*credentials are never sent over plain http/);
     expect(reads).toEqual([]);
     expect(made).toEqual([]);

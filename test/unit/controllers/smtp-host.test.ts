@@ -24,7 +24,7 @@ describe('assertSmtpHostAllowed', () => {
 
   it.each(['smtp.attacker.net', 'smtp.example.com.attacker.net', 'mail.example.com'])('refuses %s, naming the field and how to allow it', (host) => {
     expect(() => assertSmtpHostAllowed(realm(host), ['smtp.example.com'])).toThrow(expect.objectContaining({
-      outcome: 'InvalidSpec',
+      outcome: 'Invalid',
       reason: 'SmtpHostNotAllowed',
       message: `spec.email.host ${host} is not on the operator's SMTP allow-list: the operator's administrator can allow it with --allowed-smtp-hosts / ALLOWED_SMTP_HOSTS (Helm email.allowedHosts), or name an allowed host`,
     }));

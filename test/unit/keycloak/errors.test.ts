@@ -1,6 +1,6 @@
 import { NetworkError } from '@keycloak/keycloak-admin-client';
 import {
-  KeycloakError, KeycloakErrorKind, KeycloakHttpError, classifyKeycloakError, kindForStatus, toKeycloakError,
+  KeycloakError, KeycloakErrorKind, KeycloakHttpError, kindForStatus, toKeycloakError,
 } from '../../../src/keycloak/errors.js';
 
 /** What the admin client throws for a non-2xx answer. */
@@ -73,20 +73,5 @@ describe('toKeycloakError', () => {
 
   it('truncates long bodies', () => {
     expect(toKeycloakError(operation, new KeycloakHttpError(500, 'x'.repeat(5000))).message.length).toBeLessThan(operation.length + 250);
-  });
-});
-
-describe('classifyKeycloakError', () => {
-  it.each([
-    ['Unavailable', 'KeycloakUnavailable'], ['Unauthorized', 'KeycloakAuthFailed'], ['Invalid', 'KeycloakRejected'],
-    ['Conflict', 'Conflict'], ['NotFound', 'KeycloakRejected'],
-  ] as const)('maps %s to the %s outcome with the error message', (kind, outcome) => {
-    const err = new KeycloakError(kind, `read realm "dash": ${kind}`);
-    expect(classifyKeycloakError(err)).toEqual({ outcome, message: err.message });
-  });
-
-  it('leaves other errors to the caller', () => {
-    expect(classifyKeycloakError(new Error('boom'))).toBeUndefined();
-    expect(classifyKeycloakError(undefined)).toBeUndefined();
   });
 });

@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { createLogger } from '../../../src/logger.js';
 import { startHttpServers } from '../../../src/runtime/http-server.js';
-import { createMetrics } from '../../../src/runtime/metrics.js';
+import { keycloakRequestMetrics } from '../../../src/keycloak/metrics.js';
+import { METRICS_PREFIX, createMetrics } from '../../../src/runtime/metrics.js';
 
 function capture(): { lines: () => Record<string, unknown>[]; stream: Writable } {
   const chunks: string[] = [];
@@ -41,9 +42,9 @@ describe('the logger', () => {
 });
 
 describe('the HTTP endpoints', () => {
-  it('answer /healthz always, /readyz by the probe, and /metrics with the operator metrics', async () => {
+  it("answer /healthz always, /readyz by the probe, and /metrics with the operator metrics (the Keycloak port's too)", async () => {
     const metrics = createMetrics({ collectDefaults: false });
-    metrics.recordKeycloakRequest('get', 200, 0.02);
+    keycloakRequestMetrics(metrics.registry, METRICS_PREFIX)('get', 200, 0.02);
     metrics.recordReconcile('DashUser', 'Reconciled', 0.1);
     metrics.registerQueue('DashUser', () => 3);
     metrics.setLeader(true);

@@ -6,12 +6,12 @@ import { NextRun, OUTCOMES, Outcome, OutcomeError, classifyError } from '../../.
 describe('the outcome table', () => {
   it.each([
     [Outcome.Reconciled, 'True', NextRun.Resync],
-    [Outcome.InvalidSpec, 'False', NextRun.SpecChange],
-    [Outcome.DependencyNotReady, 'False', NextRun.Wait],
+    [Outcome.Invalid, 'False', NextRun.SpecChange],
+    [Outcome.Waiting, 'False', NextRun.Wait],
     [Outcome.Conflict, 'False', NextRun.Backoff],
-    [Outcome.KeycloakUnavailable, 'False', NextRun.Backoff],
-    [Outcome.KeycloakAuthFailed, 'False', NextRun.Backoff],
-    [Outcome.KeycloakRejected, 'False', NextRun.Backoff],
+    [Outcome.Unavailable, 'False', NextRun.Backoff],
+    [Outcome.AuthFailed, 'False', NextRun.Backoff],
+    [Outcome.Rejected, 'False', NextRun.Backoff],
     [Outcome.Deleting, 'False', NextRun.Wait],
     [Outcome.Error, 'False', NextRun.Backoff],
   ] as const)('%s: Ready=%s, next run %s', (outcome, ready, next) => {
@@ -25,19 +25,19 @@ describe('the outcome table', () => {
 
 describe('classifyError', () => {
   it('takes an OutcomeError as it is, with its own reason', () => {
-    expect(classifyError(new OutcomeError(Outcome.DependencyNotReady, 'spec.realmRef: DashRealm x not found', { reason: 'WaitingForRealm' })))
-      .toEqual({ outcome: 'DependencyNotReady', message: 'spec.realmRef: DashRealm x not found', reason: 'WaitingForRealm' });
+    expect(classifyError(new OutcomeError(Outcome.Waiting, 'spec.realmRef: DashRealm x not found', { reason: 'WaitingForRealm' })))
+      .toEqual({ outcome: 'Waiting', message: 'spec.realmRef: DashRealm x not found', reason: 'WaitingForRealm' });
   });
 
   it('asks the injected classifiers, in order, before falling back', () => {
     class PortError extends Error {}
-    const classify = (err: unknown) => (err instanceof PortError ? { outcome: Outcome.KeycloakUnavailable, message: err.message } : undefined);
-    expect(classifyError(new PortError('down'), [() => undefined, classify])).toEqual({ outcome: 'KeycloakUnavailable', message: 'down' });
+    const classify = (err: unknown) => (err instanceof PortError ? { outcome: Outcome.Unavailable, message: err.message, reason: 'PortUnavailable' } : undefined);
+    expect(classifyError(new PortError('down'), [() => undefined, classify])).toEqual({ outcome: 'Unavailable', message: 'down', reason: 'PortUnavailable' });
   });
 
-  it('understands any error carrying a known outcome (the controllers’ own error class)', () => {
+  it('knows one error type: an error that merely carries an outcome property is not taken at its word', () => {
     const err = Object.assign(new Error('Keycloak group a is managed by b'), { outcome: 'Conflict', reason: 'Conflict' });
-    expect(classifyError(err)).toEqual({ outcome: 'Conflict', message: 'Keycloak group a is managed by b', reason: 'Conflict' });
+    expect(classifyError(err)).toEqual({ outcome: 'Error', message: 'Keycloak group a is managed by b' });
   });
 
   it('makes anything else an Error with its message, and identical failures give identical messages', () => {

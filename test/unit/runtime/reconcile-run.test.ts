@@ -39,7 +39,7 @@ function deps(overrides: Partial<ControllerRegistration> = {}): RunDeps {
     ...overrides,
   };
   return {
-    registration, cache: store, client: kube, references, owner: (key) => `widgets|${key}`,
+    registration, cache: store, client: kube, references, owner: (key) => ({ controller: 'widgets', key }),
     events: new EventRecorder(kube, { controller: 'test/controller', instance: 'me' }, silentLogger, () => clock),
     classifiers: [], logger: silentLogger, metrics: createMetrics({ collectDefaults: false }), dependencyWaitMs: 5000, now: () => clock,
   };
@@ -81,7 +81,7 @@ describe('a new object', () => {
   });
 
   it('is gone from the cache: nothing to do, its references are forgotten', async () => {
-    references.set('widgets|ns/w', 'spec', [{ kind: SecretKind, namespace: 'ns', name: 's' }]);
+    references.set({ controller: 'widgets', key: 'ns/w' }, 'spec', [{ kind: SecretKind, namespace: 'ns', name: 's' }]);
     expect(await run()).toEqual({ type: 'forget' });
     expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual([]);
   });
@@ -100,7 +100,7 @@ describe('a quiet second pass', () => {
 
 describe('failures', () => {
   it('a dependency wait: Ready=False with the reason the reconciler named, a fixed wait, one Warning', async () => {
-    reconcile = async () => { throw new OutcomeError(Outcome.DependencyNotReady, 'spec.realmRef: DashRealm r not found', { reason: 'WaitingForRealm' }); };
+    reconcile = async () => { throw new OutcomeError(Outcome.Waiting, 'spec.realmRef: DashRealm r not found', { reason: 'WaitingForRealm' }); };
     kube.seed(finalized(widget()));
     expect(await run()).toEqual({ type: 'after', ms: 5000 });
     expect(ready()).toMatchObject({ status: 'False', reason: 'WaitingForRealm', message: 'spec.realmRef: DashRealm r not found' });
@@ -108,7 +108,7 @@ describe('failures', () => {
   });
 
   it('the same failure again: no status write, no second event (no flapping)', async () => {
-    reconcile = async () => { throw new OutcomeError(Outcome.KeycloakUnavailable, 'GET realm: Keycloak unreachable (ECONNREFUSED)'); };
+    reconcile = async () => { throw new OutcomeError(Outcome.Unavailable, 'GET realm: Keycloak unreachable (ECONNREFUSED)', { reason: 'KeycloakUnavailable' }); };
     kube.seed(finalized(widget()));
     expect(await run()).toEqual({ type: 'backoff' });
     clock = new Date('2026-01-01T00:05:00Z');
@@ -137,7 +137,7 @@ describe('failures', () => {
     class PortError extends Error {}
     reconcile = async () => { throw new PortError('POST /users: Keycloak answered 401'); };
     const d = deps();
-    d.classifiers = [(err) => (err instanceof PortError ? { outcome: Outcome.KeycloakAuthFailed, message: err.message } : undefined)];
+    d.classifiers = [(err) => (err instanceof PortError ? { outcome: Outcome.AuthFailed, message: err.message, reason: 'KeycloakAuthFailed' } : undefined)];
     kube.seed(finalized(widget()));
     expect(await run(d)).toEqual({ type: 'backoff' });
     expect(ready()).toMatchObject({ reason: 'KeycloakAuthFailed' });
@@ -226,17 +226,17 @@ describe('status writes', () => {
 
 describe('dependencies', () => {
   it('an object read through the context, even a missing one, wakes the reader when it changes', async () => {
-    reconcile = async () => { throw new OutcomeError(Outcome.DependencyNotReady, 'Secret s not found'); };
+    reconcile = async () => { throw new OutcomeError(Outcome.Waiting, 'Secret s not found'); };
     kube.seed(finalized(widget('w', { needs: 's' })));
     await run();
-    expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual(['widgets|ns/w']);
+    expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual([{ controller: 'widgets', key: 'ns/w' }]);
   });
 
   it('a pass that succeeded keeps its reads of unwatched kinds only: a watched kind wakes it through its rule', async () => {
     kube.seed(finalized(widget('w', { needs: 's' }))); // the reconciler reads Secret s, then succeeds
     await run();
     expect(ready()).toMatchObject({ status: 'True' });
-    expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual(['widgets|ns/w']);
+    expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual([{ controller: 'widgets', key: 'ns/w' }]);
     kube.seed(finalized(widget('w', { needs: 's' }, { resourceVersion: '5' })));
     await run(deps({ watches: [{ kind: SecretKind, map: () => [] }] }));
     expect(references.ownersOf(SecretKind, 'ns', 's')).toEqual([]);
@@ -246,11 +246,11 @@ describe('dependencies', () => {
     const d = deps({ references: (obj) => [{ kind: SecretKind, namespace: 'ns', name: String((obj as Widget).spec?.secret) }] });
     kube.seed(finalized(widget('w', { secret: 'a' })));
     await run(d);
-    expect(references.ownersOf(SecretKind, 'ns', 'a')).toEqual(['widgets|ns/w']);
+    expect(references.ownersOf(SecretKind, 'ns', 'a')).toEqual([{ controller: 'widgets', key: 'ns/w' }]);
     store.apply('update', WidgetKind, finalized(widget('w', { secret: 'b' }, { resourceVersion: '9', generation: 2 })));
     await run(d);
     expect(references.ownersOf(SecretKind, 'ns', 'a')).toEqual([]);
-    expect(references.ownersOf(SecretKind, 'ns', 'b')).toEqual(['widgets|ns/w']);
+    expect(references.ownersOf(SecretKind, 'ns', 'b')).toEqual([{ controller: 'widgets', key: 'ns/w' }]);
   });
 });
 
@@ -273,7 +273,7 @@ describe('deletion', () => {
   });
 
   it('a cleanup that fails keeps the finalizer, reports the outcome and backs off', async () => {
-    finalize = async () => { throw new OutcomeError(Outcome.KeycloakUnavailable, 'DELETE group: Keycloak unreachable'); };
+    finalize = async () => { throw new OutcomeError(Outcome.Unavailable, 'DELETE group: Keycloak unreachable', { reason: 'KeycloakUnavailable' }); };
     kube.seed(deleting(finalized(widget())));
     expect(await run()).toEqual({ type: 'backoff' });
     expect(ready()).toMatchObject({ reason: 'KeycloakUnavailable' });

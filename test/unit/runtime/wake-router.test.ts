@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { SecretKind } from '../../../src/kube/resource-kind.js';
 import { Controller } from '../../../src/runtime/controller.js';
-import { Dispatcher, isStatusOnlyChange, ownerId } from '../../../src/runtime/dispatch.js';
+import { WakeRouter, isStatusOnlyChange } from '../../../src/runtime/wake-router.js';
 import { EventRecorder } from '../../../src/runtime/events.js';
 import { createMetrics } from '../../../src/runtime/metrics.js';
 import { ObjectStore } from '../../../src/runtime/object-store.js';
@@ -11,16 +11,16 @@ import { FakeKube, GadgetKind, WidgetKind, silentLogger, widget, type Widget } f
 
 let store: ObjectStore;
 let references: ReferenceIndex;
-let dispatcher: Dispatcher;
+let router: WakeRouter;
 
 function controllerFor(registration: ControllerRegistration): Controller {
   const kube = new FakeKube(store);
   const controller: Controller = new Controller({
-    registration, cache: store, client: kube, references, owner: (key) => ownerId(controller.id, key),
+    registration, cache: store, client: kube, references, owner: (key) => ({ controller: controller.id, key }),
     events: new EventRecorder(kube, { controller: 'c', instance: 'i' }, silentLogger), classifiers: [], logger: silentLogger,
     metrics: createMetrics({ collectDefaults: false }), dependencyWaitMs: 5000, now: () => new Date(),
   }, { concurrency: 1, resyncPeriodMs: 60_000, backoff: { baseMs: 5, maxMs: 1000 } });
-  dispatcher.add(controller, registration);
+  router.add(controller, registration);
   return controller;
 }
 const reconciler = { reconcile: async () => ({}) };
@@ -31,8 +31,8 @@ beforeEach(() => {
   store.addKind(GadgetKind);
   store.addKind(SecretKind);
   references = new ReferenceIndex();
-  dispatcher = new Dispatcher(store, references, silentLogger);
-  store.onChange((e) => dispatcher.handle(e));
+  router = new WakeRouter(store, references, silentLogger);
+  store.onChange((e) => router.handle(e));
 });
 
 describe('isStatusOnlyChange', () => {
@@ -63,8 +63,8 @@ describe('routing cache changes to work', () => {
 
   it('wakes the owners that referenced an object, on any change (status included) and when it appears', () => {
     const widgets = controllerFor({ kind: WidgetKind, reconciler });
-    references.set(ownerId(widgets.id, 'ns/waiting'), 'reads', [{ kind: GadgetKind, namespace: 'ns', name: 'g' }]);
-    references.set(ownerId(widgets.id, 'ns/secret-user'), 'spec', [{ kind: SecretKind, namespace: 'ns', name: 's' }]);
+    references.set({ controller: widgets.id, key: 'ns/waiting' }, 'reads', [{ kind: GadgetKind, namespace: 'ns', name: 'g' }]);
+    references.set({ controller: widgets.id, key: 'ns/secret-user' }, 'spec', [{ kind: SecretKind, namespace: 'ns', name: 's' }]);
     store.apply('add', GadgetKind, { metadata: { name: 'g', namespace: 'ns', resourceVersion: '1', generation: 1 } });
     store.apply('add', SecretKind, { metadata: { name: 's', namespace: 'ns', resourceVersion: '1' } });
     store.apply('add', SecretKind, { metadata: { name: 'unrelated', namespace: 'ns', resourceVersion: '1' } });

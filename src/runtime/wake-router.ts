@@ -2,17 +2,12 @@ import type { Logger } from 'pino';
 import type { KubeObject } from '../kube/object.js';
 import { kindId } from '../kube/resource-kind.js';
 import type { Controller } from './controller.js';
-import { formatKey, keyOf } from './keys.js';
+import { formatKey, queueKey } from './keys.js';
 import type { CacheEvent, CacheReader } from './object-store.js';
 import type { ObjectKey } from './keys.js';
 import type { ControllerRegistration, WatchRule } from './reconciler.js';
 import type { ReferenceIndex } from './references.js';
 import { canonical } from './status.js';
-
-/** The owner id of a controller's key in the reference index. */
-export function ownerId(controllerId: string, key: string): string {
-  return `${controllerId}\u0000${key}`;
-}
 
 /**
  * True when an update changed nothing a reconcile reacts to: same generation (spec),
@@ -35,12 +30,12 @@ interface Route {
 }
 
 /**
- * Routes cache changes to work: an object's own controller (unless the change is status
- * only), controllers whose watch rules map it to their keys, and the owners that referenced
- * it (a dependency they read, a Secret their spec names). Dependents see every change,
- * status included: a dependency becoming Ready is a status change.
+ * Routes cache changes to the keys they wake: an object's own controller (unless the change
+ * is status only), controllers whose watch rules map it to their keys, and the owners that
+ * referenced it (a Secret their spec names, an object a pass read). Watchers see every
+ * change, status included: a dependency becoming Ready is a status change.
  */
-export class Dispatcher {
+export class WakeRouter {
   readonly #routes: Route[] = [];
   readonly #byId = new Map<string, Controller>();
 
@@ -58,7 +53,7 @@ export class Dispatcher {
     const id = kindId(kind);
     for (const { controller, registration } of this.#routes) {
       if (controller.id === id && !(event.type === 'update' && event.old && isStatusOnlyChange(event.old, obj))) {
-        controller.enqueue(keyOf(obj));
+        controller.enqueue(queueKey(obj));
       }
       for (const rule of registration.watches ?? []) {
         if (kindId(this.cache.resolve(rule.kind)) !== id) continue;
@@ -66,8 +61,7 @@ export class Dispatcher {
       }
     }
     for (const owner of this.references.ownersOf(kind, obj.metadata.namespace ?? '', obj.metadata.name)) {
-      const split = owner.indexOf('\u0000');
-      this.#byId.get(owner.slice(0, split))?.enqueue(owner.slice(split + 1));
+      this.#byId.get(owner.controller)?.enqueue(owner.key);
     }
   }
 

@@ -1,0 +1,93 @@
+import { isDeepStrictEqual } from 'node:util';
+import { ANNOTATIONS, type DashGroup, type DashRealm, type DashRoleBinding, type DashUser } from '../api/index.js';
+import type { KubeObject } from '../kube/object.js';
+import type { IndexFunction } from '../runtime/index.js';
+import { pathChain } from './user/effective-roles.js';
+
+// What wakes whom. Each controller declares watch rules on the kinds it reads (in its
+// controller.ts); the rules find the objects to wake through the cache indexes below, and
+// compare only the facts a watcher reads, so that a change nobody reads wakes nobody (a
+// thousand users must not run again each time a member count moves).
+
+/** The cache indexes, by name; each is registered by the controller of the kind it indexes. */
+export const Index = {
+  /** DashGroup, DashUser, DashRoleBinding by `namespace/realmRef.name`. */
+  byRealm: 'byRealm',
+  /** DashGroup by `namespace/parentRef.name`. */
+  byParent: 'byParent',
+  /** DashGroup by `namespace/status.path`. */
+  byPath: 'byPath',
+  /** DashUser by `namespace/name` of each DashGroup its spec names. */
+  byGroupName: 'byGroupName',
+  /** DashUser by `namespace/path` of each group it is in, and of every ancestor of those (status.groups). */
+  byGroupPath: 'byGroupPath',
+  /** DashUser by `namespace/spec.username`. */
+  byUsername: 'byUsername',
+  /** DashRoleBinding by each spec subject, see `subjectValue`. */
+  bySubject: 'bySubject',
+} as const;
+export type IndexName = (typeof Index)[keyof typeof Index];
+
+/** An index value: a name or path within a namespace (namespaces hold no '/', so it is unambiguous). */
+export const inNamespace = (namespace: string | undefined, value: string): string => `${namespace ?? ''}/${value}`;
+/** The `bySubject` value of a binding subject named by kind and name. */
+export const subjectValue = (namespace: string | undefined, kind: 'User' | 'Group', name: string): string => inNamespace(namespace, `${kind}:${name}`);
+
+/**
+ * Types an index function over one of our kinds. It sees the object as stored, before any
+ * parse: it runs inside the informer's callback and must not throw on a spec admission let through.
+ */
+const index = <T extends KubeObject>(fn: (obj: Partial<T> & KubeObject) => (string | undefined)[]): IndexFunction =>
+  (obj) => fn(obj as Partial<T> & KubeObject).filter((v): v is string => typeof v === 'string');
+
+export const byRealm = index<DashGroup | DashUser | DashRoleBinding>((o) => [o.spec?.realmRef?.name && inNamespace(o.metadata.namespace, o.spec.realmRef.name)]);
+
+export const GROUP_INDEXES: Record<string, IndexFunction> = {
+  [Index.byRealm]: byRealm,
+  [Index.byParent]: index<DashGroup>((g) => [g.spec?.parentRef?.name && inNamespace(g.metadata.namespace, g.spec.parentRef.name)]),
+  [Index.byPath]: index<DashGroup>((g) => [g.status?.path && inNamespace(g.metadata.namespace, g.status.path)]),
+};
+
+export const USER_INDEXES: Record<string, IndexFunction> = {
+  [Index.byRealm]: byRealm,
+  [Index.byGroupName]: index<DashUser>((u) => (u.spec?.groups ?? []).map((g) => g.name && inNamespace(u.metadata.namespace, g.name))),
+  [Index.byGroupPath]: index<DashUser>((u) => [...new Set((u.status?.groups ?? []).flatMap(pathChain))].map((p) => inNamespace(u.metadata.namespace, p))),
+  [Index.byUsername]: index<DashUser>((u) => [u.spec?.username && inNamespace(u.metadata.namespace, u.spec.username)]),
+};
+
+export const BINDING_INDEXES: Record<string, IndexFunction> = {
+  [Index.byRealm]: byRealm,
+  [Index.bySubject]: index<DashRoleBinding>((b) => (b.spec?.subjects ?? []).map((s) => s.name && subjectValue(b.metadata.namespace, s.kind, s.name))),
+};
+
+/** Whether what `pick` selects differs between the old and the new object (always, without an old one). */
+export function changed<T>(old: T | undefined, obj: T, pick: (o: T) => unknown): boolean {
+  return old === undefined || !isDeepStrictEqual(pick(old), pick(obj));
+}
+
+/** What objects of a realm read from their DashRealm. */
+export const realmFacts = (r: DashRealm) => [r.spec, r.metadata.deletionTimestamp, r.status?.clientUuid];
+/** What users, child groups and bindings read from a DashGroup. */
+export const groupFacts = (g: DashGroup) => [g.spec, g.metadata.deletionTimestamp, g.status?.keycloakId, g.status?.path,
+  g.status?.roles, g.status?.inheritedRoles, g.status?.effectiveRolesChangedAt];
+/** What bindings read from a DashUser. */
+export const userFactsForBindings = (u: DashUser) => [u.spec.username, u.metadata.deletionTimestamp, u.status?.keycloakId,
+  u.metadata.annotations?.[ANNOTATIONS.confirmLicenseRevocation]];
+/** What groups read from a DashUser (membership and pending logouts). */
+export const userFactsForGroups = (u: DashUser) => [u.status?.groups, u.status?.logoutPending];
+
+/**
+ * The subjects of a binding whose outcome changed between two versions, by name or path: all
+ * of them when the spec changed, else those whose status entry (resolved, grants) differs.
+ * Status records a group subject by path; one named by DashGroup name shows up under its name.
+ */
+export function changedSubjects(b: DashRoleBinding, old: DashRoleBinding | undefined): { users: Set<string>; groups: Set<string> } {
+  const all = [...b.spec.subjects, ...(old?.spec.subjects ?? [])];
+  const everything = changed(old, b, (x) => [x.spec, x.metadata.deletionTimestamp]);
+  const entries = (x?: DashRoleBinding) => new Map((x?.status?.subjects ?? []).map((s) => [`${s.kind}:${s.name ?? s.path}`, s]));
+  const [before, after] = [entries(old), entries(b)];
+  const moved = (kind: string, name: string | undefined) => everything || !isDeepStrictEqual(before.get(`${kind}:${name}`), after.get(`${kind}:${name}`));
+  const names = (kind: 'User' | 'Group') => new Set(all.filter((s) => s.kind === kind)
+    .flatMap((s) => [s.name, s.path]).filter((n): n is string => n !== undefined && moved(kind, n)));
+  return { users: names('User'), groups: names('Group') };
+}
