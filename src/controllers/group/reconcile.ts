@@ -6,6 +6,7 @@ import type { KeycloakGroup } from '../../keycloak/port.js';
 import type { FinalizeResult, ReconcileResult } from '../../runtime/index.js';
 import type { ControllerDeps } from '../context.js';
 import { conflict, waitFor } from '../errors.js';
+import { Index, inNamespace } from '../wake-ups.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { childPath, classifyGroup, planGroup, planGroupDeletion, type DesiredGroup, type GroupStep } from './plan.js';
 
@@ -49,7 +50,7 @@ export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Pr
 /** Deletes the group if policy says so; waits while child DashGroups exist; lets go when the realm is gone. */
 export async function finalizeGroup(group: DashGroup, deps: ControllerDeps): Promise<FinalizeResult> {
   const namespace = group.metadata.namespace ?? '';
-  const children = deps.cache.list('DashGroup', namespace).filter((g) => g.spec.parentRef?.name === group.metadata.name);
+  const children = deps.cache.byIndex('DashGroup', Index.byParent, inNamespace(namespace, group.metadata.name));
   if (children.length > 0) {
     const names = children.map((c) => c.metadata.name).sort().join(', ');
     return { done: false, waiting: `waiting for child DashGroups to be deleted first (Keycloak deletes subgroups with their parent): ${names}` };
@@ -101,9 +102,9 @@ async function ancestorRoles(ref: RealmRef, path: string): Promise<string[]> {
 }
 
 function refuseSecondClaim(group: DashGroup, path: string, deps: ControllerDeps): void {
-  const earlier = deps.cache.list('DashGroup', group.metadata.namespace).find((other) =>
+  const earlier = deps.cache.byIndex('DashGroup', Index.byPath, inNamespace(group.metadata.namespace, path)).find((other) =>
     other.metadata.name !== group.metadata.name && other.spec.realmRef.name === group.spec.realmRef.name
-    && other.status?.path === path && other.status.keycloakId !== undefined);
+    && other.status?.keycloakId !== undefined);
   if (earlier) throw conflict(`Keycloak group ${path} is already managed by DashGroup ${earlier.metadata.name}`);
 }
 
@@ -161,8 +162,9 @@ function rolesChangedAt(group: DashGroup, roles: string[], inherited: string[], 
 }
 
 function pendingMembers(group: DashGroup, path: string, deps: ControllerDeps): Pick<DashGroupStatus, 'logoutPending' | 'usersPendingLogout'> {
-  const pending = deps.cache.list('DashUser', group.metadata.namespace)
-    .filter((u) => u.status?.logoutPending && u.status.groups?.some((g) => g === path || g.startsWith(`${path}/`)))
+  // Members of the group's subtree: their status lists the group or one of its descendants.
+  const pending = deps.cache.byIndex('DashUser', Index.byGroupPath, inNamespace(group.metadata.namespace, path))
+    .filter((u) => u.status?.logoutPending)
     .map((u) => u.spec.username).sort();
   return { logoutPending: pending.length, usersPendingLogout: pending.slice(0, MAX_LISTED_PENDING_USERS) };
 }

@@ -3,6 +3,7 @@ import type { KeycloakPort, RoleRef } from '../../keycloak/port.js';
 import type { EventRequest, FinalizeResult, ReconcileResult } from '../../runtime/index.js';
 import type { BoundKeycloak, ControllerDeps } from '../context.js';
 import { conflict, waitFor } from '../errors.js';
+import { Index, inNamespace } from '../wake-ups.js';
 import { claimAttributes, claimOf, classifyRealmClaim, RELEASE_ATTRIBUTES, type ClaimInput, type RealmClaim } from './claim.js';
 import { planRealm, type ObservedRealm, type RealmInputs, type RealmStep } from './plan.js';
 import { assertSmtpHostAllowed } from './smtp-host.js';
@@ -49,7 +50,7 @@ export async function finalizeRealm(realm: DashRealm, deps: ControllerDeps): Pro
   // Groups, users and bindings clean up through the realm: if it went first they would be
   // released without their Keycloak objects being deleted.
   const users = (['DashGroup', 'DashUser', 'DashRoleBinding'] as const).flatMap((kind) =>
-    deps.cache.list(kind, realm.metadata.namespace).filter((o) => o.spec.realmRef.name === realm.metadata.name).map((o) => `${kind} ${o.metadata.name}`));
+    deps.cache.byIndex(kind, Index.byRealm, inNamespace(realm.metadata.namespace, realm.metadata.name)).map((o) => `${kind} ${o.metadata.name}`));
   if (users.length > 0) {
     return { done: false, waiting: `waiting for ${users.length} resource(s) that use this realm to be deleted first: ${users.sort().slice(0, 5).join(', ')}` };
   }
