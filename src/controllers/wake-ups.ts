@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ANNOTATIONS, type DashGroup, type DashRealm, type DashRoleBinding, type DashUser } from '../api/index.js';
+import { ANNOTATIONS, type DashGroup, type DashRealm, type DashRoleBinding, type DashUser, type Kind } from '../api/index.js';
 import type { KubeObject } from '../kube/object.js';
-import type { IndexFunction } from '../runtime/index.js';
+import { objectKey, watch, type CacheReader, type IndexFunction, type ObjectKey, type WatchRule } from '../runtime/index.js';
+import { DASH_KINDS } from './kinds.js';
 import { pathChain } from './user/effective-roles.js';
 
 // What wakes whom. Each controller declares watch rules on the kinds it reads (in its
@@ -59,6 +60,14 @@ export const BINDING_INDEXES: Record<string, IndexFunction> = {
   [Index.byRealm]: byRealm,
   [Index.bySubject]: index<DashRoleBinding>((b) => (b.spec?.subjects ?? []).map((s) => s.name && subjectValue(b.metadata.namespace, s.kind, s.name))),
 };
+
+/** The keys of the `kind` objects an index lists under `value`. */
+export const keysByIndex = (cache: CacheReader, kind: Kind, index: IndexName, value: string): ObjectKey[] =>
+  cache.byIndex(DASH_KINDS[kind], index, value).map(objectKey);
+
+/** The rule of a kind that lives in a realm: a change of what it reads of its DashRealm wakes the realm's objects of that kind. */
+export const watchRealm = (kind: 'DashGroup' | 'DashUser' | 'DashRoleBinding'): WatchRule => watch<DashRealm>(DASH_KINDS.DashRealm, (r, cache, old) =>
+  (changed(old, r, realmFacts) ? keysByIndex(cache, kind, Index.byRealm, inNamespace(r.metadata.namespace, r.metadata.name)) : []));
 
 /** Whether what `pick` selects differs between the old and the new object (always, without an old one). */
 export function changed<T>(old: T | undefined, obj: T, pick: (o: T) => unknown): boolean {

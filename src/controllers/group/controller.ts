@@ -1,13 +1,10 @@
-import type { DashGroup, DashRealm, DashRoleBinding, DashUser } from '../../api/index.js';
-import { objectKey, watch, type CacheReader, type ObjectKey } from '../../runtime/index.js';
+import type { DashGroup, DashRoleBinding, DashUser } from '../../api/index.js';
+import { watch } from '../../runtime/index.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
 import {
-  GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, inNamespace, realmFacts, userFactsForGroups,
+  GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, inNamespace, keysByIndex, userFactsForGroups, watchRealm,
 } from '../wake-ups.js';
 import { finalizeGroup, reconcileGroup } from './reconcile.js';
-
-const groups = (cache: CacheReader, index: string, value: string): ObjectKey[] =>
-  cache.byIndex<DashGroup>(DASH_KINDS.DashGroup, index, value).map(objectKey);
 
 /** The DashGroup controller: a group reads its realm, its parent, its members' logout state, and the bindings naming it. */
 export const groupController = (options: ControllerOptions) => dashController('DashGroup', options, {
@@ -15,21 +12,20 @@ export const groupController = (options: ControllerOptions) => dashController('D
   finalize: finalizeGroup,
   indexes: GROUP_INDEXES,
   watches: [
-    watch<DashRealm>(DASH_KINDS.DashRealm, (r, cache, old) =>
-      (changed(old, r, realmFacts) ? groups(cache, Index.byRealm, inNamespace(r.metadata.namespace, r.metadata.name)) : [])),
+    watchRealm('DashGroup'),
     // A parent's path, id or roles are its children's inherited ones.
     watch<DashGroup>(DASH_KINDS.DashGroup, (g, cache, old) =>
-      (changed(old, g, groupFacts) ? groups(cache, Index.byParent, inNamespace(g.metadata.namespace, g.metadata.name)) : [])),
+      (changed(old, g, groupFacts) ? keysByIndex(cache, 'DashGroup', Index.byParent, inNamespace(g.metadata.namespace, g.metadata.name)) : [])),
     // Member counts and pending logouts, in the groups the user is in now or was in before.
     watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => {
       if (!changed(old, u, userFactsForGroups)) return [];
       const paths = new Set([...(u.status?.groups ?? []), ...(old?.status?.groups ?? [])]);
-      return [...paths].flatMap((path) => groups(cache, Index.byPath, inNamespace(u.metadata.namespace, path)));
+      return [...paths].flatMap((path) => keysByIndex(cache, 'DashGroup', Index.byPath, inNamespace(u.metadata.namespace, path)));
     }),
     // The binding's grants on the group (subjects named by DashGroup name or by path) are its roles.
     watch<DashRoleBinding>(DASH_KINDS.DashRoleBinding, (b, cache, old) => [...changedSubjects(b, old).groups].flatMap((nameOrPath) => [
       ...(cache.get<DashGroup>(DASH_KINDS.DashGroup, b.metadata.namespace, nameOrPath) ? [{ namespace: b.metadata.namespace ?? '', name: nameOrPath }] : []),
-      ...groups(cache, Index.byPath, inNamespace(b.metadata.namespace, nameOrPath)),
+      ...keysByIndex(cache, 'DashGroup', Index.byPath, inNamespace(b.metadata.namespace, nameOrPath)),
     ])),
   ],
 });

@@ -1,11 +1,8 @@
-import type { DashGroup, DashRealm, DashRoleBinding, DashUser } from '../../api/index.js';
-import { objectKey, watch, type CacheReader, type ObjectKey } from '../../runtime/index.js';
+import type { DashGroup, DashRoleBinding } from '../../api/index.js';
+import { watch } from '../../runtime/index.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
-import { Index, USER_INDEXES, changed, changedSubjects, groupFacts, inNamespace, realmFacts } from '../wake-ups.js';
+import { Index, USER_INDEXES, changed, changedSubjects, groupFacts, inNamespace, keysByIndex, watchRealm } from '../wake-ups.js';
 import { finalizeUser, reconcileUser } from './reconcile.js';
-
-const users = (cache: CacheReader, index: string, value: string): ObjectKey[] =>
-  cache.byIndex<DashUser>(DASH_KINDS.DashUser, index, value).map(objectKey);
 
 /** The DashUser controller: a user reads its realm, its groups (and their ancestors), and the bindings naming it. */
 export const userController = (options: ControllerOptions) => dashController('DashUser', options, {
@@ -13,20 +10,19 @@ export const userController = (options: ControllerOptions) => dashController('Da
   finalize: finalizeUser,
   indexes: USER_INDEXES,
   watches: [
-    watch<DashRealm>(DASH_KINDS.DashRealm, (r, cache, old) =>
-      (changed(old, r, realmFacts) ? users(cache, Index.byRealm, inNamespace(r.metadata.namespace, r.metadata.name)) : [])),
+    watchRealm('DashUser'),
     // Users naming the group in spec, and users in its subtree (its roles reach them).
     watch<DashGroup>(DASH_KINDS.DashGroup, (g, cache, old) => {
       if (!changed(old, g, groupFacts)) return [];
       const ns = g.metadata.namespace;
       return [
-        ...users(cache, Index.byGroupName, inNamespace(ns, g.metadata.name)),
-        ...(g.status?.path ? users(cache, Index.byGroupPath, inNamespace(ns, g.status.path)) : []),
+        ...keysByIndex(cache, 'DashUser', Index.byGroupName, inNamespace(ns, g.metadata.name)),
+        ...(g.status?.path ? keysByIndex(cache, 'DashUser', Index.byGroupPath, inNamespace(ns, g.status.path)) : []),
       ];
     }),
     // Only subjects whose grants moved: a binding of 100 users writes its status as each resolves.
     watch<DashRoleBinding>(DASH_KINDS.DashRoleBinding, (b, cache, old) => [...changedSubjects(b, old).users]
-      .flatMap((username) => users(cache, Index.byUsername, inNamespace(b.metadata.namespace, username)))),
+      .flatMap((username) => keysByIndex(cache, 'DashUser', Index.byUsername, inNamespace(b.metadata.namespace, username)))),
   ],
   secretNames: (u) => [u.spec.initialPassword?.secretRef.name],
 });
