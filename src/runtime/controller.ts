@@ -60,7 +60,7 @@ export class Controller {
    * Stops taking keys and waits for the passes in flight, at most `timeoutMs`; past that they
    * see their signal aborted and are left behind. With `abortNow` (leadership lost) their
    * signal is aborted at once with that reason: they may finish reads, but no write goes out
-   * (the Keycloak dispatcher refuses it) and no status is written. Resolves true when everything finished.
+   * (clients consulting pass-signal.ts refuse it) and no status is written. Resolves true when everything finished.
    */
   async stop(timeoutMs: number, abortNow?: Error): Promise<boolean> {
     if (!this.#taking) return true;

@@ -23,8 +23,8 @@ export interface ReconcileContext {
   readonly cache: CacheReader;
   /**
    * Aborted when this replica loses the leader lease, or at shutdown past the drain timeout.
-   * Once aborted, the Keycloak dispatcher refuses the pass's admin writes (PassStoppedError)
-   * and the runtime writes no status for it.
+   * Once aborted, clients that consult pass-signal.ts (the Keycloak port does) refuse the
+   * pass's writes, and the runtime writes no status for it.
    */
   readonly signal: AbortSignal;
 }
@@ -47,7 +47,7 @@ export interface ReconcileResult<S extends object = Record<string, unknown>> {
   /**
    * The pass wrote what it intends (its status records it) and a next pass completes the work:
    * Ready=False, reason `Progressing`, with this message, instead of Ready=True, so that Ready
-   * keeps meaning "Keycloak holds what the spec says".
+   * keeps meaning "what the spec describes is in place".
    */
   progressing?: string;
 }
