@@ -2,6 +2,7 @@ import { normalizeGroupPath, type DashUser, type DashUserStatus } from '../../ap
 import type { UserGroup } from '../../keycloak/port.js';
 import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
+import { roleSubject, userSubject } from '../subject-id.js';
 import type { AppliedUser } from './apply.js';
 import { effectiveRolesWithSources, pathChain } from './effective-roles.js';
 import { logoutPending } from './logout-pending.js';
@@ -26,7 +27,7 @@ export interface ObservedForStatus {
  * logout is carried out here, with an event; so is ending the sessions of a disabled user.
  */
 export async function userStatus(ref: RealmRef, user: DashUser, applied: AppliedUser, observed: ObservedForStatus, deps: ControllerDeps): Promise<DashUserStatus> {
-  const subject = { kind: 'user' as const, id: applied.id };
+  const subject = { ...userSubject(user.spec.username), id: applied.id };
   const groups = applied.groups ?? (observed.groups && !applied.groupsChanged ? observed.groups : await ref.kc.listUserGroups(ref.name, applied.id));
   const paths = groups.map((g) => normalizeGroupPath(g.path)).sort();
   const chain = [...new Set(paths.flatMap(pathChain))];
@@ -37,9 +38,9 @@ export async function userStatus(ref: RealmRef, user: DashUser, applied: Applied
     ref.view.directRoles(subject),
     ref.view.effectiveRoles(applied.id, chain, viewMustKnowSince(applied, observed)),
     ref.view.defaultRoles(),
-    Promise.all(chain.map(async (path) => [path, await ref.view.directRoles({ kind: 'group', id: '', path })] as const)),
+    Promise.all(chain.map(async (path) => [path, await ref.view.directRoles({ kind: 'Group', path })] as const)),
   ]);
-  const effective = computed ?? (await ref.kc.listClientRoleMappings(ref.name, subject, ref.clientUuid, 'effective')).map((r) => r.name);
+  const effective = computed ?? (await ref.kc.listClientRoleMappings(ref.name, roleSubject(subject), ref.clientUuid, 'effective')).map((r) => r.name);
   const managed = new Map(deps.cache.list('DashGroup', user.metadata.namespace)
     .filter((g) => g.status?.path && g.spec.realmRef.name === user.spec.realmRef.name)
     .map((g) => [g.status?.path ?? '', g.status ?? {}]));
