@@ -1,5 +1,6 @@
 import { defaultRolesName } from '../keycloak/clients.js';
 import type { KeycloakPort, KeycloakUser, RealmSession, RoleGraph, RoleRef } from '../keycloak/port.js';
+import type { MappingTarget, SubjectId } from './subject-id.js';
 
 /**
  * How long realm-wide reads are reused. A resync of 1,000 users then costs a few pages per
@@ -11,8 +12,17 @@ export const REALM_VIEW_TTL_MS = 10_000;
 /** How long our own mapping writes are kept to replay onto a load that started before them (far beyond any load). */
 const WRITE_LOG_MS = 10 * 60_000;
 
-/** A user by id, or a group by its path (`Parent/child`): how the view keys role holders. */
-export type ViewSubject = { kind: 'user'; id: string } | { kind: 'group'; id: string; path: string };
+/**
+ * Whose direct roles the view answers for: a user found in Keycloak (held by its id, the only
+ * thing Keycloak's role-holder lists give), or a group (held by its path; no id needed).
+ */
+export type RoleHolder = MappingTarget | Extract<SubjectId, { kind: 'Group' }>;
+
+/** Ids of the reaching roles mapped directly to each user (by Keycloak id) and group (by path). */
+interface Held {
+  users: Map<string, Set<string>>;
+  groups: Map<string, Set<string>>;
+}
 
 /**
  * The realm's roles as far as they reach the `dash` client's roles, and who holds them.
@@ -26,8 +36,8 @@ interface RoleSnapshot {
   dashNames: Map<string, string>;
   /** Role id -> dash role names it reaches; only roles that reach at least one. */
   reach: Map<string, Set<string>>;
-  /** Subject key -> ids of reaching roles mapped to it directly. */
-  held: Map<string, Set<string>>;
+  /** Who holds reaching roles directly. */
+  held: Held;
   /** Dash role names reached through default-roles-<realm>. */
   defaults: string[];
   /** The default-roles-<realm> role's id. */
@@ -51,7 +61,7 @@ export class RealmView {
   /** When this process last wrote each user: the view knows a user only if read after that. */
   readonly #userWrites = new Map<string, number>();
   /** Our own mapping writes, replayed onto a load that started before them. */
-  #writes: { atMs: number; subject: ViewSubject; roles: string[]; op: 'add' | 'remove' }[] = [];
+  #writes: { atMs: number; subject: MappingTarget; roles: string[]; op: 'add' | 'remove' }[] = [];
   /** When we last ended a user's sessions: their sessions must be read after that. */
   readonly #loggedOut = new Map<string, number>();
 
@@ -78,9 +88,9 @@ export class RealmView {
   }
 
   /** Names of the `dash` roles mapped directly to the subject, sorted. */
-  async directRoles(subject: ViewSubject): Promise<string[]> {
+  async directRoles(holder: RoleHolder): Promise<string[]> {
     const snapshot = await this.#roles.get();
-    return [...(snapshot.held.get(keyOf(subject)) ?? [])].flatMap((id) => snapshot.dashNames.get(id) ?? []).sort();
+    return [...(heldBy(snapshot.held, holder).get(holderKey(holder)) ?? [])].flatMap((id) => snapshot.dashNames.get(id) ?? []).sort();
   }
 
   /** Names of the `dash` roles every user gets through default-roles-<realm>, sorted. */
@@ -99,11 +109,11 @@ export class RealmView {
   async effectiveRoles(userId: string, groupPaths: readonly string[], knownSince: number | 'created now'): Promise<string[] | undefined> {
     const snapshot = await this.#roles.get();
     if (knownSince !== 'created now' && (this.#roles.takenAt() ?? 0) < knownSince) return undefined;
-    const own = knownSince === 'created now' ? [snapshot.defaultRoleId ?? ''] : [...(snapshot.held.get(keyOf({ kind: 'user', id: userId })) ?? [])];
+    const own = knownSince === 'created now' ? [snapshot.defaultRoleId ?? ''] : [...(snapshot.held.users.get(userId) ?? [])];
     const names = new Set<string>();
     const reached = (roleId: string) => snapshot.reach.get(roleId)?.forEach((n) => names.add(n));
     own.forEach(reached);
-    for (const path of groupPaths) snapshot.held.get(`group:${path}`)?.forEach(reached);
+    for (const path of groupPaths) snapshot.held.groups.get(path)?.forEach(reached);
     return [...names].sort();
   }
 
@@ -114,7 +124,7 @@ export class RealmView {
   }
 
   /** Records a mapping write this process made (call after Keycloak accepted it). */
-  recordMappings(subject: ViewSubject, roles: readonly string[], op: 'add' | 'remove'): void {
+  recordMappings(subject: MappingTarget, roles: readonly string[], op: 'add' | 'remove'): void {
     const atMs = this.nowMs();
     this.#writes = this.#writes.filter((w) => w.atMs >= atMs - WRITE_LOG_MS);
     this.#writes.push({ atMs, subject, roles: [...roles], op });
@@ -161,13 +171,13 @@ async function loadRoles(kc: KeycloakPort, realm: string, clientUuid: string): P
   const dashNames = new Map(roles.map((r) => [r.id, r.name]));
   const reach = reachOf(graph.composites, dashNames);
   const byId = new Map(graph.roles.map((r) => [r.id, r]));
-  const held = new Map<string, Set<string>>();
+  const held: Held = { users: new Map(), groups: new Map() };
   await Promise.all([...reach.keys()].map(async (roleId) => {
     const role = byId.get(roleId);
     if (!role) return;
     const holders = await kc.listRoleHolders(realm, { clientUuid: role.clientUuid, name: role.name });
-    for (const id of holders.users) addHeld(held, `user:${id}`, roleId);
-    for (const path of holders.groupPaths) addHeld(held, `group:${path}`, roleId);
+    for (const id of holders.users) addHeld(held.users, id, roleId);
+    for (const path of holders.groupPaths) addHeld(held.groups, path, roleId);
   }));
   const defaultRoleId = graph.roles.find((r) => !r.clientUuid && r.name === defaultRolesName(realm))?.id;
   return { roles, dashNames, reach, held, defaults: [...(reach.get(defaultRoleId ?? '') ?? [])].sort(), defaultRoleId, foreign: foreignOf(graph, roles) };
@@ -227,19 +237,24 @@ function addHeld(held: Map<string, Set<string>>, key: string, roleId: string): v
   held.set(key, set);
 }
 
-function applyWrite(snapshot: RoleSnapshot, subject: ViewSubject, roles: readonly string[], op: 'add' | 'remove'): void {
-  const key = keyOf(subject);
+function applyWrite(snapshot: RoleSnapshot, subject: MappingTarget, roles: readonly string[], op: 'add' | 'remove'): void {
+  const byHolder = heldBy(snapshot.held, subject);
+  const key = holderKey(subject);
   const ids = [...snapshot.dashNames].filter(([, name]) => roles.includes(name)).map(([id]) => id);
-  const held = snapshot.held.get(key) ?? new Set<string>();
+  const held = byHolder.get(key) ?? new Set<string>();
   for (const id of ids) {
     if (op === 'add') held.add(id);
     else held.delete(id);
   }
-  snapshot.held.set(key, held);
+  byHolder.set(key, held);
 }
 
-function keyOf(subject: ViewSubject): string {
-  return subject.kind === 'user' ? `user:${subject.id}` : `group:${subject.path}`;
+function heldBy(held: Held, holder: RoleHolder): Map<string, Set<string>> {
+  return holder.kind === 'User' ? held.users : held.groups;
+}
+
+function holderKey(holder: RoleHolder): string {
+  return holder.kind === 'User' ? holder.id : holder.path;
 }
 
 /**

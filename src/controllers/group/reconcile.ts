@@ -138,7 +138,7 @@ async function applyGroupSteps(ref: RealmRef, steps: GroupStep[]): Promise<strin
 
 async function groupStatus(group: DashGroup, ref: RealmRef, id: string, path: string, parent: Parent, adopted: boolean, deps: ControllerDeps): Promise<DashGroupStatus> {
   const [roles, members] = await Promise.all([
-    ref.view.directRoles({ kind: 'group', id, path }),
+    ref.view.directRoles({ kind: 'Group', path }),
     ref.kc.listGroupMembers(ref.name, id),
   ]);
   const inheritedRoles = parent.roles;

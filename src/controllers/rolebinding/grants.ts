@@ -1,5 +1,4 @@
-/** A subject of a DashRoleBinding, resolved to a stable key: `User:<username>` (lowercase) or `Group:<path>`. */
-export type SubjectKey = `User:${string}` | `Group:${string}`;
+import type { SubjectKey } from '../subject-id.js';
 
 /** What one DashRoleBinding grants, as the grant ledger sees it. */
 export interface BindingGrants {

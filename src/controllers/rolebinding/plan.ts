@@ -1,4 +1,5 @@
-import { grantsFor, ownedBy, planSubjectRoles, recordedByOthers, type BindingGrants, type SubjectKey } from './grants.js';
+import { subjectKey, type SubjectId, type SubjectKey } from '../subject-id.js';
+import { grantsFor, ownedBy, planSubjectRoles, recordedByOthers, type BindingGrants } from './grants.js';
 
 /**
  * A subject as observed in Keycloak: its id and direct dash client roles. Without an id it
@@ -6,7 +7,7 @@ import { grantsFor, ownedBy, planSubjectRoles, recordedByOthers, type BindingGra
  * does not exist in Keycloak (its mappings went with it).
  */
 export interface ObservedSubject {
-  key: SubjectKey;
+  subject: SubjectId;
   id?: string;
   present: readonly string[];
   missing?: boolean;
@@ -30,7 +31,7 @@ export interface BindingPlanInput {
   confirmedUsers: ReadonlySet<string>;
 }
 
-/** One role-mapping change. */
+/** One role-mapping change; `subject` is the key events name it by (apply finds its SubjectId by it). */
 export type BindingStep =
   | { kind: 'addRoles'; subject: SubjectKey; id: string; roles: string[] }
   | { kind: 'removeRoles'; subject: SubjectKey; id: string; roles: string[] };
@@ -64,36 +65,38 @@ const LICENSED = 'licensed_user';
 export function planBinding(input: BindingPlanInput): BindingPlan {
   const plan: BindingPlan = { steps: [], owned: new Map(), pending: new Map(), touched: new Set(), handoff: new Map(), heldRevocations: [], revokedLicenses: [] };
   const self = input.ledger.find((b) => b.binding === input.binding);
-  for (const subject of [...input.subjects].sort((a, b) => a.key.localeCompare(b.key))) {
-    const myRecord = new Set(self?.owned.get(subject.key) ?? []);
+  const keyed = input.subjects.map((subject) => ({ key: subjectKey(subject.subject), ...subject }));
+  for (const subject of keyed.sort((a, b) => a.key.localeCompare(b.key))) {
+    const { key } = subject;
+    const myRecord = new Set(self?.owned.get(key) ?? []);
     if (!subject.id) {
-      if (!subject.missing && myRecord.size > 0) plan.owned.set(subject.key, [...myRecord].sort());
+      if (!subject.missing && myRecord.size > 0) plan.owned.set(key, [...myRecord].sort());
       continue;
     }
-    const mine = new Set(self && !self.deleting && self.subjects.includes(subject.key) ? self.roles : []);
+    const mine = new Set(self && !self.deleting && self.subjects.includes(key) ? self.roles : []);
     const rolePlan = planSubjectRoles({
-      granted: new Set(grantsFor(subject.key, input.ledger).keys()), mine, present: new Set(subject.present),
-      owned: ownedBy(subject.key, input.ledger), myRecord, recordedByOthers: recordedByOthers(subject.key, input.binding, input.ledger),
+      granted: new Set(grantsFor(key, input.ledger).keys()), mine, present: new Set(subject.present),
+      owned: ownedBy(key, input.ledger), myRecord, recordedByOthers: recordedByOthers(key, input.binding, input.ledger),
       manageable: input.manageable, exclusive: input.exclusive, addable: subject.addable ?? true,
     });
-    const remove = holdLicense(subject.key, rolePlan.remove, rolePlan.record, input, plan);
+    const remove = holdLicense(subject.subject, rolePlan.remove, rolePlan.record, input, plan);
     const ready = rolePlan.add.filter((r) => myRecord.has(r));
     const pending = rolePlan.add.filter((r) => !myRecord.has(r));
-    if (ready.length > 0) plan.steps.push({ kind: 'addRoles', subject: subject.key, id: subject.id, roles: ready });
-    if (remove.length > 0) plan.steps.push({ kind: 'removeRoles', subject: subject.key, id: subject.id, roles: remove });
-    if (pending.length > 0) plan.pending.set(subject.key, pending);
-    if (rolePlan.add.length > 0 || remove.length > 0) plan.touched.add(subject.key);
-    if (rolePlan.handoff.length > 0) plan.handoff.set(subject.key, rolePlan.handoff);
+    if (ready.length > 0) plan.steps.push({ kind: 'addRoles', subject: key, id: subject.id, roles: ready });
+    if (remove.length > 0) plan.steps.push({ kind: 'removeRoles', subject: key, id: subject.id, roles: remove });
+    if (pending.length > 0) plan.pending.set(key, pending);
+    if (rolePlan.add.length > 0 || remove.length > 0) plan.touched.add(key);
+    if (rolePlan.handoff.length > 0) plan.handoff.set(key, rolePlan.handoff);
     const record = [...new Set(rolePlan.record)].sort();
-    if (record.length > 0) plan.owned.set(subject.key, record);
+    if (record.length > 0) plan.owned.set(key, record);
   }
   return plan;
 }
 
 /** Takes licensed_user out of `remove` under Protect until confirmed (kept in `record`); returns what to remove. */
-function holdLicense(key: SubjectKey, remove: string[], record: string[], input: BindingPlanInput, plan: BindingPlan): string[] {
-  const username = key.startsWith('User:') ? key.slice('User:'.length) : undefined;
-  if (!username || !remove.includes(LICENSED)) return remove;
+function holdLicense(subject: SubjectId, remove: string[], record: string[], input: BindingPlanInput, plan: BindingPlan): string[] {
+  if (subject.kind !== 'User' || !remove.includes(LICENSED)) return remove;
+  const username = subject.name;
   if (input.licenseRevocation === 'Protect' && !input.confirmedUsers.has(username)) {
     record.push(LICENSED);
     plan.heldRevocations.push(username);

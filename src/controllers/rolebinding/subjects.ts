@@ -1,11 +1,14 @@
 import { normalizeGroupPath, type DashRealm, type DashResource, type DashRoleBinding, type Subject } from '../../api/index.js';
 import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
-import type { BindingGrants, SubjectKey } from './grants.js';
+import { groupSubject, subjectKey, userSubject, type SubjectId, type SubjectKey } from '../subject-id.js';
+import type { BindingGrants } from './grants.js';
 
 /** A binding subject resolved (or not) to a Keycloak user or group. */
 export interface ResolvedSubject {
   subject: Subject;
+  /** Whom the spec entry names; undefined for a DashGroup whose path is not known. */
+  subjectId?: SubjectId;
   key?: SubjectKey;
   id?: string;
   reason?: string;
@@ -16,15 +19,15 @@ export interface ResolvedSubject {
 }
 
 /**
- * The ledger key of a subject from the cache only (no Keycloak call). A DashGroup's path comes
+ * Whom a spec subject names, from the cache only (no Keycloak call). A DashGroup's path comes
  * from its status; while the DashGroup is gone (or has no path yet), from the path the
  * binding's own status recorded for it, so its grants stay tracked; else undefined.
  */
-export function subjectKey(subject: Subject, namespace: string, deps: ControllerDeps, binding?: DashRoleBinding): SubjectKey | undefined {
-  if (subject.kind === 'User') return `User:${(subject.name ?? '').toLowerCase()}`;
-  if (subject.path !== undefined) return `Group:${normalizeGroupPath(subject.path)}`;
+export function subjectIdOf(subject: Subject, namespace: string, deps: ControllerDeps, binding?: DashRoleBinding): SubjectId | undefined {
+  if (subject.kind === 'User') return userSubject(subject.name ?? '');
+  if (subject.path !== undefined) return groupSubject(subject.path);
   const path = deps.cache.get('DashGroup', namespace, subject.name ?? '')?.status?.path ?? recordedPath(binding, subject.name);
-  return path ? `Group:${normalizeGroupPath(path)}` : undefined;
+  return path ? groupSubject(path) : undefined;
 }
 
 function recordedPath(binding: DashRoleBinding | undefined, name: string | undefined): string | undefined {
@@ -45,45 +48,57 @@ export function managedUsers(binding: DashRoleBinding, deps: ControllerDeps): Ma
  * Resolves a subject: a DashUser or DashGroup from the cache first (no Keycloak call; a
  * DashUser not Ready yet is a wait, its id appearing wakes the binding), else an exact lookup
  * in Keycloak (users from an IdP exist only after their first login). A DashGroup that is gone
- * is looked up by the path this binding recorded grants for (`key`), so they can be revoked.
+ * is looked up by the path this binding recorded grants for (`subjectId`), so they can be revoked.
  */
-export async function resolveSubject(subject: Subject, namespace: string, ref: RealmRef, users: ManagedUsers, deps: ControllerDeps, key = subjectKey(subject, namespace, deps)): Promise<ResolvedSubject> {
+export async function resolveSubject(subject: Subject, namespace: string, ref: RealmRef, users: ManagedUsers, deps: ControllerDeps, subjectId = subjectIdOf(subject, namespace, deps)): Promise<ResolvedSubject> {
+  const found = await findSubject(subject, namespace, ref, users, deps, subjectId);
+  return subjectId ? { subject, subjectId, key: subjectKey(subjectId), ...found } : { subject, ...found };
+}
+
+async function findSubject(subject: Subject, namespace: string, ref: RealmRef, users: ManagedUsers, deps: ControllerDeps, subjectId: SubjectId | undefined): Promise<Omit<ResolvedSubject, 'subject' | 'subjectId' | 'key'>> {
   if (subject.kind === 'User') {
     const managed = users.get((subject.name ?? '').toLowerCase());
     if (managed) {
       const id = managed.status?.keycloakId;
-      return id ? { subject, key, id } : { subject, key, reason: `DashUser ${managed.metadata.name} is not Ready yet` };
+      return id ? { id } : { reason: `DashUser ${managed.metadata.name} is not Ready yet` };
     }
     const id = (await ref.kc.findUserByUsername(ref.name, subject.name ?? ''))?.id;
-    return id ? { subject, key, id } : { subject, key, missing: true, reason: `user ${subject.name} not found in realm ${ref.name} (a user from an identity provider exists after the first login)` };
+    return id ? { id } : { missing: true, reason: `user ${subject.name} not found in realm ${ref.name} (a user from an identity provider exists after the first login)` };
   }
   if (subject.name !== undefined) {
     const group = deps.cache.get('DashGroup', namespace, subject.name);
     const id = group?.status?.keycloakId;
-    if (id && key) return { subject, key, id };
+    if (id && subjectId) return { id };
     const reason = `DashGroup ${subject.name} ${group ? 'is not Ready yet' : 'does not exist'}`;
-    if (group || !key) return { subject, key, reason };
-    const found = await ref.kc.findGroupByPath(ref.name, key.slice('Group:'.length));
-    return { subject, key, id: found?.id, missing: !found, recordOnly: true, reason };
+    if (group || subjectId?.kind !== 'Group') return { reason };
+    const found = await ref.kc.findGroupByPath(ref.name, subjectId.path);
+    return { id: found?.id, missing: !found, recordOnly: true, reason };
   }
   const path = normalizeGroupPath(subject.path ?? '');
   const group = await ref.kc.findGroupByPath(ref.name, path);
-  return group ? { subject, key, id: group.id } : { subject, key, missing: true, reason: `group ${path} not found in realm ${ref.name}` };
+  return group ? { id: group.id } : { missing: true, reason: `group ${path} not found in realm ${ref.name}` };
+}
+
+/** The roles a binding's status records per subject, by key: see `recordedSubjects`. */
+export function recordedGrants(binding: DashRoleBinding, deps: ControllerDeps): Map<SubjectKey, string[]> {
+  return new Map([...recordedSubjects(binding, deps)].map(([key, r]) => [key, r.grants]));
 }
 
 /**
- * The roles a binding's status records per subject. An entry of a Group named by DashGroup
- * is filed under that subject's current key, so a record made under an older path (the
- * group was renamed or moved) still counts for it.
+ * The subjects a binding's status records grants for, by key, with the roles. An entry of a
+ * Group named by DashGroup is filed under that subject's current key, so a record made under
+ * an older path (the group was renamed or moved) still counts for it.
  */
-export function recordedGrants(binding: DashRoleBinding, deps: ControllerDeps): Map<SubjectKey, string[]> {
+export function recordedSubjects(binding: DashRoleBinding, deps: ControllerDeps): Map<SubjectKey, { subjectId: SubjectId; grants: string[] }> {
   const namespace = binding.metadata.namespace ?? '';
-  const out = new Map<SubjectKey, string[]>();
+  const out = new Map<SubjectKey, { subjectId: SubjectId; grants: string[] }>();
   for (const s of binding.status?.subjects ?? []) {
     if ((s.grants?.length ?? 0) === 0) continue;
     const named = s.kind === 'Group' && s.name !== undefined ? binding.spec.subjects.find((x) => x.kind === 'Group' && x.name === s.name) : undefined;
-    const key = (named && subjectKey(named, namespace, deps, binding)) ?? statusKey(s);
-    if (key) out.set(key, [...new Set([...(out.get(key) ?? []), ...(s.grants ?? [])])].sort());
+    const subjectId = (named && subjectIdOf(named, namespace, deps, binding)) ?? statusSubjectId(s);
+    if (!subjectId) continue;
+    const key = subjectKey(subjectId);
+    out.set(key, { subjectId, grants: [...new Set([...(out.get(key)?.grants ?? []), ...(s.grants ?? [])])].sort() });
   }
   return out;
 }
@@ -122,16 +137,16 @@ export function grantLedger(binding: DashRoleBinding, ref: RealmRef, deletingSel
     return {
       binding: `${ns}/${source.metadata.name}`,
       roles: source.spec.roles,
-      subjects: source.spec.subjects.map((s) => subjectKey(s, ns, deps, source)).filter((k): k is SubjectKey => k !== undefined),
+      subjects: source.spec.subjects.flatMap((s) => { const id = subjectIdOf(s, ns, deps, source); return id ? [subjectKey(id)] : []; }),
       deleting: self ? deletingSelf : source.metadata.deletionTimestamp !== undefined,
       owned: recordedGrants(source, deps),
     };
   });
 }
 
-/** The ledger key of a subject as status recorded it. */
-export function statusKey(s: { kind: string; name?: string; path?: string }): SubjectKey | undefined {
-  if (s.kind === 'User' && s.name) return `User:${s.name.toLowerCase()}`;
-  if (s.kind === 'Group' && s.path) return `Group:${normalizeGroupPath(s.path)}`;
+/** Whom a status entry names (status records a user by name, a group by path). */
+function statusSubjectId(s: { kind: string; name?: string; path?: string }): SubjectId | undefined {
+  if (s.kind === 'User' && s.name) return userSubject(s.name);
+  if (s.kind === 'Group' && s.path) return groupSubject(s.path);
   return undefined;
 }

@@ -18,14 +18,24 @@ export interface AppliedUser {
   groupsChanged: boolean;
   /** The user's groups when this pass knows them without a read: it created the user in them. */
   groups?: UserGroup[];
+  /** Ended the user's sessions. */
+  loggedOut: boolean;
   events: EventRequest[];
 }
 
-/** Executes the plan in order; the only state carried is the id a create returns. */
+/** The record of a pass that has applied nothing yet to the user with this id (none: not created yet). */
+export function nothingApplied(knownId: string | undefined): AppliedUser {
+  return { id: knownId ?? '', created: false, passwordSet: false, actionsEmailSent: false, membershipChanged: false, groupsChanged: false, loggedOut: false, events: [] };
+}
+
+/**
+ * Executes the plan in order, adding to what the pass applied so far (`before`); the only state
+ * carried between steps is the id a create returns. `password` is the Secret's, for setPassword.
+ */
 export async function applyUserSteps(
-  ref: RealmRef, user: DashUser, knownId: string | undefined, steps: UserStep[], password: string | undefined, deps: ControllerDeps,
+  ref: RealmRef, user: DashUser, steps: readonly UserStep[], before: AppliedUser, password: string | undefined, deps: ControllerDeps,
 ): Promise<AppliedUser> {
-  const out: AppliedUser = { id: knownId ?? '', created: false, passwordSet: false, actionsEmailSent: false, membershipChanged: false, groupsChanged: false, events: [] };
+  const out: AppliedUser = { ...before, events: [...before.events] };
   for (const step of steps) {
     switch (step.kind) {
       case 'createUser':
@@ -55,6 +65,14 @@ export async function applyUserSteps(
         await ref.kc.executeActionsEmail(ref.name, out.id, step.actions, step.lifespanSeconds);
         out.actionsEmailSent = true;
         out.events.push({ type: 'Normal', reason: 'ActionsEmailSent', message: `sent the execute-actions e-mail (${step.actions.join(', ')}) to ${user.spec.username}` });
+        break;
+      case 'logout':
+        await ref.kc.logoutUser(ref.name, out.id);
+        ref.view.recordLogout(out.id);
+        out.loggedOut = true;
+        out.events.push(step.cause === 'disabled'
+          ? { type: 'Normal', reason: 'SessionsRevoked', message: `ended ${step.sessions} session(s) of ${user.spec.username}: spec.enabled is false` }
+          : { type: 'Normal', reason: 'LoggedOut', message: `logged out ${user.spec.username} (${step.sessions} session(s) predate a group role change)` });
         break;
     }
   }

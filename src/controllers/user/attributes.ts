@@ -1,7 +1,6 @@
 import type { DashUserSpec } from '../../api/user.js';
-import type { UserProfilePolicy } from '../../keycloak/port.js';
+import type { UserFields, UserProfilePolicy } from '../../keycloak/port.js';
 import type { ConditionRequest } from '../../runtime/index.js';
-import type { UserFields } from './plan.js';
 
 /** The condition that reports spec.attributes keys Keycloak drops (SPEC: a clear condition, not endless drift). */
 export const ATTRIBUTES_DROPPED_CONDITION = 'AttributesDropped';

@@ -1,16 +1,6 @@
 import { USER_OWNER_ATTRIBUTE } from '../../api/constants.js';
 import type { DashUserSpec } from '../../api/user.js';
-
-/** The user profile fields the operator may write, named as in Keycloak's UserRepresentation. */
-export interface UserFields {
-  email?: string;
-  firstName?: string;
-  lastName?: string;
-  enabled?: boolean;
-  emailVerified?: boolean;
-  requiredActions?: string[];
-  attributes?: Record<string, string[]>;
-}
+import type { UserFields } from '../../keycloak/port.js';
 
 /** What Keycloak holds for the user, as far as the plan needs it. */
 export interface ObservedUser {
@@ -48,7 +38,9 @@ export type UserStep =
   | { kind: 'joinGroup'; groupId: string; path: string }
   | { kind: 'leaveGroup'; groupId: string; path: string }
   | { kind: 'setPassword'; temporary: boolean }
-  | { kind: 'sendActionsEmail'; actions: string[]; lifespanSeconds: number };
+  | { kind: 'sendActionsEmail'; actions: string[]; lifespanSeconds: number }
+  /** Ends every session of the user; `sessions` counts the ones that made it necessary (see plan-logout.ts). */
+  | { kind: 'logout'; cause: 'disabled' | 'staleRoles'; sessions: number };
 
 // Keycloak adds UPDATE_PASSWORD itself for a temporary password: dropping it would let the
 // user skip the change, so the operator never removes it.

@@ -1,16 +1,18 @@
-import type { BindingGrants, SubjectKey } from '../../../src/controllers/rolebinding/grants.js';
+import type { BindingGrants } from '../../../src/controllers/rolebinding/grants.js';
+import { subjectKey, type SubjectId } from '../../../src/controllers/subject-id.js';
 import { planBinding, type BindingPlanInput } from '../../../src/controllers/rolebinding/plan.js';
 
-const alice: SubjectKey = 'User:alice';
+const aliceId: SubjectId = { kind: 'User', name: 'alice' };
+const alice = subjectKey(aliceId);
 const b = (name: string, roles: string[], over: Partial<BindingGrants> = {}): BindingGrants => ({
   binding: `ns/${name}`, roles, subjects: [alice], deleting: false, owned: new Map(), ...over,
 });
 const input = (over: Partial<BindingPlanInput>): BindingPlanInput => ({
-  binding: 'ns/one', subjects: [{ key: alice, id: 'u1', present: [] }], ledger: [],
+  binding: 'ns/one', subjects: [{ subject: aliceId, id: 'u1', present: [] }], ledger: [],
   manageable: new Set(['licensed_user', 'admin', 'viewer']), exclusive: false, licenseRevocation: 'Warn', confirmedUsers: new Set(), ...over,
 });
 const owns = (roles: string[]) => new Map([[alice, roles]]);
-const has = (present: string[]) => [{ key: alice, id: 'u1', present }];
+const has = (present: string[]) => [{ subject: aliceId, id: 'u1', present }];
 
 describe('planBinding', () => {
   it('observed equals desired gives an empty plan', () => {
@@ -90,16 +92,17 @@ describe('planBinding', () => {
 
   it('skips subjects not found in Keycloak yet, keeping what it recorded for them unless they are missing', () => {
     const ledger = [b('one', ['admin'], { owned: owns(['admin']) })];
-    const unobserved = planBinding(input({ subjects: [{ key: alice, present: [] }], ledger }));
+    const unobserved = planBinding(input({ subjects: [{ subject: aliceId, present: [] }], ledger }));
     expect(unobserved.steps).toEqual([]);
     expect(unobserved.owned).toEqual(owns(['admin']));
-    expect(planBinding(input({ subjects: [{ key: alice, present: [], missing: true }], ledger })).owned).toEqual(new Map());
+    expect(planBinding(input({ subjects: [{ subject: aliceId, present: [], missing: true }], ledger })).owned).toEqual(new Map());
   });
 
   it('a group whose DashGroup is gone keeps its recorded grants while the binding names it, and loses them with the binding', () => {
-    const group: SubjectKey = 'Group:eng';
+    const groupId: SubjectId = { kind: 'Group', path: 'eng' };
+    const group = subjectKey(groupId);
     const rec = new Map([[group, ['admin']]]);
-    const subjects = [{ key: group, id: 'g1', present: ['admin'], addable: false }];
+    const subjects = [{ subject: groupId, id: 'g1', present: ['admin'], addable: false }];
     const live = planBinding(input({ subjects, ledger: [b('one', ['admin'], { subjects: [group], owned: rec })] }));
     expect(live).toMatchObject({ steps: [], owned: rec });
     const gone = planBinding(input({ subjects, ledger: [b('one', ['admin'], { subjects: [group], owned: rec, deleting: true })] }));

@@ -34,6 +34,9 @@ function fakeKeycloak() {
   return { port, state };
 }
 
+/** A user found in Keycloak, as a binding or the user's own status names it to the view. */
+const user = (id: string) => ({ kind: 'User' as const, name: `user-${id}`, id });
+
 describe('RealmView', () => {
   let now = 1_000_000;
   const clock = () => now;
@@ -42,15 +45,15 @@ describe('RealmView', () => {
   it('reads holders and default roles once per TTL, shared by concurrent callers', async () => {
     const { port, state } = fakeKeycloak();
     const view = new RealmView(port, 'r', 'c', clock, 10_000);
-    const [a, b, d] = await Promise.all([view.directRoles({ kind: 'user', id: 'u1' }), view.directRoles({ kind: 'group', id: 'g1', path: 'team/ops' }), view.defaultRoles()]);
+    const [a, b, d] = await Promise.all([view.directRoles(user('u1')), view.directRoles({ kind: 'Group', path: 'team/ops' }), view.defaultRoles()]);
     expect([a, b, d]).toEqual([['admin'], ['admin'], ['viewer']]);
     expect(state.reads).toBe(5); // the role graph, holders of the four roles that reach dash roles
     now += 9_999;
-    await view.directRoles({ kind: 'user', id: 'u2' });
+    await view.directRoles(user('u2'));
     expect(state.reads).toBe(5);
     now += 2;
     state.holders.set('viewer', { users: ['u2'], groupPaths: [] });
-    expect(await view.directRoles({ kind: 'user', id: 'u2' })).toEqual(['viewer']);
+    expect(await view.directRoles(user('u2'))).toEqual(['viewer']);
     expect(state.reads).toBe(10);
   });
 
@@ -58,17 +61,17 @@ describe('RealmView', () => {
     const { port, state } = fakeKeycloak();
     const view = new RealmView(port, 'r', 'c', clock, 10_000);
     await view.roles();
-    view.recordMappings({ kind: 'user', id: 'u3' }, ['viewer'], 'add');
-    view.recordMappings({ kind: 'user', id: 'u1' }, ['admin'], 'remove');
-    expect(await view.directRoles({ kind: 'user', id: 'u3' })).toEqual(['viewer']);
-    expect(await view.directRoles({ kind: 'user', id: 'u1' })).toEqual([]);
+    view.recordMappings(user('u3'), ['viewer'], 'add');
+    view.recordMappings(user('u1'), ['admin'], 'remove');
+    expect(await view.directRoles(user('u3'))).toEqual(['viewer']);
+    expect(await view.directRoles(user('u1'))).toEqual([]);
 
     now += 20_000; // expired: the next read loads again, and a write lands while that load runs
     state.hold = true;
-    const loading = view.directRoles({ kind: 'user', id: 'u4' });
+    const loading = view.directRoles(user('u4'));
     await new Promise((r) => setImmediate(r));
     now += 5;
-    view.recordMappings({ kind: 'user', id: 'u4' }, ['admin'], 'add');
+    view.recordMappings(user('u4'), ['admin'], 'add');
     expect(state.held).toHaveLength(4);
     state.held.forEach((release) => release());
     expect(await loading).toEqual(['admin']);

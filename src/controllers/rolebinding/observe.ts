@@ -1,0 +1,122 @@
+import { ANNOTATIONS, REASONS, type DashRoleBinding } from '../../api/index.js';
+import type { RoleRef } from '../../keycloak/port.js';
+import type { ControllerDeps } from '../context.js';
+import { invalidSpec } from '../errors.js';
+import type { RealmRef } from '../realm-ref.js';
+import { roleSubject, subjectKey, type SubjectId, type SubjectKey } from '../subject-id.js';
+import type { BindingGrants } from './grants.js';
+import type { BindingPlan, ObservedSubject } from './plan.js';
+import { grantLedger, managedUsers, recordedSubjects, resolveSubject, subjectIdOf, type ResolvedSubject } from './subjects.js';
+
+/** A resolved subject, and whether the spec names it (else only status still records grants for it). */
+export type Resolved = ResolvedSubject & { inSpec: boolean };
+
+/** A subject whose identity is known: one per key. */
+type Keyed = Resolved & { subjectId: SubjectId; key: SubjectKey };
+
+/** Everything a binding pass reads before it plans. */
+export interface BindingObservation {
+  /** Spec subjects in spec order, then subjects only status records grants for. */
+  resolved: Resolved[];
+  /** One per key, with its direct dash roles, in the order of `keyed`. */
+  subjects: ObservedSubject[];
+  keyed: Keyed[];
+  /** The dash client's roles. */
+  roles: RoleRef[];
+  ledger: BindingGrants[];
+  confirmedUsers: Set<string>;
+}
+
+/**
+ * Resolves the binding's subjects (spec, then those status records grants for), reads the
+ * ledger and each subject's direct roles: from the realm view, or from Keycloak (`keycloak`,
+ * for cleanup: it runs once, and a view older than a grant it must take back would miss it).
+ * A live binding that names an escalating role is refused before anything is read per subject.
+ */
+export async function observeBinding(binding: DashRoleBinding, ref: RealmRef, deleting: boolean, deps: ControllerDeps): Promise<BindingObservation> {
+  const namespace = binding.metadata.namespace ?? '';
+  const users = managedUsers(binding, deps);
+  const specIds = binding.spec.subjects.map((s) => subjectIdOf(s, namespace, deps, binding));
+  const specKeys = specIds.map((id) => id && subjectKey(id));
+  // A SubjectId is a valid spec subject: a user by name, a group by path.
+  const extras = [...recordedSubjects(binding, deps)].filter(([key]) => !specKeys.includes(key)).map(([, r]) => r.subjectId);
+  const resolved: Resolved[] = await Promise.all([
+    ...binding.spec.subjects.map(async (s, i) => ({ ...(await resolveSubject(s, namespace, ref, users, deps, specIds[i])), inSpec: true })),
+    ...extras.map(async (s) => ({ ...(await resolveSubject(s, namespace, ref, users, deps)), inSpec: false })),
+  ]);
+  const roles = await ref.view.roles();
+  if (!deleting) await refuseEscalatingRoles(binding, ref);
+  const ledger = grantLedger(binding, ref, deleting, deps);
+  trackSharingBindings(binding, ledger, resolved, deps);
+  const keyed = uniqueByKey(resolved);
+  const subjects = await Promise.all(keyed.map((r) => observeSubject(ref, r, deleting ? 'keycloak' : 'view')));
+  return { resolved, subjects, keyed, roles, ledger, confirmedUsers: confirmedUsers(binding, deps) };
+}
+
+/** The subjects `plan` would change (add now or later, remove), read again from Keycloak; undefined when it changes none. */
+export async function rereadTouched(ref: RealmRef, plan: BindingPlan, viewed: BindingObservation): Promise<BindingObservation | undefined> {
+  if (plan.touched.size === 0) return undefined;
+  const subjects = await Promise.all(viewed.keyed.map((r, i) => (plan.touched.has(r.key) ? observeSubject(ref, r, 'keycloak') : viewed.subjects[i]!)));
+  return { ...viewed, subjects };
+}
+
+/**
+ * Reads, through the tracking cache, every other binding of the ledger that shares a subject
+ * with this one: when one of them records or drops a grant (or goes), this binding runs again
+ * and takes its share of the ownership, so no record is lost when the other is deleted.
+ */
+function trackSharingBindings(binding: DashRoleBinding, ledger: readonly BindingGrants[], resolved: readonly ResolvedSubject[], deps: ControllerDeps): void {
+  const self = `${binding.metadata.namespace ?? ''}/${binding.metadata.name}`;
+  const keys = new Set(resolved.flatMap((r) => (r.key ? [r.key] : [])));
+  for (const other of ledger) {
+    if (other.binding === self || !(other.subjects.some((k) => keys.has(k)) || [...other.owned.keys()].some((k) => keys.has(k)))) continue;
+    const [ns = '', name = ''] = other.binding.split('/');
+    deps.cache.get('DashRoleBinding', ns, name);
+  }
+}
+
+/** One entry per key (a group named by DashGroup and by path is one subject), preferring a resolved one. */
+function uniqueByKey(resolved: readonly Resolved[]): Keyed[] {
+  const byKey = new Map<SubjectKey, Keyed>();
+  for (const r of resolved) {
+    if (!r.subjectId || !r.key) continue;
+    if (!byKey.has(r.key) || (r.id && !byKey.get(r.key)?.id)) byKey.set(r.key, { ...r, subjectId: r.subjectId, key: r.key });
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * A binding grants roles of the DashRealm's client only: a role of that client that contains
+ * roles of other clients (realm-management's realm-admin, say) would hand out Keycloak
+ * administration, so the binding grants nothing while it names one.
+ */
+async function refuseEscalatingRoles(binding: DashRoleBinding, ref: RealmRef): Promise<void> {
+  for (const [index, role] of binding.spec.roles.entries()) {
+    const foreign = await ref.view.foreignComposites(role);
+    if (foreign.length === 0) continue;
+    throw invalidSpec(
+      `spec.roles[${index}]: role ${role} of client ${ref.realm.spec.clientId} is a composite that contains roles outside it (${foreign.slice(0, 5).join(', ')}); a DashRoleBinding grants only plain roles of the realm's client`,
+      REASONS.roleNotAllowed,
+    );
+  }
+}
+
+/** A resolved subject's direct `dash` roles, from the realm view or read from Keycloak now. */
+async function observeSubject(ref: RealmRef, r: Keyed, source: 'view' | 'keycloak'): Promise<ObservedSubject> {
+  if (!r.id) return { subject: r.subjectId, present: [], missing: r.missing };
+  const target = { ...r.subjectId, id: r.id };
+  const present = source === 'view'
+    ? await ref.view.directRoles(target)
+    : (await ref.kc.listClientRoleMappings(ref.name, roleSubject(target), ref.clientUuid, 'direct')).map((x) => x.name);
+  return { subject: r.subjectId, id: r.id, present, addable: !r.recordOnly };
+}
+
+function confirmedUsers(binding: DashRoleBinding, deps: ControllerDeps): Set<string> {
+  const all = binding.metadata.annotations?.[ANNOTATIONS.confirmLicenseRevocation] === 'true';
+  const users = deps.cache.list('DashUser', binding.metadata.namespace)
+    .filter((u) => all || u.metadata.annotations?.[ANNOTATIONS.confirmLicenseRevocation] === 'true')
+    .map((u) => u.spec.username);
+  if (all) binding.spec.subjects.forEach((s) => s.kind === 'User' && s.name && users.push(s.name));
+  if (all) (binding.status?.subjects ?? []).forEach((s) => s.kind === 'User' && s.name && users.push(s.name));
+  return new Set(users.map((u) => u.toLowerCase()));
+}
