@@ -1,6 +1,5 @@
-import { KeycloakRest } from '../support/keycloak-rest.js';
 import { createLoginClient, login, sessions } from '../support/keycloak-fixtures.js';
-import { startOperator, type OperatorUnderTest } from './harness.js';
+import { useOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 const realmRef = { name: 'dash' };
@@ -12,16 +11,7 @@ const person = (name: string, groups: object[]) => ({
 
 // Sessions are read through raw REST (KeycloakRest), never through src/keycloak.
 describe('logoutPolicy: Automatic', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
-  beforeAll(async () => {
-    op = await startOperator({ extraArgs: ['--resync-period=5s'] });
-    rest = new KeycloakRest(op.env);
-  });
-  afterAll(async () => {
-    await op.stop();
-    await rest.deleteRealm(op.realm);
-  });
+  const { op, rest } = useOperator({ extraArgs: ['--resync-period=5s'] });
 
   it('logs out exactly the users a group role change reaches, and records an Event', async () => {
     op.apply([

@@ -1,25 +1,17 @@
 import { createServer, connect, type Server } from 'node:net';
 import { freePort } from '../../env/processes.js';
-import { KeycloakRest } from '../support/keycloak-rest.js';
-import { readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
+import { readyCondition, useOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 
 describe('DashRealm and DashGroup through the running operator', () => {
-  let op: OperatorUnderTest;
-  /** Keycloak read (and tampered with) through raw REST, never through src/keycloak. */
-  let kc: KeycloakRest;
   /** Where the 'far' DashRealm's Keycloak will listen (nothing at first); the operator allows it. */
   let farPort: number;
   beforeAll(async () => {
     farPort = await freePort();
-    op = await startOperator({ extraArgs: ['--resync-period=5s', `--allowed-keycloak-urls=http://127.0.0.1:${farPort}`] });
-    kc = new KeycloakRest(op.env);
   });
-  afterAll(async () => {
-    await op.stop();
-    await kc.deleteRealm(op.realm);
-  });
+  /** Keycloak read (and tampered with) through raw REST, never through src/keycloak. */
+  const { op, rest: kc } = useOperator(() => ({ extraArgs: ['--resync-period=5s', `--allowed-keycloak-urls=http://127.0.0.1:${farPort}`] }));
 
   it('applies every DashRealm field, and a resync of the unchanged realm and groups writes nothing', async () => {
     op.apply([

@@ -1,7 +1,6 @@
 import { KeycloakGrants, type Holder } from '../support/keycloak-grants.js';
-import { KeycloakRest } from '../support/keycloak-rest.js';
 import { login } from '../support/keycloak-fixtures.js';
-import { readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
+import { readyCondition, useOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 type UserStatus = { status: { keycloakId: string; assignedRoles: string[]; effectiveRoles: { name: string; sources: string[] }[]; logoutPending: boolean; sessions: number } };
@@ -15,24 +14,16 @@ const roleNames = (u: UserStatus) => u.status.effectiveRoles.map((r) => `${r.nam
 
 // Keycloak state is read (and tampered with) through raw REST only: never through src/keycloak.
 describe('DashUser and DashRoleBinding through the running operator', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
+  const { op, rest } = useOperator({
+    extraArgs: ['--resync-period=5s'],
+    apply: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pw' }, stringData: { password: 'Initial-pass-1' } }],
+    realm: { licenseRevocation: 'Protect' },
+  });
   let kc: KeycloakGrants;
   let loginClient: string;
   beforeAll(async () => {
-    op = await startOperator({ extraArgs: ['--resync-period=5s'] });
-    rest = new KeycloakRest(op.env);
     kc = new KeycloakGrants(rest, op.realm);
-    op.apply([
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pw' }, stringData: { password: 'Initial-pass-1' } },
-      { apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm, licenseRevocation: 'Protect' } },
-    ]);
-    await op.waitReady('DashRealm', 'dash');
     loginClient = await kc.createLoginClient();
-  });
-  afterAll(async () => {
-    await op.stop();
-    await rest.deleteRealm(op.realm);
   });
 
   it('waits for groups that do not exist yet, then reports effective roles through a two-level tree plus default viewer', async () => {
