@@ -1,5 +1,5 @@
 import { KeycloakGrants, type Holder } from '../support/keycloak-grants.js';
-import { login } from '../support/keycloak-fixtures.js';
+import { eventually, login } from '../support/keycloak-fixtures.js';
 import { readyCondition, useOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
@@ -97,9 +97,9 @@ describe('DashUser and DashRoleBinding through the running operator', () => {
     op.apply([group('ops', { deletionPolicy: 'Retain' }), binding('ops-admin', ['admin'], [{ kind: 'Group', name: 'ops' }])]);
     await op.waitFor<BindingStatus>('DashRoleBinding', 'ops-admin', (o) => grantsOf(o, 'ops').includes('admin'), 60_000);
     const ops: Holder = { kind: 'groups', id: (await kc.groupId('/ops')) ?? '' };
-    await waitUntil(async () => (await kc.direct(ops)).includes('admin'), 60_000);
+    await eventually('group ops to hold admin', async () => (await kc.direct(ops)).includes('admin'), 60_000);
     op.delete('DashGroup', 'ops');
-    await waitUntil(async () => (await op.get('DashGroup', 'ops')) === undefined, 60_000);
+    await eventually('DashGroup ops to be gone', async () => (await op.get('DashGroup', 'ops')) === undefined, 60_000);
     // The Keycloak group stays (Retain) with the role the binding gave it; the binding still owns it.
     const kept = await op.waitFor<BindingStatus>('DashRoleBinding', 'ops-admin', (o) => JSON.stringify(o).includes('does not exist'), 60_000);
     expect(grantsOf(kept, 'ops')).toEqual(['admin']);
@@ -113,7 +113,7 @@ describe('DashUser and DashRoleBinding through the running operator', () => {
     op.apply(binding('idp-user', ['licensed_user'], [{ kind: 'User', name: 'carol' }]));
     await op.waitFor('DashRoleBinding', 'idp-user', (o) => JSON.stringify(o).includes('"resolved":false'));
     const id = await kc.createUser('carol');
-    await waitUntil(async () => (await kc.direct({ kind: 'users', id })).includes('licensed_user'), 60_000);
+    await eventually('carol to hold licensed_user', async () => (await kc.direct({ kind: 'users', id })).includes('licensed_user'), 60_000);
   });
 });
 
@@ -122,14 +122,5 @@ function grantsOf(b: BindingStatus, name: string): string[] {
 }
 
 async function waitGone(op: OperatorUnderTest, name: string): Promise<void> {
-  await waitUntil(async () => (await op.get('DashRoleBinding', name)) === undefined, 60_000);
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('condition not met in time');
+  await eventually(`DashRoleBinding ${name} to be gone`, async () => (await op.get('DashRoleBinding', name)) === undefined, 60_000);
 }
