@@ -1,17 +1,11 @@
 import * as k8s from '@kubernetes/client-node';
-import { API_GROUP, API_VERSION, KINDS, type Kind } from '../../../src/api/index.js';
-import { loadTestEnv, uniqueName } from '../../env/test-env.js';
+import { API_GROUP, API_VERSION } from '../../../src/api/index.js';
+import { uniqueName } from '../../env/test-env.js';
 import { binding, group, INVALID_CASES, realm, user, type Manifest } from './admission-cases.js';
-import { installCrds } from './install-crds.js';
+import { useCrdNamespace } from './crd-fixture.js';
 
-const env = loadTestEnv();
-const kc = new k8s.KubeConfig();
-kc.loadFromFile(env.KUBECONFIG);
-const core = kc.makeApiClient(k8s.CoreV1Api);
-const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-let namespace: string;
+const { custom, target } = useCrdNamespace('api-admission');
 
-const target = (kind: Kind) => ({ group: API_GROUP, version: API_VERSION, namespace, plural: KINDS[kind].plural });
 const body = (m: Manifest, name: string) => ({ apiVersion: `${API_GROUP}/${API_VERSION}`, kind: m.kind, metadata: { name }, spec: m.spec });
 
 function create(m: Manifest, name = uniqueName(m.kind.toLowerCase())): Promise<{ spec: Record<string, unknown> }> {
@@ -25,16 +19,6 @@ async function refusal(request: Promise<unknown>): Promise<{ code: number; messa
   const status = JSON.parse(String(error.body)) as { message?: string };
   return { code: error.code, message: status.message ?? '' };
 }
-
-beforeAll(async () => {
-  await installCrds(kc);
-  namespace = uniqueName('api-admission');
-  await core.createNamespace({ body: { metadata: { name: namespace } } });
-});
-
-afterAll(async () => {
-  await core.deleteNamespace({ name: namespace }).catch(() => undefined);
-});
 
 describe('admission of invalid manifests', () => {
   it('has at least 30 cases', () => {

@@ -1,13 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
-import { loadTestEnv, repoRoot } from '../../env/test-env.js';
-import { installCrds } from './install-crds.js';
+import { repoRoot } from '../../env/test-env.js';
+import { useCrds } from './crd-fixture.js';
 
-const env = loadTestEnv();
-const kc = new k8s.KubeConfig();
-kc.loadFromFile(env.KUBECONFIG);
+const { env } = useCrds();
 const dir = join(repoRoot, 'examples');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 
@@ -21,7 +18,6 @@ function kubectl(...args: string[]): string {
 }
 
 beforeAll(async () => {
-  await installCrds(kc);
   // The examples name their namespace; a dry run of an object needs its namespace to exist.
   // It is created for real once and left in place (it holds nothing: every run is a dry run).
   kubectl('apply', '--server-side', '--field-manager=dko-examples-test', '-f', join(dir, '00-namespace.yaml'));

@@ -1,17 +1,10 @@
 import * as k8s from '@kubernetes/client-node';
-import { API_GROUP, API_VERSION, KINDS, type Kind } from '../../../src/api/index.js';
-import { loadTestEnv, uniqueName } from '../../env/test-env.js';
+import { API_GROUP, API_VERSION, type Kind } from '../../../src/api/index.js';
+import { uniqueName } from '../../env/test-env.js';
 import { binding, group, realm, user, type Manifest } from './admission-cases.js';
-import { installCrds } from './install-crds.js';
+import { useCrdNamespace } from './crd-fixture.js';
 
-const env = loadTestEnv();
-const kc = new k8s.KubeConfig();
-kc.loadFromFile(env.KUBECONFIG);
-const core = kc.makeApiClient(k8s.CoreV1Api);
-const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-let namespace: string;
-
-const target = (kind: Kind) => ({ group: API_GROUP, version: API_VERSION, namespace, plural: KINDS[kind].plural });
+const { custom, target } = useCrdNamespace('api-immutable');
 
 async function created(m: Manifest): Promise<string> {
   const name = uniqueName(m.kind.toLowerCase());
@@ -21,16 +14,6 @@ async function created(m: Manifest): Promise<string> {
 
 type Op = { op: 'add' | 'replace' | 'remove'; path: string; value?: unknown };
 const patch = (kind: Kind, name: string, ops: Op[]) => custom.patchNamespacedCustomObject({ ...target(kind), name, body: ops, fieldValidation: 'Strict' });
-
-beforeAll(async () => {
-  await installCrds(kc);
-  namespace = uniqueName('api-immutable');
-  await core.createNamespace({ body: { metadata: { name: namespace } } });
-});
-
-afterAll(async () => {
-  await core.deleteNamespace({ name: namespace }).catch(() => undefined);
-});
 
 describe('natural keys are immutable after creation', () => {
   it.each<[string, Manifest, Op, string, string]>([

@@ -1,19 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import * as k8s from '@kubernetes/client-node';
-import { API_GROUP, API_VERSION, KINDS, parseStatus, type Kind } from '../../../src/api/index.js';
-import { loadTestEnv, uniqueName } from '../../env/test-env.js';
+import { API_GROUP, API_VERSION, parseStatus, type Kind } from '../../../src/api/index.js';
+import { uniqueName } from '../../env/test-env.js';
 import { binding, group, realm, user, type Manifest } from './admission-cases.js';
-import { installCrds } from './install-crds.js';
+import { useCrdNamespace } from './crd-fixture.js';
 
-const env = loadTestEnv();
-const kc = new k8s.KubeConfig();
-kc.loadFromFile(env.KUBECONFIG);
-const core = kc.makeApiClient(k8s.CoreV1Api);
-const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const { env, custom, namespace, target } = useCrdNamespace('api-serving');
 const kubectl = (...args: string[]) => execFileSync(env.KUBECTL, ['--kubeconfig', env.KUBECONFIG, ...args], { encoding: 'utf8' });
-let namespace: string;
-
-const target = (kind: Kind) => ({ group: API_GROUP, version: API_VERSION, namespace, plural: KINDS[kind].plural });
 const ready = { type: 'Ready', status: 'True', reason: 'Reconciled', message: 'Keycloak matches the spec', lastTransitionTime: '2026-11-23T08:00:00Z', observedGeneration: 1 };
 
 async function create(m: Manifest, name: string): Promise<void> {
@@ -25,17 +18,10 @@ function writeStatus(kind: Kind, name: string, status: object): Promise<{ status
 }
 
 beforeAll(async () => {
-  await installCrds(kc);
-  namespace = uniqueName('api-serving');
-  await core.createNamespace({ body: { metadata: { name: namespace } } });
   await create(realm(), 'dash');
   await create(group({ name: 'data-science' }), 'data-science');
   await create(user(), 'alice');
   await create(binding(), 'alice-licensed');
-});
-
-afterAll(async () => {
-  await core.deleteNamespace({ name: namespace }).catch(() => undefined);
 });
 
 describe('the CRDs as served', () => {

@@ -1,18 +1,14 @@
-import type { KeycloakConnection } from '../../../src/keycloak/index.js';
 import { defaultRolesName } from '../../../src/keycloak/clients.js';
-import { adminConnection, passwordLogin, realmName } from './helpers.js';
+import { passwordLogin, withRealm } from './helpers.js';
 
 // The realm-wide reads behind the controllers' realm view: role holders, the role graph and
 // every session of a realm, checked against what was set up through per-object calls.
 describe('realm-wide reads through the Keycloak port', () => {
-  let kc: KeycloakConnection;
-  const realm = realmName('kc-bulk');
+  const { kc, realm } = withRealm('kc-bulk');
   let client = '';
   const users: Record<string, string> = {};
 
   beforeAll(async () => {
-    kc = adminConnection();
-    await kc.createRealm(realm);
     client = await kc.createClient(realm, { clientId: 'dash' });
     for (const role of ['admin', 'licensed_user', 'viewer']) await kc.createClientRole(realm, client, role);
     const roles = (await kc.listClientRoles(realm, client)) ?? [];
@@ -25,11 +21,6 @@ describe('realm-wide reads through the Keycloak port', () => {
     for (let i = 0; i < 105; i++) users[`u${i}`] = await kc.createUser(realm, { username: `user-${i}`, enabled: true, email: `user-${i}@example.test`, firstName: "User", lastName: `Number ${i}`, emailVerified: true });
     for (let i = 0; i < 102; i++) await kc.addClientRoleMappings(realm, { kind: 'user', id: users[`u${i}`]! }, client, role('licensed_user'));
   }, 120_000);
-
-  afterAll(async () => {
-    await kc.deleteRealm(realm);
-    await kc.close();
-  });
 
   it('lists the direct holders of a client role and of a realm role, across pages, groups by path', async () => {
     const licensed = await kc.listRoleHolders(realm, { clientUuid: client, name: 'licensed_user' });

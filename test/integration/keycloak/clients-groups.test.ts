@@ -1,19 +1,7 @@
-import type { KeycloakConnection } from '../../../src/keycloak/index.js';
-import { adminConnection, rawAdmin, realmName } from './helpers.js';
+import { rawAdmin, withRealm } from './helpers.js';
 
 describe('clients, client roles and default roles through the Keycloak port', () => {
-  let kc: KeycloakConnection;
-  const realm = realmName('kc-client');
-
-  beforeAll(async () => {
-    kc = adminConnection();
-    await kc.createRealm(realm);
-  });
-
-  afterAll(async () => {
-    await kc.deleteRealm(realm);
-    await kc.close();
-  });
+  const { kc, realm } = withRealm('kc-client');
 
   it('creates a client and finds it by exact clientId only', async () => {
     const id = await kc.createClient(realm, { clientId: 'dash', name: 'Dash Enterprise' });
@@ -43,18 +31,7 @@ describe('clients, client roles and default roles through the Keycloak port', ()
 });
 
 describe('groups through the Keycloak port', () => {
-  let kc: KeycloakConnection;
-  const realm = realmName('kc-group');
-
-  beforeAll(async () => {
-    kc = adminConnection();
-    await kc.createRealm(realm);
-  });
-
-  afterAll(async () => {
-    await kc.deleteRealm(realm);
-    await kc.close();
-  });
+  const { kc, realm } = withRealm('kc-group');
 
   it('resolves nested paths three levels deep with equal child names under different parents', async () => {
     const ids: Record<string, string> = {};

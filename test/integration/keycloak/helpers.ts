@@ -1,5 +1,6 @@
 import { createKeycloakConnection, type KeycloakConnection, type KeycloakConnectionOptions } from '../../../src/keycloak/index.js';
 import { loadTestEnv, uniqueName } from '../../env/test-env.js';
+import { lateBound } from '../support/late-bound.js';
 
 /** The running test environment. */
 export const env = loadTestEnv();
@@ -16,6 +17,36 @@ export function adminConnection(overrides: Partial<KeycloakConnectionOptions> = 
 /** A fresh realm name for one test file (DNS-style, unique per run). */
 export function realmName(prefix: string): string {
   return uniqueName(prefix);
+}
+
+/** What `withRealm` gives a describe block: the admin connection and its realm. */
+export interface RealmFixture {
+  /** The admin connection (see `adminConnection`), made in beforeAll and closed in afterAll. */
+  kc: KeycloakConnection;
+  /** The realm's name: fresh for this run, with `prefix`. */
+  realm: string;
+}
+
+/**
+ * The fixture of a Keycloak port test: registers a beforeAll that opens an admin connection
+ * and creates a fresh realm (with `settings`), and an afterAll that deletes the realm and
+ * closes the connection. Call it in a describe block; hooks registered after it run after
+ * its beforeAll (more setup) and after its afterAll (more cleanup).
+ */
+export function withRealm(prefix: string, settings?: Parameters<KeycloakConnection['createRealm']>[1]): RealmFixture {
+  const realm = realmName(prefix);
+  const kc = lateBound<KeycloakConnection>(`the admin connection of realm ${realm}`);
+  beforeAll(async () => {
+    kc.set(adminConnection());
+    await kc.value.createRealm(realm, settings);
+  });
+  afterAll(async () => {
+    const connection = kc.current();
+    if (!connection) return;
+    await connection.deleteRealm(realm);
+    await connection.close();
+  });
+  return { kc: kc.value, realm };
 }
 
 /**

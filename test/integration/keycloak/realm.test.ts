@@ -1,22 +1,10 @@
-import type { KeycloakConnection } from '../../../src/keycloak/index.js';
-import { adminConnection, rawAdmin, realmName } from './helpers.js';
+import { rawAdmin, realmName, withRealm } from './helpers.js';
 
 type RawRealm = Record<string, unknown>;
 type RawRequiredAction = { alias: string; name: string; enabled: boolean; defaultAction: boolean; priority: number };
 
 describe('realms through the Keycloak port', () => {
-  let kc: KeycloakConnection;
-  const realm = realmName('kc-realm');
-
-  beforeAll(async () => {
-    kc = adminConnection();
-    await kc.createRealm(realm, { rememberMe: true, registrationAllowed: false });
-  });
-
-  afterAll(async () => {
-    await kc.deleteRealm(realm);
-    await kc.close();
-  });
+  const { kc, realm } = withRealm('kc-realm', { rememberMe: true, registrationAllowed: false });
 
   it('reads a missing realm as undefined and a created one with its settings', async () => {
     expect(await kc.getRealm(realmName('kc-missing'))).toBeUndefined();
@@ -81,19 +69,8 @@ describe('realms through the Keycloak port', () => {
 });
 
 describe('required actions through the Keycloak port', () => {
-  let kc: KeycloakConnection;
-  const realm = realmName('kc-ra');
+  const { kc, realm } = withRealm('kc-ra');
   const rawAction = async (alias: string) => (await rawAdmin<RawRequiredAction>('GET', `/${realm}/authentication/required-actions/${alias}`)).data;
-
-  beforeAll(async () => {
-    kc = adminConnection();
-    await kc.createRealm(realm);
-  });
-
-  afterAll(async () => {
-    await kc.deleteRealm(realm);
-    await kc.close();
-  });
 
   it('lists the registered required actions with their switches', async () => {
     const actions = await kc.listRequiredActions(realm);

@@ -1,15 +1,14 @@
-import { SECRET_MASK, type KeycloakConnection } from '../../../src/keycloak/index.js';
-import { adminConnection, rawAdmin, realmName } from './helpers.js';
+import { SECRET_MASK } from '../../../src/keycloak/index.js';
+import { rawAdmin, withRealm } from './helpers.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 // Keycloak never shows the stored SMTP password, so these tests make it send mail to a local
 // SMTP sink and look at the password it authenticates with.
 describe('the realm SMTP password through the Keycloak port', () => {
-  let kc: KeycloakConnection;
+  const { kc, realm } = withRealm('kc-smtp');
   let first: SmtpSink;
   let second: SmtpSink;
   let userId: string;
-  const realm = realmName('kc-smtp');
   const smtp = (sink: SmtpSink, password: string) => ({
     host: '127.0.0.1', port: String(sink.port), from: 'keycloak@example.test', fromDisplayName: 'Keycloak',
     auth: 'true', user: 'mailer', password, ssl: 'false', starttls: 'false',
@@ -24,14 +23,10 @@ describe('the realm SMTP password through the Keycloak port', () => {
 
   beforeAll(async () => {
     [first, second] = await Promise.all([startSmtpSink(), startSmtpSink()]);
-    kc = adminConnection();
-    await kc.createRealm(realm);
     userId = await kc.createUser(realm, { username: 'mailee', email: 'mailee@example.test', enabled: true });
   });
 
   afterAll(async () => {
-    await kc.deleteRealm(realm);
-    await kc.close();
     await Promise.all([first.close(), second.close()]);
   });
 

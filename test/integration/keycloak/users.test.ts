@@ -1,21 +1,10 @@
-import type { KeycloakConnection, RoleRef } from '../../../src/keycloak/index.js';
-import { adminConnection, passwordLogin, rawAdmin, realmName } from './helpers.js';
+import type { RoleRef } from '../../../src/keycloak/index.js';
+import { passwordLogin, rawAdmin, withRealm } from './helpers.js';
 
 const profile = { email: 'alice@example.test', firstName: 'Alice', lastName: 'Liddell', enabled: true, emailVerified: true };
 
 describe('users through the Keycloak port', () => {
-  let kc: KeycloakConnection;
-  const realm = realmName('kc-user');
-
-  beforeAll(async () => {
-    kc = adminConnection();
-    await kc.createRealm(realm);
-  });
-
-  afterAll(async () => {
-    await kc.deleteRealm(realm);
-    await kc.close();
-  });
+  const { kc, realm } = withRealm('kc-user');
 
   it('creates a user and finds it by exact username, whatever its case', async () => {
     const id = await kc.createUser(realm, { username: 'Alice', ...profile });
@@ -97,24 +86,16 @@ describe('users through the Keycloak port', () => {
 });
 
 describe('client role mappings through the Keycloak port', () => {
-  let kc: KeycloakConnection;
+  const { kc, realm } = withRealm('kc-roles');
   let clientId: string;
   let roles: Record<string, RoleRef>;
-  const realm = realmName('kc-roles');
   const names = (refs: RoleRef[]) => refs.map((r) => r.name).sort();
 
   beforeAll(async () => {
-    kc = adminConnection();
-    await kc.createRealm(realm);
     clientId = await kc.createClient(realm, { clientId: 'dash' });
     for (const role of ['admin', 'licensed_user', 'viewer']) await kc.createClientRole(realm, clientId, role);
     roles = Object.fromEntries((await kc.listClientRoles(realm, clientId))!.map((r) => [r.name, r]));
     await kc.addDefaultRoles(realm, [roles.viewer]);
-  });
-
-  afterAll(async () => {
-    await kc.deleteRealm(realm);
-    await kc.close();
   });
 
   it('tells direct from effective roles: a role of an ancestor group and the default role appear only as effective', async () => {
@@ -144,21 +125,13 @@ describe('client role mappings through the Keycloak port', () => {
 });
 
 describe('passwords, sessions and logout through the Keycloak port', () => {
-  let kc: KeycloakConnection;
+  const { kc, realm } = withRealm('kc-session');
   let userId: string;
-  const realm = realmName('kc-session');
   const login = () => passwordLogin(realm, 'session-test', 'carol', 'Correct-Horse-1');
 
   beforeAll(async () => {
-    kc = adminConnection();
-    await kc.createRealm(realm);
     await kc.createClient(realm, { clientId: 'session-test', publicClient: true, directAccessGrantsEnabled: true, standardFlowEnabled: false });
     userId = await kc.createUser(realm, { username: 'carol', email: 'carol@example.test', firstName: 'Carol', lastName: 'C', enabled: true, emailVerified: true });
-  });
-
-  afterAll(async () => {
-    await kc.deleteRealm(realm);
-    await kc.close();
   });
 
   it('sets a password the user can log in with, and a temporary one that must be changed first', async () => {

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { freePort } from '../../env/processes.js';
 import { startSmtpSink, type SmtpSink } from '../keycloak/smtp-sink.js';
-import { KeycloakRest } from '../support/keycloak-rest.js';
 import { restUser } from '../support/keycloak-fixtures.js';
-import { readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
+import { readyCondition, useOperator } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 const email = (port: number) => ({ host: '127.0.0.1', port, from: 'dash@example.test', ssl: false, starttls: false });
@@ -20,21 +19,14 @@ type WithSentAt = { status?: { executeActionsEmailSentAt?: string } };
 // once, when the operator creates the user, through the realm's SMTP settings, and retried
 // until it is sent. Keycloak is read through raw REST (KeycloakRest), never through src/keycloak.
 describe("Keycloak's execute-actions e-mail through the running operator", () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
   let sink: SmtpSink;
   const kubectl = (...args: string[]) => execFileSync(op.env.KUBECTL, ['--kubeconfig', op.env.KUBECONFIG, '-n', op.namespace, ...args], { encoding: 'utf8', timeout: 60_000 });
   const mailsTo = (name: string) => sink.messages.filter((m) => m.to.includes(`${name}@example.test`));
   beforeAll(async () => {
     sink = await startSmtpSink();
-    op = await startOperator({ extraArgs: ['--resync-period=3s'] });
-    rest = new KeycloakRest(op.env);
-    op.apply({ apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm, email: email(sink.port) } });
-    await op.waitReady('DashRealm', 'dash');
   });
+  const { op, rest } = useOperator(() => ({ extraArgs: ['--resync-period=3s'], realm: { email: email(sink.port) } }));
   afterAll(async () => {
-    await op.stop();
-    await rest.deleteRealm(op.realm);
     await rest.deleteRealm(`${op.realm}-mail`);
     await sink.close();
   });

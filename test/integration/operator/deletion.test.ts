@@ -3,7 +3,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { loadTestEnv } from '../../env/test-env.js';
 import { eventually } from '../support/keycloak-fixtures.js';
 import { KeycloakRest } from '../support/keycloak-rest.js';
-import { isReady, startOperator, startWithRealm, stopWithRealm, type OperatorUnderTest } from './harness.js';
+import { isReady, startOperator, useOperator, type OperatorUnderTest } from './harness.js';
 
 // Issue 13 item 2: deletion removes only what is ours, and deleting a namespace completes.
 // Keycloak is read through raw REST (test/integration/support/keycloak-rest.ts), never
@@ -26,15 +26,9 @@ function warnings(op: OperatorUnderTest, name: string): { reason: string; note: 
 }
 
 describe('deleting a DashGroup removes only a group the operator created, with nothing of others under it', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
+  const { op, rest } = useOperator({ realm: {} });
   const gone = (kind: 'DashGroup', name: string) => eventually(`${kind} ${name} to be deleted`, async () => (await op.get(kind, name)) === undefined, 30_000);
   const group = (id: string) => rest.get<{ id: string; subGroupCount?: number }>(`/${op.realm}/groups/${id}`);
-
-  beforeAll(async () => {
-    ({ op, rest } = await startWithRealm());
-  });
-  afterAll(() => stopWithRealm(op, rest));
 
   it('deletes a group it created (the control case)', async () => {
     op.apply({ apiVersion: v, kind: 'DashGroup', metadata: { name: 'temp' }, spec: { realmRef } });

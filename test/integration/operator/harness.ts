@@ -8,6 +8,7 @@ import { freePort } from '../../env/processes.js';
 import { loadTestEnv, repoRoot, testenvDir, uniqueName, type TestEnv } from '../../env/test-env.js';
 import { installCrds } from '../api/install-crds.js';
 import { KeycloakRest } from '../support/keycloak-rest.js';
+import { lateBound } from '../support/late-bound.js';
 
 /** A running operator process under test, with its own namespace, realm name and log file. */
 export interface OperatorUnderTest {
@@ -140,20 +141,49 @@ async function stopChild(child: Promise<ChildProcess>): Promise<void> {
   clearTimeout(timer);
 }
 
-/**
- * The usual fixture of an operator-level test: the operator started with `options`, a Ready
- * DashRealm `dash` on this run's realm, and a raw REST reader of Keycloak (never src/keycloak).
- */
-export async function startWithRealm(options: StartOptions = {}): Promise<{ op: OperatorUnderTest; rest: KeycloakRest }> {
-  const op = await startOperator(options);
-  const rest = new KeycloakRest(op.env);
-  op.apply({ apiVersion: `${API_GROUP}/${API_VERSION}`, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm } });
-  await op.waitReady('DashRealm', 'dash');
-  return { op, rest };
+/** What `useOperator` starts besides the operator. */
+export interface UseOperatorOptions extends StartOptions {
+  /**
+   * The spec of a DashRealm `dash` on this run's realm (`realm: op.realm` is added): applied
+   * once the operator runs, and waited on until Ready. Without it, no DashRealm is applied.
+   */
+  realm?: Record<string, unknown>;
+  /** Objects applied once the operator runs, before (and together with) the DashRealm. */
+  apply?: object[];
 }
 
-/** Ends what `startWithRealm` started: the operator, then this run's Keycloak realm. */
-export async function stopWithRealm(op: OperatorUnderTest, rest: KeycloakRest): Promise<void> {
-  await op.stop();
-  await rest.deleteRealm(op.realm);
+/** What `useOperator` gives a describe block. */
+export interface OperatorFixture {
+  /** The operator under test: started in beforeAll (a stand-in that throws until then). */
+  op: OperatorUnderTest;
+  /** A raw REST reader of Keycloak (never src/keycloak). */
+  rest: KeycloakRest;
+  /** Makes `op` stand for `next` from now on (an operator started again); afterAll stops that one. */
+  replace(next: OperatorUnderTest): void;
+}
+
+/**
+ * The usual fixture of an operator-level test: registers a beforeAll that starts the operator
+ * with `options` (or with what `options()` returns then, for options made by an earlier hook)
+ * and applies what they name, and an afterAll that stops it and deletes this run's Keycloak
+ * realm. Hooks registered after it run after its beforeAll (more setup) and after its afterAll
+ * (more cleanup).
+ */
+export function useOperator(options: UseOperatorOptions | (() => UseOperatorOptions) = {}): OperatorFixture {
+  const op = lateBound<OperatorUnderTest>('the operator under test');
+  const rest = new KeycloakRest(loadTestEnv());
+  beforeAll(async () => {
+    const { realm, apply = [], ...start } = typeof options === 'function' ? options() : options;
+    op.set(await startOperator(start));
+    const manifests = realm ? [...apply, { apiVersion: `${API_GROUP}/${API_VERSION}`, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.value.realm, ...realm } }] : apply;
+    if (manifests.length > 0) op.value.apply(manifests);
+    if (realm) await op.value.waitReady('DashRealm', 'dash');
+  });
+  afterAll(async () => {
+    const started = op.current();
+    if (!started) return;
+    await started.stop();
+    await rest.deleteRealm(started.realm);
+  });
+  return { op: op.value, rest, replace: (next) => op.set(next) };
 }

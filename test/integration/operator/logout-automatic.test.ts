@@ -1,6 +1,5 @@
-import { KeycloakRest } from '../support/keycloak-rest.js';
-import { createLoginClient, login, sessions } from '../support/keycloak-fixtures.js';
-import { startOperator, type OperatorUnderTest } from './harness.js';
+import { createLoginClient, eventually, login, sessions } from '../support/keycloak-fixtures.js';
+import { useOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 const realmRef = { name: 'dash' };
@@ -12,16 +11,7 @@ const person = (name: string, groups: object[]) => ({
 
 // Sessions are read through raw REST (KeycloakRest), never through src/keycloak.
 describe('logoutPolicy: Automatic', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
-  beforeAll(async () => {
-    op = await startOperator({ extraArgs: ['--resync-period=5s'] });
-    rest = new KeycloakRest(op.env);
-  });
-  afterAll(async () => {
-    await op.stop();
-    await rest.deleteRealm(op.realm);
-  });
+  const { op, rest } = useOperator({ extraArgs: ['--resync-period=5s'] });
 
   it('logs out exactly the users a group role change reaches, and records an Event', async () => {
     op.apply([
@@ -39,7 +29,7 @@ describe('logoutPolicy: Automatic', () => {
     expect(await sessions(rest, op.realm, member.status.keycloakId)).toHaveLength(1);
 
     op.apply({ apiVersion: v, kind: 'DashRoleBinding', metadata: { name: 'ops-admin' }, spec: { realmRef, roles: ['admin'], subjects: [{ kind: 'Group', name: 'ops' }] } });
-    await waitUntil(async () => (await sessions(rest, op.realm, member.status.keycloakId)).length === 0, 60_000);
+    await eventually("member's sessions to end", async () => (await sessions(rest, op.realm, member.status.keycloakId)).length === 0, 60_000);
     expect(await sessions(rest, op.realm, outsider.status.keycloakId)).toHaveLength(1);
     const events = JSON.parse(await kubectlEvents(op)) as { items: { reason: string; regarding: { name: string } }[] };
     expect(events.items.some((e) => e.reason === 'LoggedOut' && e.regarding.name === 'member')).toBe(true);
@@ -50,13 +40,4 @@ describe('logoutPolicy: Automatic', () => {
 async function kubectlEvents(op: OperatorUnderTest): Promise<string> {
   const { execFileSync } = await import('node:child_process');
   return execFileSync(op.env.KUBECTL, ['--kubeconfig', op.env.KUBECONFIG, 'get', 'events.events.k8s.io', '-n', op.namespace, '-o', 'json'], { encoding: 'utf8' });
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('condition not met in time');
 }

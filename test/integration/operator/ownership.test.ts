@@ -1,14 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { KeycloakRest } from '../support/keycloak-rest.js';
-import { readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
+import { readyCondition, useOperator } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 const realmRef = { name: 'dash' };
 
 describe('adoption, conflicts, warnings and a vanished realm', () => {
-  let op: OperatorUnderTest;
   /** Keycloak read (and set up) through raw REST, never through src/keycloak. */
-  let kc: KeycloakRest;
+  const { op, rest: kc } = useOperator({ extraArgs: ['--resync-period=5s'], realm: {} });
   // A timeout, so a kubectl that waits for good fails the test instead of blocking Jest.
   const kubectl = (...args: string[]) => execFileSync(op.env.KUBECTL, ['--kubeconfig', op.env.KUBECONFIG, '-n', op.namespace, ...args], { encoding: 'utf8', timeout: 60_000 });
   /** Whether the object is gone within the timeout. */
@@ -18,16 +16,6 @@ describe('adoption, conflicts, warnings and a vanished realm', () => {
     }
     return false;
   };
-  beforeAll(async () => {
-    op = await startOperator({ extraArgs: ['--resync-period=5s'] });
-    kc = new KeycloakRest(op.env);
-    op.apply({ apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm } });
-    await op.waitReady('DashRealm', 'dash');
-  });
-  afterAll(async () => {
-    await op.stop();
-    await kc.deleteRealm(op.realm);
-  });
 
   it('adopts an existing group, keeps it on delete, and refuses a second claim with Conflict', async () => {
     const existing = (await kc.write('POST', `/${op.realm}/groups`, { name: 'finance' })).location!.split('/').pop()!;

@@ -1,25 +1,18 @@
 import { createServer, connect, type Server } from 'node:net';
 import { freePort } from '../../env/processes.js';
-import { KeycloakRest } from '../support/keycloak-rest.js';
-import { readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
+import { eventually } from '../support/keycloak-fixtures.js';
+import { readyCondition, useOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 
 describe('DashRealm and DashGroup through the running operator', () => {
-  let op: OperatorUnderTest;
-  /** Keycloak read (and tampered with) through raw REST, never through src/keycloak. */
-  let kc: KeycloakRest;
   /** Where the 'far' DashRealm's Keycloak will listen (nothing at first); the operator allows it. */
   let farPort: number;
   beforeAll(async () => {
     farPort = await freePort();
-    op = await startOperator({ extraArgs: ['--resync-period=5s', `--allowed-keycloak-urls=http://127.0.0.1:${farPort}`] });
-    kc = new KeycloakRest(op.env);
   });
-  afterAll(async () => {
-    await op.stop();
-    await kc.deleteRealm(op.realm);
-  });
+  /** Keycloak read (and tampered with) through raw REST, never through src/keycloak. */
+  const { op, rest: kc } = useOperator(() => ({ extraArgs: ['--resync-period=5s', `--allowed-keycloak-urls=http://127.0.0.1:${farPort}`] }));
 
   it('applies every DashRealm field, and a resync of the unchanged realm and groups writes nothing', async () => {
     op.apply([
@@ -79,18 +72,18 @@ describe('DashRealm and DashGroup through the running operator', () => {
     const platform = await kc.groupByPath(op.realm, 'engineering/platform');
     await kc.write('PUT', `/${op.realm}/groups/${platform?.id}`, { name: 'renamed-by-hand' });
     const engineering = await kc.groupByPath(op.realm, 'engineering');
-    await waitUntil(async () => (await kc.realm(op.realm))?.rememberMe === true);
-    await waitUntil(async () => (await kc.get<{ name: string }>(`/${op.realm}/groups/${platform?.id}`))?.name === 'platform');
+    await eventually('rememberMe back to true', async () => (await kc.realm(op.realm))?.rememberMe === true, 45_000);
+    await eventually('group platform renamed back', async () => (await kc.get<{ name: string }>(`/${op.realm}/groups/${platform?.id}`))?.name === 'platform', 45_000);
     // A group deleted by hand is created again (its children with it, level by level).
     await kc.write('DELETE', `/${op.realm}/groups/${engineering?.id}`);
-    await waitUntil(async () => (await kc.groupByPath(op.realm, 'engineering/platform/sre')) !== undefined, 60_000);
+    await eventually('engineering/platform/sre created again', async () => (await kc.groupByPath(op.realm, 'engineering/platform/sre')) !== undefined, 60_000);
   });
 
   it('keeps the SMTP password across a resync and a host change', async () => {
     op.apply({ apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: {
       realm: op.realm, email: { host: 'mail2.example.com', port: 2526, from: 'dash@example.com', auth: { username: 'dash', passwordSecretRef: { name: 'smtp', key: 'password' } } },
     } });
-    await waitUntil(async () => (await kc.realm(op.realm))?.smtpServer?.host === 'mail2.example.com');
+    await eventually('SMTP host mail2.example.com', async () => (await kc.realm(op.realm))?.smtpServer?.host === 'mail2.example.com', 45_000);
     await new Promise((r) => setTimeout(r, 6_000));
     expect((await kc.realm(op.realm))?.smtpServer?.password).toBe('**********');
     expect(op.logs()).not.toContain('smtp-s3cret-value');
@@ -120,15 +113,6 @@ async function keycloakPosts(op: OperatorUnderTest): Promise<number> {
   const text = await (await fetch(op.metricsUrl)).text();
   return text.split('\n').filter((l) => l.startsWith('dash_keycloak_operator_keycloak_requests_total{') && l.includes('method="POST"'))
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('condition not met in time');
 }
 
 /** Forwards 127.0.0.1:port to the target: Keycloak "comes back" on the address the realm names. */

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { KeycloakRest } from '../support/keycloak-rest.js';
 import { createLoginClient, credentials, eventually, login, restUser, sessions } from '../support/keycloak-fixtures.js';
-import { isReady, readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
+import { isReady, readyCondition, useOperator } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 const realmRef = { name: 'dash' };
@@ -18,8 +17,7 @@ type WithPassword = { status: { initialPassword?: { setAt: string; secretVersion
 // again only when the Secret's content changes with rotateOnChange. Keycloak is read through
 // raw REST (KeycloakRest), and a real login proves which password Keycloak holds.
 describe('the initial password of a DashUser', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
+  const { op, rest } = useOperator({ extraArgs: ['--resync-period=3s'], realm: { passwordPolicy: { length: 12 } } });
   let client: string;
   const kubectl = (...args: string[]) => execFileSync(op.env.KUBECTL, ['--kubeconfig', op.env.KUBECONFIG, '-n', op.namespace, ...args], { encoding: 'utf8', timeout: 60_000 });
   const passwords = async (username: string) => {
@@ -28,15 +26,7 @@ describe('the initial password of a DashUser', () => {
   };
 
   beforeAll(async () => {
-    op = await startOperator({ extraArgs: ['--resync-period=3s'] });
-    rest = new KeycloakRest(op.env);
-    op.apply({ apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm, passwordPolicy: { length: 12 } } });
-    await op.waitReady('DashRealm', 'dash');
     client = await createLoginClient(rest, op.realm);
-  });
-  afterAll(async () => {
-    await op.stop();
-    await rest.deleteRealm(op.realm);
   });
 
   it("reports a password the policy rejects as PasswordRejected with Keycloak's message, never the password, and sets it once the Secret is fixed", async () => {

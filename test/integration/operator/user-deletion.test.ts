@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { USER_OWNER_ATTRIBUTE } from '../../../src/api/constants.js';
 import { installCrds } from '../api/install-crds.js';
-import { KeycloakRest } from '../support/keycloak-rest.js';
 import { disabledLdapProvider, eventually, restUser } from '../support/keycloak-fixtures.js';
-import { readyCondition, startOperator, startWithRealm, stopWithRealm, type OperatorUnderTest } from './harness.js';
+import { readyCondition, startOperator, useOperator } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 const realmRef = { name: 'dash' };
@@ -12,18 +11,12 @@ const adopt = { 'identity.dashops.dev/adopt': 'true' };
 // SPEC §3 Ownership: deletion removes only what the operator created. Keycloak state is read
 // through raw REST (KeycloakRest), never through src/keycloak.
 describe('deleting a DashUser removes only a user the operator created', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
+  const { op, rest, replace } = useOperator({ extraArgs: ['--resync-period=5s'], realm: {} });
   const kubectl = (...args: string[]) => execFileSync(op.env.KUBECTL, ['--kubeconfig', op.env.KUBECONFIG, '-n', op.namespace, ...args], { encoding: 'utf8', timeout: 60_000 });
   const deleteAndWait = (name: string) => kubectl('delete', 'dashuser', name, '--timeout=60s');
   const warnings = (name: string) => (JSON.parse(kubectl('get', 'events.events.k8s.io', '-o', 'json')) as { items: { type: string; reason: string; note?: string; regarding: { name: string } }[] })
     .items.filter((e) => e.type === 'Warning' && e.regarding.name === name);
   const createInKeycloak = async (user: object) => rest.write('POST', `/${op.realm}/users`, user);
-
-  beforeAll(async () => {
-    ({ op, rest } = await startWithRealm({ extraArgs: ['--resync-period=5s'] }));
-  });
-  afterAll(() => stopWithRealm(op, rest));
 
   it('deletes a user it created (the control case)', async () => {
     op.apply({ apiVersion: v, kind: 'DashUser', metadata: { name: 'carl' }, spec: { realmRef, username: 'carl', deletionPolicy: 'Delete' } });
@@ -79,7 +72,7 @@ describe('deleting a DashUser removes only a user the operator created', () => {
     await op.stop();
     kubectl('patch', 'dashuser', 'olaf', '--subresource=status', '--type=json', '-p', '[{"op":"remove","path":"/status/keycloakId"}]');
     kubectl('delete', 'dashuser', 'olaf', '--wait=false');
-    op = { ...(await startOperator({ namespace: op.namespace, extraArgs: ['--resync-period=5s'] })), realm: op.realm };
+    replace({ ...(await startOperator({ namespace: op.namespace, extraArgs: ['--resync-period=5s'] })), realm: op.realm });
     await eventually('the DashUser gone', async () => (await op.get('DashUser', 'olaf')) === undefined);
     expect(await restUser(rest, op.realm, 'olaf')).toBeUndefined();
   });

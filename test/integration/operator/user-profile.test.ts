@@ -1,7 +1,6 @@
 import { installCrds } from '../api/install-crds.js';
-import { KeycloakRest } from '../support/keycloak-rest.js';
 import { adminEvents, declareUserAttribute, enableAdminEvents, eventually, restUser } from '../support/keycloak-fixtures.js';
-import { startWithRealm, stopWithRealm, type OperatorUnderTest } from './harness.js';
+import { useOperator } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 const realmRef = { name: 'dash' };
@@ -14,13 +13,7 @@ const condition = (o: WithConditions, type: string) => o.status?.conditions?.fin
 // Keycloak drops shows as a condition, not as endless drift. Keycloak is read (and tampered
 // with, as an admin would) through raw REST (KeycloakRest), never through src/keycloak.
 describe('what a DashUser leaves alone in Keycloak', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
-
-  beforeAll(async () => {
-    ({ op, rest } = await startWithRealm({ extraArgs: ['--resync-period=3s'] }));
-  });
-  afterAll(() => stopWithRealm(op, rest));
+  const { op, rest } = useOperator({ extraArgs: ['--resync-period=3s'], realm: {} });
 
   it('keeps an account an admin disabled while spec.enabled is unset, and enables it once spec.enabled is true', async () => {
     // Other checkouts share this API server and install their own CRDs: ours has no default for spec.enabled.

@@ -1,7 +1,6 @@
 import { KeycloakGrants, type Holder } from '../support/keycloak-grants.js';
-import { KeycloakRest } from '../support/keycloak-rest.js';
-import { login } from '../support/keycloak-fixtures.js';
-import { readyCondition, startOperator, type OperatorUnderTest } from './harness.js';
+import { eventually, login } from '../support/keycloak-fixtures.js';
+import { readyCondition, useOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
 type UserStatus = { status: { keycloakId: string; assignedRoles: string[]; effectiveRoles: { name: string; sources: string[] }[]; logoutPending: boolean; sessions: number } };
@@ -15,24 +14,16 @@ const roleNames = (u: UserStatus) => u.status.effectiveRoles.map((r) => `${r.nam
 
 // Keycloak state is read (and tampered with) through raw REST only: never through src/keycloak.
 describe('DashUser and DashRoleBinding through the running operator', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
+  const { op, rest } = useOperator({
+    extraArgs: ['--resync-period=5s'],
+    apply: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pw' }, stringData: { password: 'Initial-pass-1' } }],
+    realm: { licenseRevocation: 'Protect' },
+  });
   let kc: KeycloakGrants;
   let loginClient: string;
   beforeAll(async () => {
-    op = await startOperator({ extraArgs: ['--resync-period=5s'] });
-    rest = new KeycloakRest(op.env);
     kc = new KeycloakGrants(rest, op.realm);
-    op.apply([
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pw' }, stringData: { password: 'Initial-pass-1' } },
-      { apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm, licenseRevocation: 'Protect' } },
-    ]);
-    await op.waitReady('DashRealm', 'dash');
     loginClient = await kc.createLoginClient();
-  });
-  afterAll(async () => {
-    await op.stop();
-    await rest.deleteRealm(op.realm);
   });
 
   it('waits for groups that do not exist yet, then reports effective roles through a two-level tree plus default viewer', async () => {
@@ -106,9 +97,9 @@ describe('DashUser and DashRoleBinding through the running operator', () => {
     op.apply([group('ops', { deletionPolicy: 'Retain' }), binding('ops-admin', ['admin'], [{ kind: 'Group', name: 'ops' }])]);
     await op.waitFor<BindingStatus>('DashRoleBinding', 'ops-admin', (o) => grantsOf(o, 'ops').includes('admin'), 60_000);
     const ops: Holder = { kind: 'groups', id: (await kc.groupId('/ops')) ?? '' };
-    await waitUntil(async () => (await kc.direct(ops)).includes('admin'), 60_000);
+    await eventually('group ops to hold admin', async () => (await kc.direct(ops)).includes('admin'), 60_000);
     op.delete('DashGroup', 'ops');
-    await waitUntil(async () => (await op.get('DashGroup', 'ops')) === undefined, 60_000);
+    await eventually('DashGroup ops to be gone', async () => (await op.get('DashGroup', 'ops')) === undefined, 60_000);
     // The Keycloak group stays (Retain) with the role the binding gave it; the binding still owns it.
     const kept = await op.waitFor<BindingStatus>('DashRoleBinding', 'ops-admin', (o) => JSON.stringify(o).includes('does not exist'), 60_000);
     expect(grantsOf(kept, 'ops')).toEqual(['admin']);
@@ -122,7 +113,7 @@ describe('DashUser and DashRoleBinding through the running operator', () => {
     op.apply(binding('idp-user', ['licensed_user'], [{ kind: 'User', name: 'carol' }]));
     await op.waitFor('DashRoleBinding', 'idp-user', (o) => JSON.stringify(o).includes('"resolved":false'));
     const id = await kc.createUser('carol');
-    await waitUntil(async () => (await kc.direct({ kind: 'users', id })).includes('licensed_user'), 60_000);
+    await eventually('carol to hold licensed_user', async () => (await kc.direct({ kind: 'users', id })).includes('licensed_user'), 60_000);
   });
 });
 
@@ -131,14 +122,5 @@ function grantsOf(b: BindingStatus, name: string): string[] {
 }
 
 async function waitGone(op: OperatorUnderTest, name: string): Promise<void> {
-  await waitUntil(async () => (await op.get('DashRoleBinding', name)) === undefined, 60_000);
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('condition not met in time');
+  await eventually(`DashRoleBinding ${name} to be gone`, async () => (await op.get('DashRoleBinding', name)) === undefined, 60_000);
 }

@@ -14,23 +14,16 @@
 // (DKO_PROPERTY_RUNS=<n> for a longer hunt, DKO_PROPERTY_TALLY=1 prints accepted/refused counts).
 import * as k8s from '@kubernetes/client-node';
 import fc from 'fast-check';
-import { API_GROUP, API_VERSION, KIND_NAMES, KINDS, parseSpec, type Kind } from '../../../src/api/index.js';
-import { loadTestEnv, uniqueName } from '../../env/test-env.js';
-import { installCrds } from '../api/install-crds.js';
+import { API_GROUP, API_VERSION, KIND_NAMES, parseSpec } from '../../../src/api/index.js';
+import { uniqueName } from '../../env/test-env.js';
+import { useCrdNamespace } from '../api/crd-fixture.js';
 import { showJson, specCase, type Json, type SpecCase } from './arbitraries.js';
 
 const SEED = Number(process.env.DKO_PROPERTY_SEED ?? 20_260_517);
 const RUNS = Number(process.env.DKO_PROPERTY_RUNS ?? 100);
 const PATH = process.env.DKO_PROPERTY_PATH;
 
-const env = loadTestEnv();
-const kc = new k8s.KubeConfig();
-kc.loadFromFile(env.KUBECONFIG);
-const core = kc.makeApiClient(k8s.CoreV1Api);
-const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-let namespace: string;
-
-const target = (kind: Kind) => ({ group: API_GROUP, version: API_VERSION, namespace, plural: KINDS[kind].plural });
+const { custom, target } = useCrdNamespace('api-properties', { purge: true });
 
 type Verdict =
   | { accepted: true; object: unknown }
@@ -131,20 +124,6 @@ function sortKeys(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
 }
-
-beforeAll(async () => {
-  await installCrds(kc);
-  namespace = uniqueName('api-properties');
-  await core.createNamespace({ body: { metadata: { name: namespace } } });
-});
-
-afterAll(async () => {
-  // No namespace controller runs in the test environment: delete the objects themselves,
-  // then release the namespace's own finalizer, which only that controller would remove.
-  for (const kind of KIND_NAMES) await custom.deleteCollectionNamespacedCustomObject(target(kind));
-  await core.deleteNamespace({ name: namespace });
-  await core.replaceNamespaceFinalize({ name: namespace, body: { metadata: { name: namespace }, spec: { finalizers: [] } } });
-});
 
 describe('admission and parseSpec agree on generated specs', () => {
   it.each(KIND_NAMES)('%s', async (kind) => {

@@ -10,7 +10,7 @@
 import * as k8s from '@kubernetes/client-node';
 import fc from 'fast-check';
 import { API_GROUP, API_VERSION, KIND_NAMES, KINDS, type Kind } from '../../../src/api/index.js';
-import { readyCondition, startOperator, type OperatorUnderTest } from '../operator/harness.js';
+import { readyCondition, useOperator } from '../operator/harness.js';
 import { KeycloakRest } from '../support/keycloak-rest.js';
 import { VALID_SPECS, specCase, type Json } from './arbitraries.js';
 
@@ -18,18 +18,10 @@ const SEED = Number(process.env.DKO_PROPERTY_SEED ?? 20_261_126);
 const RUNS = Number(process.env.DKO_FUZZ_RUNS ?? 30);
 
 describe('the running operator under generated specs', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
+  const { op, rest } = useOperator({ extraArgs: ['--dependency-wait=2s'], realm: {} });
   const createdRealms: string[] = [];
-  beforeAll(async () => {
-    op = await startOperator({ extraArgs: ['--dependency-wait=2s'] });
-    rest = new KeycloakRest(op.env);
-    op.apply({ apiVersion: `${API_GROUP}/${API_VERSION}`, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm } });
-    await op.waitReady('DashRealm', 'dash');
-  });
   afterAll(async () => {
-    await op.stop();
-    for (const realm of [op.realm, ...createdRealms]) await rest.deleteRealm(realm);
+    for (const realm of createdRealms) await rest.deleteRealm(realm);
   });
 
   it('reports every admitted object for its generation and stays responsive', async () => {

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadTestEnv } from '../../env/test-env.js';
-import { isReady, readyCondition, startOperator, type OperatorUnderTest } from '../operator/harness.js';
-import { KeycloakRest } from '../support/keycloak-rest.js';
+import { isReady, readyCondition, useOperator, type OperatorUnderTest } from '../operator/harness.js';
 
 // Issue 12 items 4 and 6, written as a tenant with edit rights in one namespace would try
 // them. Keycloak is read through raw REST (test/integration/support/keycloak-rest.ts), never
@@ -54,8 +53,6 @@ const notReadyWith = (op: OperatorUnderTest, name: string, reason: string, timeo
   op.waitFor('DashRealm', name, (o) => readyCondition(o)?.status === 'False' && readyCondition(o)?.reason === reason, timeoutMs);
 
 describe('a tenant pointing its DashRealm at a Keycloak of its choice (item 4)', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
   let bait: Listener;
   let redirector: Listener;
   let elsewhere: Listener;
@@ -68,14 +65,13 @@ describe('a tenant pointing its DashRealm at a Keycloak of its choice (item 4)',
       res.writeHead(307, { location: `${elsewhere.url}/realms/master/protocol/openid-connect/token` });
       res.end();
     });
-    // Only the redirector is allow-listed; the bait listener is not (the default connection is the test Keycloak).
-    op = await startOperator({ extraArgs: [`--resync-period=${RESYNC_MS / 1000}s`, `--allowed-keycloak-urls=${redirector.url}`] });
-    rest = new KeycloakRest(op.env);
-    op.apply(secret('stolen-admin', { clientId: 'dko-admin-client', clientSecret }));
   });
+  // Only the redirector is allow-listed; the bait listener is not (the default connection is the test Keycloak).
+  const { op, rest } = useOperator(() => ({
+    extraArgs: [`--resync-period=${RESYNC_MS / 1000}s`, `--allowed-keycloak-urls=${redirector.url}`],
+    apply: [secret('stolen-admin', { clientId: 'dko-admin-client', clientSecret })],
+  }));
   afterAll(async () => {
-    await op.stop();
-    await rest.deleteRealm(op.realm);
     await Promise.all([bait, redirector, elsewhere].map((l) => l.close()));
   });
 
@@ -111,8 +107,7 @@ describe('a tenant pointing its DashRealm at a Keycloak of its choice (item 4)',
 });
 
 describe('DashRealms on several credentials of the same Keycloak (item 6)', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
+  const { op, rest } = useOperator({ extraArgs: [`--resync-period=${RESYNC_MS / 1000}s`, `--allowed-keycloak-urls=${loadTestEnv().KEYCLOAK_URL}`] });
   const clients: { clientId: string; uuid: string; secret: string }[] = [];
   const realmA = () => `${op.realm}-a`;
   const realmB = () => `${op.realm}-b`;
@@ -132,8 +127,6 @@ describe('DashRealms on several credentials of the same Keycloak (item 6)', () =
   }
 
   beforeAll(async () => {
-    op = await startOperator({ extraArgs: [`--resync-period=${RESYNC_MS / 1000}s`, `--allowed-keycloak-urls=${loadTestEnv().KEYCLOAK_URL}`] });
-    rest = new KeycloakRest(op.env);
     for (const suffix of ['a', 'b']) clients.push(await adminClient(`${op.realm}-admin-${suffix}`));
     op.apply([
       secret('kc-a', { clientId: clients[0].clientId, clientSecret: clients[0].secret }),
@@ -141,7 +134,6 @@ describe('DashRealms on several credentials of the same Keycloak (item 6)', () =
     ]);
   });
   afterAll(async () => {
-    await op.stop();
     for (const realm of [realmA(), realmB(), realmM()]) await rest.deleteRealm(realm);
     for (const client of clients) await rest.write('DELETE', `/master/clients/${client.uuid}`).catch(() => undefined);
   });

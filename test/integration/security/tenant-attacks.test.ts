@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readyCondition, startOperator, startWithRealm, stopWithRealm, type OperatorUnderTest } from '../operator/harness.js';
+import { readyCondition, startOperator, useOperator, type OperatorUnderTest } from '../operator/harness.js';
 import { eventually } from '../support/keycloak-fixtures.js';
 import { KeycloakRest, type RestRole } from '../support/keycloak-rest.js';
 
@@ -14,8 +14,7 @@ const ADOPT = { 'identity.dashops.dev/adopt': 'true' };
 type Conditioned = { status?: { adopted?: boolean; keycloakId?: string } };
 
 describe('a tenant attacking through Dash resources', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
+  const { op, rest } = useOperator({ extraArgs: ['--resync-period=3s'], realm: {} });
   const kubectl = (target: OperatorUnderTest, args: string[], input?: string) =>
     execFileSync(target.env.KUBECTL, ['--kubeconfig', target.env.KUBECONFIG, '-n', target.namespace, ...args], { encoding: 'utf8', input, timeout: 60_000, stdio: ['pipe', 'pipe', 'pipe'] });
   /** kubectl apply that is expected to be refused: returns the API server's message. */
@@ -29,11 +28,6 @@ describe('a tenant attacking through Dash resources', () => {
   };
   const waitReason = (target: OperatorUnderTest, kind: 'DashRealm' | 'DashGroup' | 'DashUser' | 'DashRoleBinding', name: string, reason: string) =>
     target.waitFor(kind, name, (o) => readyCondition(o)?.reason === reason && readyCondition(o)?.status === 'False');
-
-  beforeAll(async () => {
-    ({ op, rest } = await startWithRealm({ extraArgs: ['--resync-period=3s'] }));
-  });
-  afterAll(() => stopWithRealm(op, rest));
 
   describe('privileged targets (item 1)', () => {
     it('cannot point a DashRealm at the master realm, in any case', async () => {
@@ -192,16 +186,7 @@ describe('a tenant attacking through Dash resources', () => {
 });
 
 describe('a tenant pointing its realm\'s SMTP settings at a server of its choice (issue 12 item 4)', () => {
-  let op: OperatorUnderTest;
-  let rest: KeycloakRest;
-  beforeAll(async () => {
-    op = await startOperator({ extraArgs: ['--resync-period=3s', '--allowed-smtp-hosts=mail.corp.example'] });
-    rest = new KeycloakRest(op.env);
-  });
-  afterAll(async () => {
-    await op.stop();
-    await rest.deleteRealm(op.realm);
-  });
+  const { op, rest } = useOperator({ extraArgs: ['--resync-period=3s', '--allowed-smtp-hosts=mail.corp.example'] });
 
   it('cannot make Keycloak send the shared SMTP password to a host off the allow-list: SmtpHostNotAllowed, the realm unchanged', async () => {
     // The platform team copied the relay's password into the namespace; the relay is allowed.
