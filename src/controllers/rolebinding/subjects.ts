@@ -3,6 +3,7 @@ import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
 import { groupSubject, subjectKey, userSubject, type SubjectId, type SubjectKey } from '../subject-id.js';
 import type { BindingGrants } from './grants.js';
+import { Index, inNamespace } from '../wake-ups.js';
 
 /** A binding subject resolved (or not) to a Keycloak user or group. */
 export interface ResolvedSubject {
@@ -39,8 +40,7 @@ export type ManagedUsers = ReadonlyMap<string, DashResource<'DashUser'>>;
 
 /** The DashUsers of the binding's namespace that belong to its realm, by lowercase username. */
 export function managedUsers(binding: DashRoleBinding, deps: ControllerDeps): ManagedUsers {
-  return new Map(deps.cache.list('DashUser', binding.metadata.namespace)
-    .filter((u) => u.spec.realmRef.name === binding.spec.realmRef.name)
+  return new Map(deps.cache.byIndex('DashUser', Index.byRealm, inNamespace(binding.metadata.namespace, binding.spec.realmRef.name))
     .map((u) => [u.spec.username.toLowerCase(), u]));
 }
 

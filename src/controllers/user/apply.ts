@@ -5,6 +5,7 @@ import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
 import { setUserPassword } from './credentials.js';
 import type { UserStep } from './plan.js';
+import { Index, inNamespace } from '../wake-ups.js';
 
 /** What applying a user plan did: the id, and facts status must remember. */
 export interface AppliedUser {
@@ -82,7 +83,7 @@ export async function applyUserSteps(
 // A group not managed as a DashGroup is assumed to carry roles: reporting a logout that was
 // not needed is safer than missing one that was.
 function groupCarriesRoles(user: DashUser, path: string, deps: ControllerDeps): boolean {
-  const group = deps.cache.list('DashGroup', user.metadata.namespace).find((g) => g.status?.path === path);
+  const [group] = deps.cache.byIndex('DashGroup', Index.byPath, inNamespace(user.metadata.namespace, path));
   if (!group?.status) return true;
   return (group.status.roles?.length ?? 0) + (group.status.inheritedRoles?.length ?? 0) > 0;
 }

@@ -6,6 +6,7 @@ import { roleSubject, userSubject } from '../subject-id.js';
 import type { AppliedUser } from './apply.js';
 import { pathChain } from './effective-roles.js';
 import type { SessionFacts } from './plan-logout.js';
+import { Index, inNamespace } from '../wake-ups.js';
 
 /** How far Keycloak's clock may run ahead of the operator's for a creation time to be trusted. */
 const CLOCK_SKEW_MARGIN_MS = 5_000;
@@ -57,8 +58,8 @@ export async function observeHoldings(ref: RealmRef, user: DashUser, applied: Ap
     Promise.all(chain.map(async (path) => [path, await ref.view.directRoles({ kind: 'Group', path })] as const)),
   ]);
   const effective = computed ?? (await ref.kc.listClientRoleMappings(ref.name, roleSubject(subject), ref.clientUuid, 'effective')).map((r) => r.name);
-  const managed = new Map(deps.cache.list('DashGroup', user.metadata.namespace)
-    .filter((g) => g.status?.path && g.spec.realmRef.name === user.spec.realmRef.name)
+  const managed = new Map(deps.cache.byIndex('DashGroup', Index.byRealm, inNamespace(user.metadata.namespace, user.spec.realmRef.name))
+    .filter((g) => g.status?.path)
     .map((g) => [g.status?.path ?? '', g.status ?? {}]));
   const readAt = deps.now();
   const membershipChangedAt = applied.membershipChanged ? readAt.toISOString() : user.status?.membershipChangedAt;

@@ -11,6 +11,7 @@ import { observeUser, rereadUser } from './observe.js';
 import { planLogout } from './plan-logout.js';
 import { planUser } from './plan.js';
 import { userStatus } from './status.js';
+import { Index, inNamespace } from '../wake-ups.js';
 
 export { finalizeUser } from './finalize.js';
 
@@ -62,8 +63,7 @@ async function resolveGroups(user: DashUser, ref: RealmRef, deps: ControllerDeps
 }
 
 function refuseSecondClaim(user: DashUser, deps: ControllerDeps): void {
-  const other = deps.cache.list('DashUser', user.metadata.namespace).find((u) =>
-    u.metadata.name !== user.metadata.name && u.spec.realmRef.name === user.spec.realmRef.name
-    && u.spec.username === user.spec.username && u.status?.keycloakId !== undefined);
+  const other = deps.cache.byIndex('DashUser', Index.byUsername, inNamespace(user.metadata.namespace, user.spec.username)).find((u) =>
+    u.metadata.name !== user.metadata.name && u.spec.realmRef.name === user.spec.realmRef.name && u.status?.keycloakId !== undefined);
   if (other) throw conflict(`Keycloak user ${user.spec.username} is already managed by DashUser ${other.metadata.name}`);
 }
