@@ -6,7 +6,7 @@ import {
   apiserverReady, apiserverSpec, etcdHealthy, etcdSpec, keycloakJavaHome, keycloakReady, keycloakSpec,
   writeAdminKubeconfig, type KeycloakAdmin, type Ports,
 } from './components.js';
-import { freePort, isOurs, spawnDetached, stopProcess, waitFor, type ProcessSpec, type RunningProcess } from './processes.js';
+import { freePort, isOurs, sleep, spawnDetached, stopProcess, waitFor, type ProcessSpec, type RunningProcess } from './processes.js';
 import { testenvDir, type TestEnv } from './test-env.js';
 import { binaries, versions } from './versions.js';
 
@@ -54,7 +54,7 @@ export async function healthy(state: RunState): Promise<boolean> {
  * Returns whether this call started it (so a caller stops only what it started).
  */
 export async function ensureEnv(): Promise<{ env: TestEnv; started: boolean }> {
-  const existing = readRunState();
+  const existing = await settledRunState();
   if (existing && (await healthy(existing))) {
     // A healthy environment of another Keycloak version (DKO_KEYCLOAK_VERSION) is someone
     // else's run: refuse rather than reuse it under the wrong version or stop it.
@@ -82,6 +82,26 @@ export async function ensureEnv(): Promise<{ env: TestEnv; started: boolean }> {
   log(`environment up in ${(state.timings.totalMs / 1000).toFixed(1)} s`);
   return { env: writeEnvFiles(state), started: true };
 }
+
+/**
+ * The recorded environment once it is healthy, or once none of its processes is alive. A fault
+ * test restarting a component of a shared environment makes it unhealthy for a while; replacing
+ * it then would pull it from under every run using it (and a run that started it stops it at
+ * its end), so a live environment gets time to come back first.
+ */
+async function settledRunState(): Promise<RunState | undefined> {
+  const deadline = Date.now() + RECOVERY_WAIT_MS;
+  for (;;) {
+    const state = readRunState();
+    if (!state || (await healthy(state))) return state;
+    const alive = Object.values(state.processes).some((proc) => proc && isOurs(proc));
+    if (!alive || Date.now() > deadline) return state;
+    await sleep(1000);
+  }
+}
+
+/** How long a live but unhealthy environment may take to recover before it is replaced. */
+const RECOVERY_WAIT_MS = 90_000;
 
 async function startControlPlane(state: RunState): Promise<void> {
   await startComponent(state, 'etcd');
