@@ -3,19 +3,13 @@ import { KeycloakErrorKind, isKeycloakError } from '../../keycloak/errors.js';
 import type { ControllerDeps, SecretValue } from '../context.js';
 import { waitFor } from '../errors.js';
 import type { RealmRef } from '../realm-ref.js';
+import { Outcome, OutcomeError } from '../../runtime/index.js';
 
 /**
- * Keycloak's password policy refused the password from the Secret. Ready=False with reason
- * PasswordRejected and Keycloak's own message; retried with backoff, so a changed Secret or a
- * relaxed policy converges. The message never contains the password.
+ * Sets the user's password. A refusal by Keycloak's password policy (400) is Ready=False with
+ * reason PasswordRejected and Keycloak's own message, naming the Secret, never the password;
+ * retried with backoff, so a changed Secret or a relaxed policy converges.
  */
-export class PasswordRejectedError extends Error {
-  override readonly name = 'PasswordRejectedError';
-  readonly outcome = 'KeycloakRejected';
-  readonly reason = REASONS.passwordRejected;
-}
-
-/** Sets the user's password; a policy refusal (400) becomes a `PasswordRejectedError` naming the Secret. */
 export async function setUserPassword(ref: RealmRef, user: DashUser, id: string, password: string, temporary: boolean): Promise<void> {
   try {
     // Never logged: the password only travels from the Secret to Keycloak.
@@ -25,9 +19,10 @@ export async function setUserPassword(ref: RealmRef, user: DashUser, id: string,
     const secret = user.spec.initialPassword?.secretRef;
     // Keycloak's messages name the rule, not the value; scrubbed all the same, should one ever echo it.
     const said = password === '' ? err.message : err.message.split(password).join('***');
-    throw new PasswordRejectedError(
+    throw new OutcomeError(
+      Outcome.Rejected,
       `spec.initialPassword: the password policy of realm ${ref.name} rejected the password in Secret ${secret?.name} (key ${secret?.key}): ${said}`,
-      { cause: err },
+      { reason: REASONS.passwordRejected, cause: err },
     );
   }
 }
