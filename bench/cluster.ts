@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import * as k8s from '@kubernetes/client-node';
+import pLimit from 'p-limit';
 import { API_GROUP, API_VERSION, KIND_NAMES, KINDS, type Kind } from '../src/api/index.js';
 import type { TestEnv } from '../test/env/test-env.js';
 import { effectiveRoles, type ExpectedState } from './expected.js';
 
 /** A bench object as listed from the API server (only what the bench looks at). */
 export interface BenchObject {
-  metadata: { name: string; generation?: number };
+  metadata: { name: string; generation?: number; finalizers?: string[] };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown> & { observedGeneration?: number; conditions?: { type: string; status: string }[] };
 }
@@ -43,6 +44,23 @@ export class BenchCluster {
   async patch(namespace: string, kind: Kind, name: string, ops: object[]): Promise<number> {
     const res = await this.#custom.patchNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, namespace, plural: KINDS[kind].plural, name, body: ops });
     return (res as BenchObject).metadata.generation ?? 0;
+  }
+
+  /**
+   * Deletes every Dash object of a namespace (finalizers dropped first: the operator is gone
+   * and the bench deletes the realm itself), then the namespace. The test environment runs no
+   * namespace controller, so a namespace alone would keep its objects for good.
+   */
+  async purge(namespace: string): Promise<void> {
+    const limit = pLimit(16);
+    for (const kind of KIND_NAMES) {
+      const plural = KINDS[kind].plural;
+      const items = await this.list(namespace, kind).catch(() => []);
+      await Promise.all(items.filter((o) => (o.metadata.finalizers ?? []).length > 0).map((o) => limit(() =>
+        this.#custom.patchNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, namespace, plural, name: o.metadata.name, body: [{ op: 'remove', path: '/metadata/finalizers' }] }))));
+      await this.#custom.deleteCollectionNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, namespace, plural });
+    }
+    this.kubectl(['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found']);
   }
 
   /**

@@ -21,8 +21,12 @@ export async function createNoise(cluster: BenchCluster, count: number): Promise
   return namespaces;
 }
 
-/** Deletes the noise namespaces without waiting for them to go. */
-export function deleteNoise(cluster: BenchCluster, namespaces: string[]): void {
+/** Deletes the noise objects, then their namespaces (no namespace controller runs here to empty them). */
+export async function deleteNoise(cluster: BenchCluster, namespaces: string[]): Promise<void> {
+  for (const namespace of namespaces) {
+    await cluster.core.deleteCollectionNamespacedSecret({ namespace });
+    await cluster.core.deleteCollectionNamespacedConfigMap({ namespace });
+  }
   if (namespaces.length > 0) cluster.kubectl(['delete', 'namespace', ...namespaces, '--wait=false', '--ignore-not-found']);
 }
 

@@ -31,14 +31,16 @@ if (foreign.length > 0) {
     + 'Run the bench on an environment of its own, or pass --scoped (watches the bench and noise namespaces only; its RSS is then not the default install\'s)');
 }
 
+const noiseStart = performance.now();
 const noise = await createNoise(cluster, args.noise);
+process.stderr.write(`[bench] ${args.noise} unrelated Secrets/ConfigMaps in ${((performance.now() - noiseStart) / 1000).toFixed(1)} s\n`);
 const sizes: SizeResult[] = [];
 try {
   for (const size of args.sizes) {
     sizes.push(await runSize(env, cluster, rest, { ...size, repeats: args.repeats, resync: args.resync, resyncMs: args.resyncMs, concurrency: CONCURRENCY, watchNamespaces: args.scoped ? noise : undefined }));
   }
 } finally {
-  deleteNoise(cluster, noise);
+  await deleteNoise(cluster, noise);
 }
 
 const results = benchResults(sizes, { concurrency: CONCURRENCY, watch: args.scoped ? 'bench and noise namespaces (--scoped)' : 'all namespaces', noise_objects: args.noise, resync: args.resync });

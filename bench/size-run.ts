@@ -93,7 +93,7 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
     };
   } finally {
     await op.stop();
-    cluster.kubectl(['delete', 'namespace', namespace, '--wait=false']);
+    await cluster.purge(namespace);
     await rest.deleteRealm(realm);
   }
 }
