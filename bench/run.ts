@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { KeycloakRest } from '../test/integration/support/keycloak-rest.js';
 import { ensureEnv } from '../test/env/environment.js';
 import { repoRoot } from '../test/env/test-env.js';
-import { parseBenchArgs } from './args.js';
+import { parseBenchArgs, parseDuration, resyncFor } from './args.js';
 import { BenchCluster } from './cluster.js';
 import { createNoise, deleteNoise, foreignDashNamespaces } from './noise.js';
 import { benchResults, printTable } from './report.js';
@@ -37,13 +37,14 @@ process.stderr.write(`[bench] ${args.noise} unrelated Secrets/ConfigMaps in ${((
 const sizes: SizeResult[] = [];
 try {
   for (const size of args.sizes) {
-    sizes.push(await runSize(env, cluster, rest, { ...size, repeats: args.repeats, resync: args.resync, resyncMs: args.resyncMs, concurrency: CONCURRENCY, watchNamespaces: args.scoped ? noise : undefined }));
+    const resync = args.resync ?? resyncFor(size.users);
+    sizes.push(await runSize(env, cluster, rest, { ...size, repeats: args.repeats, resync, resyncMs: parseDuration(resync), concurrency: CONCURRENCY, watchNamespaces: args.scoped ? noise : undefined }));
   }
 } finally {
   await deleteNoise(cluster, noise);
 }
 
-const results = benchResults(sizes, { concurrency: CONCURRENCY, watch: args.scoped ? 'bench and noise namespaces (--scoped)' : 'all namespaces', noise_objects: args.noise, resync: args.resync });
+const results = benchResults(sizes, { concurrency: CONCURRENCY, watch: args.scoped ? 'bench and noise namespaces (--scoped)' : 'all namespaces', noise_objects: args.noise });
 const out = args.out ?? (args.defaultSizes ? join(repoRoot, 'bench', 'results', 'latest.json') : `/tmp/dko-bench-${args.sizes.map((s) => `${s.users}x${s.groups}`).join('-')}.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

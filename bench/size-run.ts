@@ -29,6 +29,7 @@ export interface SizeOptions {
 export interface SizeResult {
   users: number;
   groups: number;
+  resync: string;
   objects: number;
   convergeSeconds: number;
   statusFinalSeconds: number;
@@ -87,7 +88,7 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
 
     const metrics = await op.metrics();
     return {
-      users: o.users, groups: shape.groups.length, objects, convergeSeconds, statusFinalSeconds: statusFinal,
+      users: o.users, groups: shape.groups.length, resync: o.resync, objects, convergeSeconds, statusFinalSeconds: statusFinal,
       floorSeconds: floor.seconds + floorCheck, checkSeconds: check, keycloakRequests, floorRequests: floor.requests, steady, latencies,
       peakRssMb: op.peakRssMb(), heapUsedMb: sumMetric(metrics, 'dash_keycloak_operator_nodejs_heap_size_used_bytes') / (1 << 20), keycloakVerified: true,
     };
