@@ -8,6 +8,8 @@ import { OPERATOR_NODE_OPTIONS } from './node-options.js';
 /** The operator process a benchmark measures, with access to its metrics and memory. */
 export interface BenchOperator {
   pid: number;
+  /** performance.now() when the bench first saw the leader gauge at 1: controllers start then, and each resync period counts from there. */
+  leadingSince: number;
   metrics(): Promise<Map<string, number>>;
   /** Peak resident set size so far (VmHWM), in MiB. */
   peakRssMb(): number;
@@ -15,25 +17,31 @@ export interface BenchOperator {
 }
 
 /**
- * Starts `dash-keycloak-operator run` watching one namespace: the built `dist/main.js` the
- * image ships (`npm run bench` builds it first), so memory and CPU are the product's, not tsx's.
+ * Starts `dash-keycloak-operator run` as the image ships it (the built `dist/main.js`; `npm run
+ * bench` builds it first), so memory and CPU are the product's, not tsx's. Without
+ * `watchNamespaces` it runs as the default install does, watching every namespace; resolves
+ * once it leads (its controllers have started).
  */
-export async function startBenchOperator(env: TestEnv, namespace: string, resyncPeriod: string): Promise<BenchOperator> {
+export async function startBenchOperator(env: TestEnv, opts: { leaseNamespace: string; resyncPeriod: string; watchNamespaces?: string[] }): Promise<BenchOperator> {
   const [metricsPort, healthPort] = [await freePort(), await freePort()];
-  const log = createWriteStream(join(testenvDir, `bench-operator-${namespace}.log`));
+  const log = createWriteStream(join(testenvDir, `bench-operator-${opts.leaseNamespace}.log`));
+  const watch = opts.watchNamespaces ? [`--namespaces=${opts.watchNamespaces.join(',')}`] : [];
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'dist', 'main.js'), 'run',
-    `--kubeconfig=${env.KUBECONFIG}`, `--keycloak-url=${env.KEYCLOAK_URL}`, `--namespaces=${namespace}`,
-    `--leader-election-namespace=${namespace}`, `--metrics-port=${metricsPort}`, `--health-port=${healthPort}`,
-    `--resync-period=${resyncPeriod}`], {
+    `--kubeconfig=${env.KUBECONFIG}`, `--keycloak-url=${env.KEYCLOAK_URL}`, ...watch,
+    `--leader-election-namespace=${opts.leaseNamespace}`, `--metrics-port=${metricsPort}`, `--health-port=${healthPort}`,
+    `--resync-period=${opts.resyncPeriod}`], {
     cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, KEYCLOAK_CLIENT_ID: env.KEYCLOAK_ADMIN_CLIENT_ID, KEYCLOAK_CLIENT_SECRET: env.KEYCLOAK_ADMIN_CLIENT_SECRET, LOG_LEVEL: 'warn', NODE_OPTIONS: OPERATOR_NODE_OPTIONS },
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const pid = child.pid ?? 0;
+  const metrics = async () => parseMetrics(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
+  const leadingSince = await waitLeading(child, metrics);
   return {
     pid,
-    metrics: async () => parseMetrics(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()),
+    leadingSince,
+    metrics,
     peakRssMb: () => {
       const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
       return Number(hwm ?? 0) / 1024;
@@ -45,6 +53,17 @@ export async function startBenchOperator(env: TestEnv, namespace: string, resync
       await exited;
     },
   };
+}
+
+async function waitLeading(child: ChildProcess, metrics: () => Promise<Map<string, number>>): Promise<number> {
+  const deadline = performance.now() + 120_000;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the operator exited with ${child.exitCode}; see its log in the testenv directory`);
+    const leading = await metrics().then((m) => m.get('dash_keycloak_operator_leader') === 1, () => false);
+    if (leading) return performance.now();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the operator did not lead within 120 s');
 }
 
 /** Prometheus text -> `name{labels}` -> value. */

@@ -1,0 +1,67 @@
+import { CHANGE_KINDS, type Latency } from './latency.js';
+import type { SizeResult } from './size-run.js';
+
+/** bench/results/latest.json: the first size's figures (the 1,000-user run by default) and every size side by side. */
+export function benchResults(sizes: SizeResult[], extra: { concurrency: number; watch: string; noise_objects: number }) {
+  const [first] = sizes;
+  if (!first) throw new Error('no size was run');
+  return {
+    users: first.users, groups: first.groups, concurrency: extra.concurrency,
+    converge_seconds: round(first.convergeSeconds), floor_seconds: round(first.floorSeconds), converge_ratio: round(first.convergeSeconds / first.floorSeconds),
+    status_final_seconds: round(first.statusFinalSeconds), keycloak_check_seconds: round(first.checkSeconds),
+    keycloak_requests: first.keycloakRequests, floor_requests: first.floorRequests, requests_per_object: round(first.keycloakRequests / first.objects),
+    steady_writes: first.steady.writes, steady_reads_per_object: round(first.steady.reads / first.objects),
+    steady_reconciles: first.steady.reconciles, objects: first.objects,
+    peak_rss_mb: round(first.peakRssMb), heap_used_mb: round(first.heapUsedMb),
+    change_latency_ms: latencySummary(first.latencies),
+    keycloak_verified: sizes.every((s) => s.keycloakVerified),
+    resync: first.resync, watch: extra.watch, noise_objects: extra.noise_objects,
+    scale: sizes.map((s) => ({
+      users: s.users, groups: s.groups, resync: s.resync, converge_seconds: round(s.convergeSeconds), floor_seconds: round(s.floorSeconds),
+      converge_ratio: round(s.convergeSeconds / s.floorSeconds), requests_per_object: round(s.keycloakRequests / s.objects),
+      converge_seconds_per_1000_users: round((s.convergeSeconds * 1000) / s.users), peak_rss_mb: round(s.peakRssMb),
+      steady_writes: s.steady.writes, steady_reads_per_object: round(s.steady.reads / s.objects),
+      change_latency_ms: latencySummary(s.latencies),
+    })),
+  };
+}
+
+/** Medians over all changes and per change kind. */
+function latencySummary(latencies: Latency[]) {
+  const medians = (ls: Latency[]) => ({ keycloak_median: median(ls.map((l) => l.keycloak)), status_median: median(ls.map((l) => l.status)) });
+  return { ...medians(latencies), ...Object.fromEntries(CHANGE_KINDS.map((k) => [k, medians(latencies.filter((l) => l.kind === k))])) } as
+    ReturnType<typeof medians> & Record<(typeof CHANGE_KINDS)[number], ReturnType<typeof medians>>;
+}
+
+/** Prints every size side by side, one row per figure. */
+export function printTable(r: ReturnType<typeof benchResults>): void {
+  const row = (label: string, cell: (s: (typeof r.scale)[number]) => string, note = '') =>
+    `${label.padEnd(44)} ${r.scale.map((s) => cell(s).padStart(22)).join(' ')}  ${note}\n`;
+  const lat = (k: 'binding_edit' | 'group_roles' | 'user_field') => (s: (typeof r.scale)[number]) => `${s.change_latency_ms[k].keycloak_median} / ${s.change_latency_ms[k].status_median} ms`;
+  process.stdout.write(`\nbench: concurrency ${r.concurrency}, watching ${r.watch}, ${r.noise_objects} unrelated Secrets/ConfigMaps; Keycloak verified: ${r.keycloak_verified}\n`);
+  process.stdout.write(row('size (users / groups)', (s) => `${s.users} / ${s.groups}`));
+  process.stdout.write([
+    row('converge: apply -> statuses final + KC check', (s) => `${s.converge_seconds} s`, 'both end at a passing raw-REST check'),
+    row('floor (same check included)', (s) => `${s.floor_seconds} s`),
+    row('converge ratio', (s) => String(s.converge_ratio), 'target <= 1.5'),
+    row('converge seconds per 1,000 users', (s) => String(s.converge_seconds_per_1000_users)),
+    row('Keycloak requests per object', (s) => String(s.requests_per_object)),
+    row('resync period', (s) => s.resync),
+    row('one resync: Keycloak writes', (s) => String(s.steady_writes), 'target 0'),
+    row('one resync: reads per object', (s) => String(s.steady_reads_per_object), 'target <= 2'),
+    row('operator peak RSS', (s) => `${s.peak_rss_mb} MiB`, 'target < 200 MiB'),
+    row('binding edited: -> KC / -> status (median)', lat('binding_edit'), 'target < 1000 ms'),
+    row('group roles changed: -> KC / -> status', lat('group_roles')),
+    row('user field changed: -> KC / -> status', lat('user_field')),
+    row('all changes: -> KC / -> status (median)', (s) => `${s.change_latency_ms.keycloak_median} / ${s.change_latency_ms.status_median} ms`),
+  ].join(''));
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,133 @@
+import { stringify } from 'yaml';
+import type { KeycloakRest } from '../test/integration/support/keycloak-rest.js';
+import type { TestEnv } from '../test/env/test-env.js';
+import { uniqueName } from '../test/env/test-env.js';
+import type { BenchCluster } from './cluster.js';
+import { expectedState, type ExpectedState } from './expected.js';
+import { runFloor } from './floor.js';
+import { readKeycloakState, stateMismatches } from './keycloak-state.js';
+import { measureChanges, type Latency } from './latency.js';
+import { benchManifests, objectCount } from './manifests.js';
+import { startBenchOperator, sumMetric } from './operator.js';
+import { benchShape } from './shape.js';
+import { measureOneResync, type SteadyResult } from './steady.js';
+import { KEYCLOAK_REQUESTS, sleep, waitQuiet } from './waits.js';
+
+/** How one size is run. */
+export interface SizeOptions {
+  users: number;
+  groups: number;
+  repeats: number;
+  resyncMs: number;
+  resync: string;
+  concurrency: number;
+  /** Watch only these namespaces (plus the bench's own); undefined: every namespace, as the default install. */
+  watchNamespaces?: string[];
+}
+
+/** Everything measured for one size. */
+export interface SizeResult {
+  users: number;
+  groups: number;
+  resync: string;
+  objects: number;
+  convergeSeconds: number;
+  statusFinalSeconds: number;
+  floorSeconds: number;
+  checkSeconds: number;
+  keycloakRequests: number;
+  floorRequests: number;
+  steady: SteadyResult;
+  latencies: Latency[];
+  peakRssMb: number;
+  heapUsedMb: number;
+  keycloakVerified: boolean;
+}
+
+const CONVERGE_TIMEOUT_MS = 60 * 60_000;
+const KEYCLOAK_GRACE_MS = 30_000;
+
+/**
+ * Runs one size: the floor on its own realm, then the operator from apply to the end point,
+ * one resync, the one-change latencies, and a last Keycloak check covering those changes.
+ * Both the floor and the operator stop their clock at the end of a passing raw-REST check of
+ * the whole Keycloak end state, so both include one check. Cleans up its namespace and realms.
+ */
+export async function runSize(env: TestEnv, cluster: BenchCluster, rest: KeycloakRest, o: SizeOptions): Promise<SizeResult> {
+  const shape = benchShape(o.users, o.groups);
+  const objects = objectCount(shape);
+  const log = (msg: string) => process.stderr.write(`[bench ${o.users}/${o.groups}] ${msg}\n`);
+
+  const floorRealm = uniqueName('floor');
+  const floor = await runFloor({ rest, realm: floorRealm, shape, concurrency: o.concurrency });
+  const floorCheck = await checkKeycloak(rest, floorRealm, expectedState(shape), 0);
+  await rest.deleteRealm(floorRealm);
+  log(`floor ${floor.seconds.toFixed(1)} s + check ${floorCheck.toFixed(1)} s`);
+
+  const namespace = uniqueName('bench');
+  const realm = uniqueName('bench');
+  cluster.kubectl(['create', 'namespace', namespace]);
+  const op = await startBenchOperator(env, { leaseNamespace: namespace, resyncPeriod: o.resync, watchNamespaces: o.watchNamespaces && [namespace, ...o.watchNamespaces] });
+  try {
+    const expected = expectedState(shape);
+    const t0 = performance.now();
+    cluster.kubectl(['apply', '-n', namespace, '-f', '-'], benchManifests(realm, shape).map((m) => stringify(m)).join('---\n'));
+    const statusFinal = await waitStatusFinal(cluster, namespace, expected, objects, t0, log);
+    const check = await checkKeycloak(rest, realm, expected, KEYCLOAK_GRACE_MS);
+    const convergeSeconds = (performance.now() - t0) / 1000;
+    const keycloakRequests = sumMetric(await op.metrics(), KEYCLOAK_REQUESTS);
+    log(`converged in ${convergeSeconds.toFixed(1)} s (statuses final at ${statusFinal.toFixed(1)} s), Keycloak verified`);
+
+    await waitQuiet(op, 2000);
+    const steady = await measureOneResync(op, rest, realm, objects, o.resyncMs);
+    log(`one resync: ${steady.reconciles} passes, ${steady.reads} reads, ${steady.writes} writes in ${steady.seconds.toFixed(1)} s`);
+    const latencies = await measureChanges({ cluster, rest, op, namespace, realm, shape, expected, resyncMs: o.resyncMs }, o.repeats);
+    await waitStatusFinal(cluster, namespace, expected, objects, performance.now(), log);
+    await checkKeycloak(rest, realm, expected, KEYCLOAK_GRACE_MS);
+    log('changes verified in Keycloak');
+
+    const metrics = await op.metrics();
+    return {
+      users: o.users, groups: shape.groups.length, resync: o.resync, objects, convergeSeconds, statusFinalSeconds: statusFinal,
+      floorSeconds: floor.seconds + floorCheck, checkSeconds: check, keycloakRequests, floorRequests: floor.requests, steady, latencies,
+      peakRssMb: op.peakRssMb(), heapUsedMb: sumMetric(metrics, 'dash_keycloak_operator_nodejs_heap_size_used_bytes') / (1 << 20), keycloakVerified: true,
+    };
+  } finally {
+    await op.stop();
+    await cluster.purge(namespace);
+    await rest.deleteRealm(realm);
+  }
+}
+
+/** Polls statuses until final; resolves with seconds since `t0`. Logs the first gaps every 30 s. */
+async function waitStatusFinal(cluster: BenchCluster, namespace: string, expected: ExpectedState, objects: number, t0: number, log: (m: string) => void): Promise<number> {
+  let told = performance.now();
+  for (;;) {
+    const gaps = await cluster.statusGaps(namespace, expected, objects);
+    if (gaps.length === 0) return (performance.now() - t0) / 1000;
+    if (performance.now() - t0 > CONVERGE_TIMEOUT_MS) throw new Error(`statuses not final after ${CONVERGE_TIMEOUT_MS / 60_000} min:\n  ${gaps.join('\n  ')}`);
+    if (performance.now() - told > 30_000) {
+      log(`waiting for statuses: ${gaps.slice(0, 3).join('; ')}`);
+      told = performance.now();
+    }
+    await sleep(500);
+  }
+}
+
+/**
+ * Reads the realm with raw REST until it equals `expected`; resolves with the seconds the
+ * passing read took. Throws with the first mismatches when it still differs after `graceMs`
+ * (statuses said final, so Keycloak should already hold it: a difference is a finding).
+ */
+async function checkKeycloak(rest: KeycloakRest, realm: string, expected: ExpectedState, graceMs: number): Promise<number> {
+  const deadline = performance.now() + graceMs;
+  for (;;) {
+    const start = performance.now();
+    const mismatches = stateMismatches(expected, await readKeycloakState(rest, realm));
+    if (mismatches.length === 0) return (performance.now() - start) / 1000;
+    if (performance.now() > deadline) {
+      throw new Error(`Keycloak does not hold what the manifests imply (${mismatches.length} mismatches), keycloak_verified stays false:\n  ${mismatches.slice(0, 10).join('\n  ')}`);
+    }
+    await sleep(1000);
+  }
+}
