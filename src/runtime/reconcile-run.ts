@@ -109,8 +109,16 @@ async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, s
     : { conditions: [ready], keepOtherConditions: true };
   if (!(await writeStatus(deps, obj, decision, result?.events ?? []))) return BACKOFF;
   if (!failure) log.debug('reconciled');
-  return schedule(deps, outcome, result?.requeueAfterMs);
+  return schedule(deps, outcome, result?.requeueAfterMs ?? (result?.progressing ? PROGRESSING_RECHECK_MS : undefined));
 }
+
+/**
+ * When a pass that reported progress runs again, by default: as soon as the status it wrote
+ * can be in the cache (a watch event takes milliseconds). A pass from a cache that still holds
+ * the older status plans from it and its status write meets a 409, retried quietly; its own
+ * status write cannot wake it (status-only changes of the object itself wake nobody).
+ */
+const PROGRESSING_RECHECK_MS = 100;
 
 /**
  * The reads that wake a pass which succeeded: those of kinds no watch rule of the controller

@@ -47,7 +47,8 @@ export interface ReconcileResult<S extends object = Record<string, unknown>> {
   /**
    * The pass wrote what it intends (its status records it) and a next pass completes the work:
    * Ready=False, reason `Progressing`, with this message, instead of Ready=True, so that Ready
-   * keeps meaning "what the spec describes is in place".
+   * keeps meaning "what the spec describes is in place". The key runs again shortly (100 ms,
+   * unless `requeueAfterMs` says otherwise), once the written status can be in the cache.
    */
   progressing?: string;
 }

@@ -21,9 +21,6 @@ export async function reconcileBinding(binding: DashRoleBinding, deps: Controlle
   // A role granted by hand a moment ago must read as manual: nothing is written or recorded on the view alone.
   const { observed, plan } = await planOnView(viewed, (o) => planFor(binding, ref, o), (first, o) => rereadTouched(ref, first, o));
   const applied = await applyBindingSteps(ref, plan.steps, observed);
-  // Reading ourselves through the tracking cache makes the status write that records the
-  // pending grants wake this binding as soon as the cache holds it; only then are they written.
-  if (plan.pending.size > 0) deps.cache.get('DashRoleBinding', binding.metadata.namespace ?? '', binding.metadata.name);
   return bindingStatus(binding, observed.resolved, plan, applied, deps.now());
 }
 

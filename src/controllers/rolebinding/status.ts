@@ -3,9 +3,6 @@ import type { ConditionRequest, EventRequest, ReconcileResult } from '../../runt
 import type { Resolved } from './observe.js';
 import type { BindingPlan } from './plan.js';
 
-/** Backstop for the pass that writes recorded grants (the status write itself wakes it). */
-const PENDING_RECHECK_MS = 2_000;
-
 /**
  * The binding's status, conditions and events after a pass: each spec subject, then subjects
  * that still hold this binding's grants; held license removals (keeping when each began); the
@@ -39,7 +36,6 @@ export function bindingStatus(binding: DashRoleBinding, resolved: readonly Resol
     },
     conditions,
     events,
-    requeueAfterMs: plan.pending.size > 0 ? PENDING_RECHECK_MS : undefined,
     progressing: plan.pending.size > 0 ? `recorded new grants for ${plan.pending.size} subject(s); they are mapped in Keycloak on the next pass` : undefined,
   };
 }

@@ -87,6 +87,21 @@ describe('a new object', () => {
   });
 });
 
+describe('a pass that reports progress', () => {
+  it('is Ready=False Progressing and runs again shortly, once its status can be in the cache', async () => {
+    reconcile = async () => ({ status: { recorded: true }, progressing: 'recorded 1 grant; mapped on the next pass' });
+    kube.seed(finalized(widget()));
+    expect(await run()).toEqual({ type: 'forget', afterMs: 100 });
+    expect(ready()).toMatchObject({ status: 'False', reason: 'Progressing', message: 'recorded 1 grant; mapped on the next pass' });
+  });
+
+  it('keeps a requeue the reconciler asked for', async () => {
+    reconcile = async () => ({ status: {}, progressing: 'waiting', requeueAfterMs: 5000 });
+    kube.seed(finalized(widget()));
+    expect(await run()).toEqual({ type: 'forget', afterMs: 5000 });
+  });
+});
+
 describe('a quiet second pass', () => {
   it('writes no status and records no event', async () => {
     kube.seed(finalized(widget('w', { value: 1 })));
