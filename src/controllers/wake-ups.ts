@@ -79,11 +79,13 @@ export const realmFacts = (r: DashRealm) => [r.spec, r.metadata.deletionTimestam
 /** What users, child groups and bindings read from a DashGroup. */
 export const groupFacts = (g: DashGroup) => [g.spec, g.metadata.deletionTimestamp, g.status?.keycloakId, g.status?.path,
   g.status?.roles, g.status?.inheritedRoles, g.status?.effectiveRolesChangedAt];
+/** Whether a DashUser reports Ready, and the roles its status shows (what grant makers wait for: reported.ts). */
+const userReport = (u: DashUser) => [u.status?.conditions?.find((c) => c.type === 'Ready')?.status, u.status?.effectiveRoleNames];
 /** What bindings read from a DashUser. */
 export const userFactsForBindings = (u: DashUser) => [u.spec.username, u.metadata.deletionTimestamp, u.status?.keycloakId,
-  u.metadata.annotations?.[ANNOTATIONS.confirmLicenseRevocation]];
-/** What groups read from a DashUser (membership and pending logouts). */
-export const userFactsForGroups = (u: DashUser) => [u.status?.groups, u.status?.logoutPending];
+  u.metadata.annotations?.[ANNOTATIONS.confirmLicenseRevocation], userReport(u)];
+/** What groups read from a DashUser (membership, pending logouts, the roles it shows). */
+export const userFactsForGroups = (u: DashUser) => [u.status?.groups, u.status?.logoutPending, userReport(u)];
 
 /**
  * The subjects of a binding whose outcome changed between two versions, by name or path: all

@@ -4,6 +4,7 @@ import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js'
 import {
   GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, inNamespace, keysByIndex, userFactsForGroups, watchRealm,
 } from '../wake-ups.js';
+import { pathChain } from '../user/effective-roles.js';
 import { finalizeGroup, reconcileGroup } from './reconcile.js';
 
 /** The DashGroup controller: a group reads its realm, its parent, its members' logout state, and the bindings naming it. */
@@ -16,10 +17,11 @@ export const groupController = (options: ControllerOptions) => dashController('D
     // A parent's path, id or roles are its children's inherited ones.
     watch<DashGroup>(DASH_KINDS.DashGroup, (g, cache, old) =>
       (changed(old, g, groupFacts) ? keysByIndex(cache, 'DashGroup', Index.byParent, inNamespace(g.metadata.namespace, g.metadata.name)) : [])),
-    // Member counts and pending logouts, in the groups the user is in now or was in before.
+    // Member counts, pending logouts and the roles members show, in the groups the user is in
+    // now or was in before, and their ancestors (whose subtree it is in).
     watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => {
       if (!changed(old, u, userFactsForGroups)) return [];
-      const paths = new Set([...(u.status?.groups ?? []), ...(old?.status?.groups ?? [])]);
+      const paths = new Set([...(u.status?.groups ?? []), ...(old?.status?.groups ?? [])].flatMap(pathChain));
       return [...paths].flatMap((path) => keysByIndex(cache, 'DashGroup', Index.byPath, inNamespace(u.metadata.namespace, path)));
     }),
     // The binding's grants on the group (subjects named by DashGroup name or by path) are its roles.

@@ -1,11 +1,12 @@
 import {
   ANNOTATIONS, OWNER_ATTRIBUTE, REASONS, MAX_LISTED_PENDING_USERS, keycloakGroupName, normalizeGroupPath, ownerMark,
-  type DashGroup, type DashGroupStatus,
+  type DashGroup, type DashGroupStatus, type DashUser,
 } from '../../api/index.js';
 import type { KeycloakGroup } from '../../keycloak/port.js';
 import type { FinalizeResult, ReconcileResult } from '../../runtime/index.js';
 import type { ControllerDeps } from '../context.js';
 import { conflict, waitFor } from '../errors.js';
+import { REPORT_RECHECK_MS, notShowing, userReporter, waitingForReports } from '../reported.js';
 import { Index, inNamespace } from '../wake-ups.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { childPath, classifyGroup, planGroup, planGroupDeletion, type DesiredGroup, type GroupStep } from './plan.js';
@@ -44,7 +45,10 @@ export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Pr
   }
   const steps = planGroup(desired, found && ownerOf(found), claim);
   const id = await applyGroupSteps(ref, steps) ?? found?.id ?? '';
-  return { status: await groupStatus(group, ref, id, path, parent, claim === 'adoptable' || group.status?.adopted === true, deps) };
+  const status = await groupStatus(group, ref, id, path, parent, claim === 'adoptable' || group.status?.adopted === true, deps);
+  // Its members' status must show what the group gives them before it reports Ready (reported.ts).
+  const waiting = notShowing(members(group, path, deps).map((u) => ({ reporter: userReporter(u), roles: union(status.roles, status.inheritedRoles) })));
+  return waiting.length > 0 ? { status, progressing: waitingForReports(waiting), requeueAfterMs: REPORT_RECHECK_MS } : { status };
 }
 
 /** Deletes the group if policy says so; waits while child DashGroups exist; lets go when the realm is gone. */
@@ -161,9 +165,14 @@ function rolesChangedAt(group: DashGroup, roles: string[], inherited: string[], 
   return previous.effectiveRolesChangedAt;
 }
 
+/** The DashUsers of the group's realm in its subtree: their status lists the group or one of its descendants. */
+function members(group: DashGroup, path: string, deps: ControllerDeps): DashUser[] {
+  return deps.cache.byIndex('DashUser', Index.byGroupPath, inNamespace(group.metadata.namespace, path))
+    .filter((u) => u.spec.realmRef.name === group.spec.realmRef.name);
+}
+
 function pendingMembers(group: DashGroup, path: string, deps: ControllerDeps): Pick<DashGroupStatus, 'logoutPending' | 'usersPendingLogout'> {
-  // Members of the group's subtree: their status lists the group or one of its descendants.
-  const pending = deps.cache.byIndex('DashUser', Index.byGroupPath, inNamespace(group.metadata.namespace, path))
+  const pending = members(group, path, deps)
     .filter((u) => u.status?.logoutPending)
     .map((u) => u.spec.username).sort();
   return { logoutPending: pending.length, usersPendingLogout: pending.slice(0, MAX_LISTED_PENDING_USERS) };

@@ -6,7 +6,9 @@ import type { RealmRef } from '../realm-ref.js';
 import { roleSubject, subjectKey, type SubjectId, type SubjectKey } from '../subject-id.js';
 import type { BindingGrants } from './grants.js';
 import type { BindingPlan, ObservedSubject } from './plan.js';
-import { grantLedger, managedUsers, recordedSubjects, resolveSubject, subjectIdOf, type ResolvedSubject } from './subjects.js';
+import { grantLedger, managedUsers, recordedSubjects, resolveSubject, subjectIdOf, type ManagedUsers, type ResolvedSubject } from './subjects.js';
+import { groupReporter, userReporter, type Reporter } from '../reported.js';
+import { Index, inNamespace } from '../wake-ups.js';
 
 /** A resolved subject, and whether the spec names it (else only status still records grants for it). */
 export type Resolved = ResolvedSubject & { inSpec: boolean };
@@ -25,6 +27,8 @@ export interface BindingObservation {
   roles: RoleRef[];
   ledger: BindingGrants[];
   confirmedUsers: Set<string>;
+  /** Per key, the DashUser or DashGroup whose status reports what the subject holds (none when unmanaged). */
+  reporters: Map<SubjectKey, Reporter | undefined>;
 }
 
 /**
@@ -50,7 +54,15 @@ export async function observeBinding(binding: DashRoleBinding, ref: RealmRef, de
   trackSharingBindings(binding, ledger, resolved, deps);
   const keyed = uniqueByKey(resolved);
   const subjects = await Promise.all(keyed.map((r) => observeSubject(ref, r, deleting ? 'keycloak' : 'view')));
-  return { resolved, subjects, keyed, roles, ledger, confirmedUsers: confirmedUsers(binding, deps) };
+  const reporters = new Map(keyed.map((r) => [r.key, reporterOf(binding, r.subjectId, users, deps)]));
+  return { resolved, subjects, keyed, roles, ledger, confirmedUsers: confirmedUsers(binding, deps), reporters };
+}
+
+/** The DashUser (by username) or DashGroup (by path) of the binding's realm that reports what a subject holds. */
+function reporterOf(binding: DashRoleBinding, subject: SubjectId, users: ManagedUsers, deps: ControllerDeps): Reporter | undefined {
+  if (subject.kind === 'User') return userReporter(users.get(subject.name));
+  return groupReporter(deps.cache.byIndex('DashGroup', Index.byPath, inNamespace(binding.metadata.namespace, subject.path))
+    .find((g) => g.spec.realmRef.name === binding.spec.realmRef.name));
 }
 
 /** The subjects `plan` would change (add now or later, remove), read again from Keycloak; undefined when it changes none. */

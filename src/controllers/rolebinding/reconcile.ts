@@ -21,7 +21,7 @@ export async function reconcileBinding(binding: DashRoleBinding, deps: Controlle
   // A role granted by hand a moment ago must read as manual: nothing is written or recorded on the view alone.
   const { observed, plan } = await planOnView(viewed, (o) => planFor(binding, ref, o), (first, o) => rereadTouched(ref, first, o));
   const applied = await applyBindingSteps(ref, plan.steps, observed);
-  return bindingStatus(binding, observed.resolved, plan, applied, deps.now());
+  return bindingStatus(binding, observed, plan, applied, deps.now());
 }
 
 /**

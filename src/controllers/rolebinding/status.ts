@@ -1,6 +1,7 @@
 import { ANNOTATIONS, LICENSED_USER_ROLE, type DashRoleBinding, type DashRoleBindingStatus } from '../../api/index.js';
 import type { ConditionRequest, EventRequest, ReconcileResult } from '../../runtime/index.js';
-import type { Resolved } from './observe.js';
+import { REPORT_RECHECK_MS, notShowing, waitingForReports } from '../reported.js';
+import type { BindingObservation } from './observe.js';
 import type { BindingPlan } from './plan.js';
 
 /**
@@ -8,7 +9,8 @@ import type { BindingPlan } from './plan.js';
  * that still hold this binding's grants; held license removals (keeping when each began); the
  * license advice. Pure: `now` stamps a removal held for the first time.
  */
-export function bindingStatus(binding: DashRoleBinding, resolved: readonly Resolved[], plan: BindingPlan, applied: readonly EventRequest[], now: Date): ReconcileResult<DashRoleBindingStatus> {
+export function bindingStatus(binding: DashRoleBinding, observed: Pick<BindingObservation, 'resolved' | 'reporters'>, plan: BindingPlan, applied: readonly EventRequest[], now: Date): ReconcileResult<DashRoleBindingStatus> {
+  const { resolved } = observed;
   const events = [...applied, ...licenseEvents(binding, plan)];
   const held = plan.heldRevocations.map((username) => ({
     username,
@@ -36,8 +38,18 @@ export function bindingStatus(binding: DashRoleBinding, resolved: readonly Resol
     },
     conditions,
     events,
-    progressing: plan.pending.size > 0 ? `recorded new grants for ${plan.pending.size} subject(s); they are mapped in Keycloak on the next pass` : undefined,
+    ...progress(observed, plan),
   };
+}
+
+/**
+ * Progress still to make: grants recorded but not mapped yet (the next pass maps them), then
+ * grants mapped that a subject's DashUser or DashGroup status does not show yet (see reported.ts).
+ */
+function progress(observed: Pick<BindingObservation, 'reporters'>, plan: BindingPlan): Pick<ReconcileResult, 'progressing' | 'requeueAfterMs'> {
+  if (plan.pending.size > 0) return { progressing: `recorded new grants for ${plan.pending.size} subject(s); they are mapped in Keycloak on the next pass` };
+  const waiting = notShowing([...plan.owned].map(([key, roles]) => ({ reporter: observed.reporters.get(key), roles })));
+  return waiting.length > 0 ? { progressing: waitingForReports(waiting), requeueAfterMs: REPORT_RECHECK_MS } : {};
 }
 
 /** A Warning per licensed_user removed now, and per removal held for the first time. */

@@ -7,7 +7,7 @@ const ann: SubjectId = { kind: 'User', name: 'ann' };
 const ops: SubjectId = { kind: 'Group', path: 'team/ops' };
 const keyed = (subjectId: SubjectId, id: string) => ({ subject: subjectId, subjectId, key: subjectKey(subjectId), id, inSpec: true });
 const viewed: BindingObservation = {
-  resolved: [], roles: [], ledger: [], confirmedUsers: new Set(),
+  resolved: [], roles: [], ledger: [], confirmedUsers: new Set(), reporters: new Map(),
   keyed: [keyed(ann, 'u1'), keyed(ops, 'g1')],
   subjects: [{ subject: ann, id: 'u1', present: [], addable: true }, { subject: ops, id: 'g1', present: [], addable: true }],
 };

@@ -67,11 +67,16 @@ describe('who a change wakes', () => {
     expect(woken('DashGroup', withStatus(eng, { roles: ['admin', 'viewer'] }), eng)).toEqual(['DashGroup/ops', 'DashUser/ann', 'DashUser/bob']);
   });
 
-  it("a user's effective roles changing wakes nobody; its id appearing wakes its bindings; a pending logout wakes its groups", () => {
+  it("a user's session count moving wakes nobody; its id appearing wakes its bindings; a pending logout wakes its groups and their ancestors", () => {
     const ann = first('DashUser');
-    expect(woken('DashUser', withStatus(ann, { effectiveRoleNames: ['viewer'], sessions: 3 }), ann)).toEqual([]);
+    expect(woken('DashUser', withStatus(ann, { sessions: 3 }), ann)).toEqual([]);
     expect(woken('DashUser', ann, withStatus(ann, { keycloakId: undefined }))).toEqual(['DashRoleBinding/licensed']);
-    expect(woken('DashUser', withStatus(ann, { logoutPending: true }), ann)).toEqual(['DashGroup/ops']);
+    expect(woken('DashUser', withStatus(ann, { logoutPending: true }), ann)).toEqual(['DashGroup/eng', 'DashGroup/ops']);
+  });
+
+  it("a user's effective roles changing wakes what waits for its status to show a grant: its bindings, its groups and their ancestors", () => {
+    const ann = first('DashUser');
+    expect(woken('DashUser', withStatus(ann, { effectiveRoleNames: ['viewer'] }), ann)).toEqual(['DashGroup/eng', 'DashGroup/ops', 'DashRoleBinding/licensed']);
   });
 
   it('a binding wakes only the users whose grants moved, and all of them when its spec changed', () => {

@@ -1,0 +1,50 @@
+import type { DashGroup, DashUser } from '../api/index.js';
+
+// Ready is what `kubectl wait` and Argo CD read: once every object of a realm is Ready for its
+// generation, every user's status must already show every grant. The object that makes a
+// grant (a binding, a group passing its roles to members) therefore stays Ready=False,
+// reason Progressing, until the objects that report it (a DashUser's effectiveRoleNames, a
+// DashGroup's roles) show it in their status; their status changes wake it (wake-ups.ts).
+
+/** An object whose status reports roles, and the roles its status shows now. */
+export interface Reporter {
+  readonly name: string;
+  readonly kind: 'DashUser' | 'DashGroup';
+  readonly shows: readonly string[];
+}
+
+/**
+ * A DashUser as a reporter of its effective roles; undefined while it does not exist in
+ * Keycloak or is not Ready (then not every object is Ready anyway, and a user that cannot
+ * reconcile must not hold up the grant).
+ */
+export function userReporter(user: DashUser | undefined): Reporter | undefined {
+  if (!user?.status?.keycloakId || !isReady(user)) return undefined;
+  return { kind: 'DashUser', name: user.metadata.name, shows: user.status.effectiveRoleNames ?? [] };
+}
+
+/** A DashGroup as a reporter of its direct roles; undefined while it does not exist in Keycloak. */
+export function groupReporter(group: DashGroup | undefined): Reporter | undefined {
+  if (!group?.status?.keycloakId) return undefined;
+  return { kind: 'DashGroup', name: group.metadata.name, shows: group.status.roles ?? [] };
+}
+
+/** The reporters whose status does not show all of `roles` yet, as `Kind name`, sorted. */
+export function notShowing(entries: readonly { reporter: Reporter | undefined; roles: readonly string[] }[]): string[] {
+  return [...new Set(entries
+    .filter(({ reporter, roles }) => reporter !== undefined && roles.some((role) => !reporter.shows.includes(role)))
+    .map(({ reporter }) => `${reporter?.kind} ${reporter?.name}`))].sort();
+}
+
+/** The Progressing message while `waiting` (from `notShowing`) do not show a grant in their status yet. */
+export function waitingForReports(waiting: readonly string[]): string {
+  const listed = waiting.slice(0, 5).join(', ');
+  return `granted in Keycloak; waiting for the status of ${listed}${waiting.length > 5 ? ` and ${waiting.length - 5} more` : ''} to show it`;
+}
+
+/** How long a pass waiting for reports waits at most before it looks again (their status changes wake it earlier). */
+export const REPORT_RECHECK_MS = 5_000;
+
+function isReady(obj: { status?: { conditions?: readonly { type: string; status: string }[] } }): boolean {
+  return obj.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
