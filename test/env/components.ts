@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from './files.js';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import type { Pki } from './certs.js';
@@ -140,10 +141,10 @@ export async function keycloakReady(ports: Ports, admin: KeycloakAdmin): Promise
 /** Writes a kubeconfig for the admin client certificate (certificates embedded). */
 export function writeAdminKubeconfig(file: string, ports: Ports, pki: Pki): void {
   const b64 = (f: string) => readFileSync(f).toString('base64');
-  writeFileSync(file, JSON.stringify({
+  writeFileAtomic(file, JSON.stringify({
     apiVersion: 'v1', kind: 'Config', 'current-context': 'dko-testenv',
     clusters: [{ name: 'dko-testenv', cluster: { server: `https://127.0.0.1:${ports.apiserver}`, 'certificate-authority-data': b64(pki.caCert) } }],
     users: [{ name: 'admin', user: { 'client-certificate-data': b64(pki.adminCert), 'client-key-data': b64(pki.adminKey) } }],
     contexts: [{ name: 'dko-testenv', context: { cluster: 'dko-testenv', user: 'admin' } }],
-  }, null, 2), { mode: 0o600 });
+  }, null, 2));
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from './files.js';
 import { ensurePki, type Pki } from './certs.js';
 import {
   apiserverReady, apiserverSpec, etcdHealthy, etcdSpec, keycloakJavaHome, keycloakReady, keycloakSpec,
@@ -34,7 +35,7 @@ export function readRunState(): RunState | undefined {
 
 /** Persists the run state (PIDs included) before anything else can fail. */
 export function writeRunState(state: RunState): void {
-  writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
+  writeFileAtomic(stateFile, JSON.stringify(state, null, 2));
 }
 
 /** True when every recorded process is ours and every server answers as ready. */
@@ -195,9 +196,9 @@ function writeEnvFiles(state: RunState): TestEnv {
     HELM: binaries.helm,
     ETCD_URL: `http://127.0.0.1:${state.ports.etcdClient}`,
   };
-  writeFileSync(join(testenvDir, 'env.json'), JSON.stringify(env, null, 2), { mode: 0o600 });
+  writeFileAtomic(join(testenvDir, 'env.json'), JSON.stringify(env, null, 2));
   // KUBECACHEDIR: kubectl's discovery cache per environment (see test-env.ts).
   const sh = Object.entries({ ...env, KUBECACHEDIR: join(testenvDir, 'kube-cache') }).map(([k, v]) => `export ${k}='${v}'`).join('\n');
-  writeFileSync(join(testenvDir, 'env.sh'), `# written by npm run env:up\n${sh}\n`, { mode: 0o600 });
+  writeFileAtomic(join(testenvDir, 'env.sh'), `# written by npm run env:up\n${sh}\n`);
   return env;
 }
