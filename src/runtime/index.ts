@@ -25,4 +25,5 @@ export {
 } from './reconciler.js';
 export { ReferenceIndex, type ObjectRef, type Owner } from './references.js';
 export { canonical, mergePatchDiff, nextStatus, statusPatch, type StatusDecision } from './status.js';
+export { PROGRESSING } from './status-write.js';
 export { WorkQueue } from './work-queue.js';

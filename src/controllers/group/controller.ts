@@ -2,7 +2,7 @@ import type { DashGroup, DashRoleBinding, DashUser } from '../../api/index.js';
 import { watch } from '../../runtime/index.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
 import {
-  GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, inNamespace, keysByIndex, userFactsForGroups, watchRealm,
+  GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, inNamespace, keysByIndex, userFactsForGroups, watchRealm, wokenByUser,
 } from '../wake-ups.js';
 import { pathChain } from '../user/effective-roles.js';
 import { finalizeGroup, reconcileGroup } from './reconcile.js';
@@ -20,9 +20,8 @@ export const groupController = (options: ControllerOptions) => dashController('D
     // Member counts, pending logouts and the roles members show, in the groups the user is in
     // now or was in before, and their ancestors (whose subtree it is in).
     watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => {
-      if (!changed(old, u, userFactsForGroups)) return [];
       const paths = new Set([...(u.status?.groups ?? []), ...(old?.status?.groups ?? [])].flatMap(pathChain));
-      return [...paths].flatMap((path) => keysByIndex(cache, 'DashGroup', Index.byPath, inNamespace(u.metadata.namespace, path)));
+      return wokenByUser(old, u, userFactsForGroups, cache, 'DashGroup', Index.byPath, [...paths].map((path) => inNamespace(u.metadata.namespace, path)));
     }),
     // The binding's grants on the group (subjects named by DashGroup name or by path) are its roles.
     watch<DashRoleBinding>(DASH_KINDS.DashRoleBinding, (b, cache, old) => [...changedSubjects(b, old).groups].flatMap((nameOrPath) => [

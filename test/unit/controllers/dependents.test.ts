@@ -33,8 +33,8 @@ const objects = {
  * object itself: through the production path, the four registrations' watch rules and indexes
  * over the runtime's object store, routed by the runtime's WakeRouter.
  */
-function woken<K extends Kind>(kind: K, obj: DashResource<K>, old?: DashResource<K>): string[] {
-  const store = objectStore(objects);
+function woken<K extends Kind>(kind: K, obj: DashResource<K>, old?: DashResource<K>, world: typeof objects = objects): string[] {
+  const store = objectStore(world);
   const router = new WakeRouter(store, new ReferenceIndex(), silentLogger);
   const keys = new Set<string>();
   for (const registration of registrations()) {
@@ -74,9 +74,17 @@ describe('who a change wakes', () => {
     expect(woken('DashUser', withStatus(ann, { logoutPending: true }), ann)).toEqual(['DashGroup/eng', 'DashGroup/ops']);
   });
 
-  it("a user's effective roles changing wakes what waits for its status to show a grant: its bindings, its groups and their ancestors", () => {
+  it("a user's effective roles changing wakes only what waits for its status to show a grant (Progressing): among its bindings, its groups and their ancestors", () => {
     const ann = first('DashUser');
-    expect(woken('DashUser', withStatus(ann, { effectiveRoleNames: ['viewer'] }), ann)).toEqual(['DashGroup/eng', 'DashGroup/ops', 'DashRoleBinding/licensed']);
+    const reported = withStatus(ann, { effectiveRoleNames: ['viewer'] });
+    expect(woken('DashUser', reported, ann)).toEqual([]);
+    const waiting = { type: 'Ready', status: 'False', reason: 'Progressing' };
+    const world = {
+      ...objects,
+      DashGroup: objects.DashGroup.map((g) => (g.metadata.name === 'eng' ? withStatus(g, { conditions: [waiting] }) : g)),
+      DashRoleBinding: objects.DashRoleBinding.map((b) => withStatus(b, { conditions: [waiting] })),
+    } as typeof objects;
+    expect(woken('DashUser', reported, ann, world)).toEqual(['DashGroup/eng', 'DashRoleBinding/licensed']);
   });
 
   it('a binding wakes only the users whose grants moved, and all of them when its spec changed', () => {
