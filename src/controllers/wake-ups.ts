@@ -107,13 +107,16 @@ export const userFactsForGroups = (u: DashUser) => [u.status?.groups, u.status?.
 
 /**
  * The subjects of a binding whose outcome changed between two versions, by name or path: all
- * of them when the spec changed, else those whose status entry (resolved, grants) differs.
+ * of them when the spec changed, else those whose status entry (resolved, mapped grants) differs.
  * Status records a group subject by path; one named by DashGroup name shows up under its name.
  */
 export function changedSubjects(b: DashRoleBinding, old: DashRoleBinding | undefined): { users: Set<string>; groups: Set<string> } {
   const all = [...b.spec.subjects, ...(old?.spec.subjects ?? [])];
   const everything = changed(old, b, (x) => [x.spec, x.metadata.deletionTimestamp]);
-  const entries = (x?: DashRoleBinding) => new Map((x?.status?.subjects ?? []).map((s) => [`${s.kind}:${s.name ?? s.path}`, s]));
+  // What a subject's status shows is what Keycloak holds: grants recorded but not mapped yet
+  // (pending) change nothing there, so recording them wakes nobody; mapping them does.
+  const entries = (x?: DashRoleBinding) => new Map((x?.status?.subjects ?? []).map((s) => [`${s.kind}:${s.name ?? s.path}`,
+    { resolved: s.resolved, reason: s.reason, mapped: (s.grants ?? []).filter((g) => !s.pending?.includes(g)) }]));
   const [before, after] = [entries(old), entries(b)];
   const moved = (kind: string, name: string | undefined) => everything || !isDeepStrictEqual(before.get(`${kind}:${name}`), after.get(`${kind}:${name}`));
   const names = (kind: 'User' | 'Group') => new Set(all.filter((s) => s.kind === kind)

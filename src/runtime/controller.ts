@@ -32,9 +32,9 @@ export class Controller {
     this.id = kindId(deps.registration.kind);
   }
 
-  /** Queues a key of this controller's kind. */
-  enqueue(key: string): void {
-    this.queue.add(key);
+  /** Queues a key of this controller's kind, now or after `delayMs` (a pending earlier time wins). */
+  enqueue(key: string, delayMs = 0): void {
+    this.queue.addAfter(key, delayMs);
   }
 
   /** True while workers take keys. */

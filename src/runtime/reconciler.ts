@@ -83,11 +83,16 @@ export interface WatchRule<W extends KubeObject = KubeObject> {
   kind: KindRef;
   /** The keys of the controller's kind to run for this changed (or deleted) object; `old` is the object before an update. */
   map(obj: W, cache: CacheReader, old?: W): ObjectKey[];
+  /**
+   * Run the keys this long after the first change instead of at once: changes arriving
+   * meanwhile add no pass (a burst of members joining a group recounts it once).
+   */
+  coalesceMs?: number;
 }
 
 /** Types a watch rule over objects of a known shape for a registration. */
-export function watch<W extends KubeObject>(kind: KindRef, map: WatchRule<W>['map']): WatchRule {
-  return { kind, map: map as WatchRule['map'] };
+export function watch<W extends KubeObject>(kind: KindRef, map: WatchRule<W>['map'], options: { coalesceMs?: number } = {}): WatchRule {
+  return { kind, map: map as WatchRule['map'], ...options };
 }
 
 /** One controller: a kind, its reconciler and how it is woken. */

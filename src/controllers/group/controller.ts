@@ -1,11 +1,20 @@
 import type { DashGroup, DashRoleBinding, DashUser } from '../../api/index.js';
-import { watch } from '../../runtime/index.js';
+import { watch, type CacheReader } from '../../runtime/index.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
 import {
   GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, inNamespace, keysByIndex, userFactsForGroups, watchRealm, wokenByUser,
 } from '../wake-ups.js';
 import { pathChain } from '../user/effective-roles.js';
 import { finalizeGroup, reconcileGroup } from './reconcile.js';
+
+/** How long member changes of a group are collected before it counts its members again. */
+const MEMBER_RECOUNT_MS = 1_000;
+
+/** The groups a user is or was in, and their ancestors, as `byPath` values. */
+const memberPaths = (u: DashUser, old: DashUser | undefined): string[] =>
+  [...new Set([...(u.status?.groups ?? []), ...(old?.status?.groups ?? [])].flatMap(pathChain))].map((path) => inNamespace(u.metadata.namespace, path));
+const memberOf = (u: DashUser, old: DashUser | undefined, cache: CacheReader) =>
+  memberPaths(u, old).flatMap((value) => keysByIndex(cache, 'DashGroup', Index.byPath, value));
 
 /** The DashGroup controller: a group reads its realm, its parent, its members' logout state, and the bindings naming it. */
 export const groupController = (options: ControllerOptions) => dashController('DashGroup', options, {
@@ -17,12 +26,11 @@ export const groupController = (options: ControllerOptions) => dashController('D
     // A parent's path, id or roles are its children's inherited ones.
     watch<DashGroup>(DASH_KINDS.DashGroup, (g, cache, old) =>
       (changed(old, g, groupFacts) ? keysByIndex(cache, 'DashGroup', Index.byParent, inNamespace(g.metadata.namespace, g.metadata.name)) : [])),
-    // Member counts, pending logouts and the roles members show, in the groups the user is in
-    // now or was in before, and their ancestors (whose subtree it is in).
-    watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => {
-      const paths = new Set([...(u.status?.groups ?? []), ...(old?.status?.groups ?? [])].flatMap(pathChain));
-      return wokenByUser(old, u, userFactsForGroups, cache, 'DashGroup', Index.byPath, [...paths].map((path) => inNamespace(u.metadata.namespace, path)));
-    }),
+    // Member counts and pending logouts, in the groups the user is in now or was in before and
+    // their ancestors (whose subtree it is in): recounted once per second at most.
+    watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => (changed(old, u, userFactsForGroups) ? memberOf(u, old, cache) : []), { coalesceMs: MEMBER_RECOUNT_MS }),
+    // The roles a member shows, for the groups waiting for it (reported.ts): at once.
+    watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => wokenByUser(old, u, () => [], cache, 'DashGroup', Index.byPath, memberPaths(u, old))),
     // The binding's grants on the group (subjects named by DashGroup name or by path) are its roles.
     watch<DashRoleBinding>(DASH_KINDS.DashRoleBinding, (b, cache, old) => [...changedSubjects(b, old).groups].flatMap((nameOrPath) => [
       ...(cache.get<DashGroup>(DASH_KINDS.DashGroup, b.metadata.namespace, nameOrPath) ? [{ namespace: b.metadata.namespace ?? '', name: nameOrPath }] : []),

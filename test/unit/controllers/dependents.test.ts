@@ -92,6 +92,12 @@ describe('who a change wakes', () => {
     const bobResolved = withStatus(binding, { subjects: [binding.status!.subjects![0], { kind: 'User', name: 'bob', resolved: true, grants: ['licensed_user'] }] });
     expect(woken('DashRoleBinding', bobResolved, binding)).toEqual(['DashUser/bob']);
     expect(woken('DashRoleBinding', withStatus(binding, { warnings: [] }), binding)).toEqual([]);
+    // Recorded but not mapped yet: Keycloak holds nothing new, bob has nothing to report; mapped: it does.
+    const bobRecorded = withStatus(binding, { subjects: [binding.status!.subjects![0], { kind: 'User', name: 'bob', resolved: true, grants: ['licensed_user'], pending: ['licensed_user'] }] });
+    expect(woken('DashRoleBinding', bobRecorded, bobResolved)).toEqual(['DashUser/bob']);
+    const bobWasRecorded = withStatus(binding, { subjects: [binding.status!.subjects![0], { kind: 'User', name: 'bob', resolved: true }] });
+    expect(woken('DashRoleBinding', bobRecorded, bobWasRecorded)).toEqual([]);
+    expect(woken('DashRoleBinding', bobResolved, bobRecorded)).toEqual(['DashUser/bob']);
     const moreRoles = { ...binding, spec: { ...binding.spec, roles: ['licensed_user', 'viewer'] } };
     expect(woken('DashRoleBinding', moreRoles, binding)).toEqual(['DashUser/ann', 'DashUser/bob']);
   });
