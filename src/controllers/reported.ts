@@ -1,4 +1,5 @@
 import type { DashGroup, DashUser } from '../api/index.js';
+import { readyOf } from '../runtime/index.js';
 
 // Ready is what `kubectl wait` and Argo CD read: once every object of a realm is Ready for its
 // generation, every user's status must already show every grant. The object that makes a
@@ -19,7 +20,7 @@ export interface Reporter {
  * reconcile must not hold up the grant).
  */
 export function userReporter(user: DashUser | undefined): Reporter | undefined {
-  if (!user?.status?.keycloakId || !isReady(user)) return undefined;
+  if (!user?.status?.keycloakId || readyOf(user)?.status !== 'True') return undefined;
   return { kind: 'DashUser', name: user.metadata.name, shows: user.status.effectiveRoleNames ?? [] };
 }
 
@@ -45,6 +46,3 @@ export function waitingForReports(waiting: readonly string[]): string {
 /** How long a pass waiting for reports waits at most before it looks again (their status changes wake it earlier). */
 export const REPORT_RECHECK_MS = 5_000;
 
-function isReady(obj: { status?: { conditions?: readonly { type: string; status: string }[] } }): boolean {
-  return obj.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}

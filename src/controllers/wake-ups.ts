@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ANNOTATIONS, type DashGroup, type DashRealm, type DashRoleBinding, type DashUser, type Kind } from '../api/index.js';
 import type { KubeObject } from '../kube/object.js';
-import { PROGRESSING, objectKey, watch, type CacheReader, type IndexFunction, type ObjectKey, type WatchRule } from '../runtime/index.js';
+import { PROGRESSING, objectKey, readyOf, watch, type CacheReader, type IndexFunction, type ObjectKey, type WatchRule } from '../runtime/index.js';
 import { DASH_KINDS } from './kinds.js';
 import { pathChain } from './user/effective-roles.js';
 
@@ -61,25 +61,20 @@ export const BINDING_INDEXES: Record<string, IndexFunction> = {
   [Index.bySubject]: index<DashRoleBinding>((b) => (b.spec?.subjects ?? []).map((s) => s.name && subjectValue(b.metadata.namespace, s.kind, s.name))),
 };
 
-/** The `kind` objects an index lists under `value`. */
-const objectsByIndex = (cache: CacheReader, kind: Kind, index: IndexName, value: string) =>
-  cache.byIndex<KubeObject & { status?: { conditions?: { type: string; status: string; reason?: string }[] } }>(DASH_KINDS[kind], index, value);
-
 /** The keys of the `kind` objects an index lists under `value`. */
 export const keysByIndex = (cache: CacheReader, kind: Kind, index: IndexName, value: string): ObjectKey[] =>
-  objectsByIndex(cache, kind, index, value).map(objectKey);
+  cache.byIndex(DASH_KINDS[kind], index, value).map(objectKey);
 
 /**
- * The keys a DashUser's change wakes among the `kind` objects an index lists under `values`:
- * all of them when `facts` changed; when only what the user reports changed (Ready, effective
- * roles), those waiting for reports (Ready=False, reason Progressing; see reported.ts), so that
- * a thousand users reporting their roles do not run their groups and bindings a thousand times.
+ * When what a DashUser reports changed (Ready, effective roles), the keys of those `kind`
+ * objects an index lists under `values` that wait for reports (Ready=False, reason
+ * Progressing; see reported.ts): a thousand users reporting their roles must not run their
+ * groups and bindings a thousand times.
  */
-export function wokenByUser(old: DashUser | undefined, u: DashUser, facts: (u: DashUser) => unknown, cache: CacheReader, kind: Kind, index: IndexName, values: readonly string[]): ObjectKey[] {
-  const all = changed(old, u, facts);
-  if (!all && !changed(old, u, userReport)) return [];
-  return values.flatMap((value) => objectsByIndex(cache, kind, index, value))
-    .filter((o) => all || o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False' && c.reason === PROGRESSING))
+export function waitingForReport(old: DashUser | undefined, u: DashUser, cache: CacheReader, kind: Kind, index: IndexName, values: readonly string[]): ObjectKey[] {
+  if (!changed(old, u, userReport)) return [];
+  return values.flatMap((value) => cache.byIndex(DASH_KINDS[kind], index, value))
+    .filter((o) => readyOf(o)?.reason === PROGRESSING)
     .map(objectKey);
 }
 
@@ -98,7 +93,7 @@ export const realmFacts = (r: DashRealm) => [r.spec, r.metadata.deletionTimestam
 export const groupFacts = (g: DashGroup) => [g.spec, g.metadata.deletionTimestamp, g.status?.keycloakId, g.status?.path,
   g.status?.roles, g.status?.inheritedRoles, g.status?.effectiveRolesChangedAt];
 /** Whether a DashUser reports Ready, and the roles its status shows: what grant makers wait for (reported.ts). */
-const userReport = (u: DashUser) => [u.status?.conditions?.find((c) => c.type === 'Ready')?.status, u.status?.effectiveRoleNames];
+const userReport = (u: DashUser) => [readyOf(u)?.status, u.status?.effectiveRoleNames];
 /** What bindings read from a DashUser. */
 export const userFactsForBindings = (u: DashUser) => [u.spec.username, u.metadata.deletionTimestamp, u.status?.keycloakId,
   u.metadata.annotations?.[ANNOTATIONS.confirmLicenseRevocation]];

@@ -58,6 +58,12 @@ export function setCondition(previous: Condition | undefined, request: Condition
   };
 }
 
+/** The status and reason of an object's Ready condition, if its status has one. */
+export function readyOf(obj: object): { status?: string; reason?: string } | undefined {
+  const conditions = (obj as { status?: { conditions?: unknown } }).status?.conditions;
+  return Array.isArray(conditions) ? (conditions as { type?: unknown }[]).find((c) => c?.type === READY) as { status?: string; reason?: string } | undefined : undefined;
+}
+
 /** The well-formed conditions in a status value; anything else (hand-edited garbage) is dropped. */
 export function readConditions(value: unknown): Condition[] {
   if (!Array.isArray(value)) return [];

@@ -3,7 +3,7 @@
 // handed to it at wiring time.
 export { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export {
-  ConditionStatus, READY, readConditions, rfc3339, setCondition, transitions, type Condition, type ConditionRequest,
+  ConditionStatus, READY, readConditions, readyOf, rfc3339, setCondition, transitions, type Condition, type ConditionRequest,
 } from './conditions.js';
 export { Controller, type ControllerOptions } from './controller.js';
 export { isStatusOnlyChange } from './wake-router.js';

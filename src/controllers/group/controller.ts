@@ -2,7 +2,7 @@ import type { DashGroup, DashRoleBinding, DashUser } from '../../api/index.js';
 import { watch, type CacheReader } from '../../runtime/index.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
 import {
-  GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, inNamespace, keysByIndex, userFactsForGroups, watchRealm, wokenByUser,
+  GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, inNamespace, keysByIndex, userFactsForGroups, waitingForReport, watchRealm,
 } from '../wake-ups.js';
 import { pathChain } from '../user/effective-roles.js';
 import { finalizeGroup, reconcileGroup } from './reconcile.js';
@@ -30,7 +30,7 @@ export const groupController = (options: ControllerOptions) => dashController('D
     // their ancestors (whose subtree it is in): recounted once per second at most.
     watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => (changed(old, u, userFactsForGroups) ? memberOf(u, old, cache) : []), { coalesceMs: MEMBER_RECOUNT_MS }),
     // The roles a member shows, for the groups waiting for it (reported.ts): at once.
-    watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => wokenByUser(old, u, () => [], cache, 'DashGroup', Index.byPath, memberPaths(u, old))),
+    watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => waitingForReport(old, u, cache, 'DashGroup', Index.byPath, memberPaths(u, old))),
     // The binding's grants on the group (subjects named by DashGroup name or by path) are its roles.
     watch<DashRoleBinding>(DASH_KINDS.DashRoleBinding, (b, cache, old) => [...changedSubjects(b, old).groups].flatMap((nameOrPath) => [
       ...(cache.get<DashGroup>(DASH_KINDS.DashGroup, b.metadata.namespace, nameOrPath) ? [{ namespace: b.metadata.namespace ?? '', name: nameOrPath }] : []),

@@ -45,9 +45,10 @@ export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Pr
   }
   const steps = planGroup(desired, found && ownerOf(found), claim);
   const id = await applyGroupSteps(ref, steps) ?? found?.id ?? '';
-  const status = await groupStatus(group, ref, id, path, parent, claim === 'adoptable' || group.status?.adopted === true, deps);
+  const inSubtree = members(group, path, deps);
+  const status = await groupStatus(group, ref, id, path, parent, claim === 'adoptable' || group.status?.adopted === true, inSubtree, deps);
   // Its members' status must show what the group gives them before it reports Ready (reported.ts).
-  const waiting = notShowing(members(group, path, deps).map((u) => ({ reporter: userReporter(u), roles: union(status.roles, status.inheritedRoles) })));
+  const waiting = notShowing(inSubtree.map((u) => ({ reporter: userReporter(u), roles: union(status.roles, status.inheritedRoles) })));
   return waiting.length > 0 ? { status, progressing: waitingForReports(waiting), requeueAfterMs: REPORT_RECHECK_MS } : { status };
 }
 
@@ -140,7 +141,7 @@ async function applyGroupSteps(ref: RealmRef, steps: GroupStep[]): Promise<strin
   return created;
 }
 
-async function groupStatus(group: DashGroup, ref: RealmRef, id: string, path: string, parent: Parent, adopted: boolean, deps: ControllerDeps): Promise<DashGroupStatus> {
+async function groupStatus(group: DashGroup, ref: RealmRef, id: string, path: string, parent: Parent, adopted: boolean, inSubtree: readonly DashUser[], deps: ControllerDeps): Promise<DashGroupStatus> {
   const [roles, members] = await Promise.all([
     ref.view.directRoles({ kind: 'Group', path }),
     ref.kc.listGroupMembers(ref.name, id),
@@ -148,7 +149,7 @@ async function groupStatus(group: DashGroup, ref: RealmRef, id: string, path: st
   const inheritedRoles = parent.roles;
   return {
     keycloakId: id, adopted, path, roles, inheritedRoles, members: members.length,
-    ...pendingMembers(group, path, deps),
+    ...pendingMembers(inSubtree),
     effectiveRolesChangedAt: rolesChangedAt(group, roles, inheritedRoles, parent, deps.now()),
   };
 }
@@ -171,8 +172,8 @@ function members(group: DashGroup, path: string, deps: ControllerDeps): DashUser
     .filter((u) => u.spec.realmRef.name === group.spec.realmRef.name);
 }
 
-function pendingMembers(group: DashGroup, path: string, deps: ControllerDeps): Pick<DashGroupStatus, 'logoutPending' | 'usersPendingLogout'> {
-  const pending = members(group, path, deps)
+function pendingMembers(inSubtree: readonly DashUser[]): Pick<DashGroupStatus, 'logoutPending' | 'usersPendingLogout'> {
+  const pending = inSubtree
     .filter((u) => u.status?.logoutPending)
     .map((u) => u.spec.username).sort();
   return { logoutPending: pending.length, usersPendingLogout: pending.slice(0, MAX_LISTED_PENDING_USERS) };
