@@ -104,12 +104,14 @@ export class RealmView {
    * their ancestors (`groupPaths` with ancestors). `knownSince`: the view must have been read
    * after that moment (a user or membership newer than the view), else undefined: read
    * Keycloak instead; `created now`: the caller just created the user, which then holds the
-   * default roles and nothing else of its own.
+   * default roles and what this process mapped to it since (recordMappings), nothing else.
    */
   async effectiveRoles(userId: string, groupPaths: readonly string[], knownSince: number | 'created now'): Promise<string[] | undefined> {
     const snapshot = await this.#roles.get();
     if (knownSince !== 'created now' && (this.#roles.takenAt() ?? 0) < knownSince) return undefined;
-    const own = knownSince === 'created now' ? [snapshot.defaultRoleId ?? ''] : [...(snapshot.held.users.get(userId) ?? [])];
+    // A user created now holds its default roles and what this process mapped to it since (recorded writes).
+    const mapped = [...(snapshot.held.users.get(userId) ?? [])];
+    const own = knownSince === 'created now' ? [snapshot.defaultRoleId ?? '', ...mapped] : mapped;
     const names = new Set<string>();
     const reached = (roleId: string) => snapshot.reach.get(roleId)?.forEach((n) => names.add(n));
     own.forEach(reached);

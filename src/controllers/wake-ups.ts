@@ -111,10 +111,33 @@ export function changedSubjects(b: DashRoleBinding, old: DashRoleBinding | undef
   // What a subject's status shows is what Keycloak holds: grants recorded but not mapped yet
   // (pending) change nothing there, so recording them wakes nobody; mapping them does.
   const entries = (x?: DashRoleBinding) => new Map((x?.status?.subjects ?? []).map((s) => [`${s.kind}:${s.name ?? s.path}`,
-    { resolved: s.resolved, reason: s.reason, mapped: (s.grants ?? []).filter((g) => !s.pending?.includes(g)) }]));
+    { resolved: s.resolved, reason: s.reason, mapped: mappedGrants(s) }]));
   const [before, after] = [entries(old), entries(b)];
   const moved = (kind: string, name: string | undefined) => everything || !isDeepStrictEqual(before.get(`${kind}:${name}`), after.get(`${kind}:${name}`));
   const names = (kind: 'User' | 'Group') => new Set(all.filter((s) => s.kind === kind)
     .flatMap((s) => [s.name, s.path]).filter((n): n is string => n !== undefined && moved(kind, n)));
   return { users: names('User'), groups: names('Group') };
+}
+
+/** The grants of a binding status entry that are mapped in Keycloak (recorded, not pending). */
+const mappedGrants = (s: { grants?: string[]; pending?: string[] }) => (s.grants ?? []).filter((g) => !s.pending?.includes(g));
+
+/**
+ * The DashUsers a binding change may leave with a stale status: those `changedSubjects` names,
+ * minus users whose status shows the change already (their direct roles hold every grant the
+ * binding maps for them, and none it stopped mapping). A user created holding its grants
+ * (user/grants-at-creation.ts) reports them before the binding confirms them: it need not run again.
+ */
+export function usersToRefresh(b: DashRoleBinding, old: DashRoleBinding | undefined, cache: CacheReader): ObjectKey[] {
+  const specChanged = changed(old, b, (x) => [x.spec, x.metadata.deletionTimestamp]);
+  const mappedFor = (x: DashRoleBinding | undefined, username: string) =>
+    mappedGrants(x?.status?.subjects?.find((s) => s.kind === 'User' && s.name === username) ?? {});
+  return [...changedSubjects(b, old).users].flatMap((username) => {
+    const [now, before] = [mappedFor(b, username), mappedFor(old, username)];
+    return cache.byIndex<DashUser>(DASH_KINDS.DashUser, Index.byUsername, inNamespace(b.metadata.namespace, username)).filter((u) => {
+      const shown = u.status?.assignedRoles ?? [];
+      const showsChange = now.every((r) => shown.includes(r)) && before.every((r) => now.includes(r) || !shown.includes(r));
+      return specChanged || !showsChange;
+    }).map(objectKey);
+  });
 }

@@ -53,7 +53,10 @@ export async function observeBinding(binding: DashRoleBinding, ref: RealmRef, de
   const ledger = grantLedger(binding, ref, deleting, deps);
   trackSharingBindings(binding, ledger, resolved, deps);
   const keyed = uniqueByKey(resolved);
-  const subjects = await Promise.all(keyed.map((r) => observeSubject(ref, r, deleting ? 'keycloak' : 'view')));
+  const subjects = await Promise.all(keyed.map(async (r) => ({
+    ...await observeSubject(ref, r, deleting ? 'keycloak' : 'view'),
+    unconfirmed: r.id ? recordedBeforeAdoption(binding, r.subjectId, users) : undefined,
+  })));
   const reporters = new Map(keyed.map((r) => [r.key, reporterOf(binding, r.subjectId, users, deps)]));
   return { resolved, subjects, keyed, roles, ledger, confirmedUsers: confirmedUsers(binding, deps), reporters };
 }
@@ -113,9 +116,20 @@ async function refuseEscalatingRoles(binding: DashRoleBinding, ref: RealmRef): P
   }
 }
 
+/**
+ * Grants this binding recorded for a user before the user existed in Keycloak (status says
+ * unresolved, grants pending), when its DashUser then adopted an existing user instead of
+ * creating one: that user may hold those roles by hand, so holding them proves nothing.
+ */
+function recordedBeforeAdoption(binding: DashRoleBinding, subject: SubjectId, users: ManagedUsers): string[] | undefined {
+  if (subject.kind !== 'User' || users.get(subject.name.toLowerCase())?.status?.adopted !== true) return undefined;
+  const entry = binding.status?.subjects?.find((s) => s.kind === 'User' && s.name?.toLowerCase() === subject.name.toLowerCase());
+  return entry && !entry.resolved ? entry.pending : undefined;
+}
+
 /** A resolved subject's direct `dash` roles, from the realm view or read from Keycloak now. */
 async function observeSubject(ref: RealmRef, r: Keyed, source: 'view' | 'keycloak'): Promise<ObservedSubject> {
-  if (!r.id) return { subject: r.subjectId, present: [], missing: r.missing };
+  if (!r.id) return { subject: r.subjectId, present: [], missing: r.missing, awaitingCreation: r.awaitingCreation };
   const target = { ...r.subjectId, id: r.id };
   const present = source === 'view'
     ? await ref.view.directRoles(target)

@@ -13,6 +13,10 @@ export interface ObservedSubject {
   missing?: boolean;
   /** False while only this binding's record knows the subject (its DashGroup is gone): revoke, never add. */
   addable?: boolean;
+  /** No id yet, and its DashUser will create the user holding the grants recorded for it: record them now. */
+  awaitingCreation?: boolean;
+  /** Roles recorded for the subject before it existed, which it may hold by hand (its DashUser adopted it): not owned when present. */
+  unconfirmed?: readonly string[];
 }
 
 /** Everything the binding plan needs, gathered by the reconciler. */
@@ -43,6 +47,8 @@ export interface BindingPlan {
   owned: Map<SubjectKey, string[]>;
   /** Roles to add that status does not record yet: recorded by this pass, written by the next. */
   pending: Map<SubjectKey, string[]>;
+  /** Roles recorded for users whose DashUser will create them holding these (no pass of this binding writes them). */
+  awaitingCreation: Map<SubjectKey, string[]>;
   /** Subjects the plan would change (add now or later, remove): observe them afresh before acting. */
   touched: Set<SubjectKey>;
   /** Per subject, roles only this binding records while another live binding grants them. */
@@ -63,20 +69,26 @@ const LICENSED = 'licensed_user';
  * that no binding records. A licensed_user removal is held under Protect until confirmed.
  */
 export function planBinding(input: BindingPlanInput): BindingPlan {
-  const plan: BindingPlan = { steps: [], owned: new Map(), pending: new Map(), touched: new Set(), handoff: new Map(), heldRevocations: [], revokedLicenses: [] };
+  const plan: BindingPlan = { steps: [], owned: new Map(), pending: new Map(), awaitingCreation: new Map(), touched: new Set(), handoff: new Map(), heldRevocations: [], revokedLicenses: [] };
   const self = input.ledger.find((b) => b.binding === input.binding);
   const keyed = input.subjects.map((subject) => ({ key: subjectKey(subject.subject), ...subject }));
   for (const subject of keyed.sort((a, b) => a.key.localeCompare(b.key))) {
     const { key } = subject;
-    const myRecord = new Set(self?.owned.get(key) ?? []);
+    const present = new Set(subject.present);
+    // A role recorded before the subject existed and held by an adopted user may be manual.
+    const disowned = new Set((subject.unconfirmed ?? []).filter((r) => present.has(r)));
+    const myRecord = new Set((self?.owned.get(key) ?? []).filter((r) => !disowned.has(r)));
+    const mine = new Set(self && !self.deleting && self.subjects.includes(key) ? self.roles : []);
     if (!subject.id) {
-      if (!subject.missing && myRecord.size > 0) plan.owned.set(key, [...myRecord].sort());
+      const record = subject.awaitingCreation ? [...mine].filter((r) => input.manageable.has(r)) : subject.missing ? [] : [...myRecord];
+      if (record.length > 0) plan.owned.set(key, [...new Set(record)].sort());
+      if (subject.awaitingCreation && record.length > 0) plan.awaitingCreation.set(key, [...new Set(record)].sort());
       continue;
     }
-    const mine = new Set(self && !self.deleting && self.subjects.includes(key) ? self.roles : []);
+    const othersRecord = ownedBy(key, input.ledger.filter((b) => b.binding !== input.binding));
     const rolePlan = planSubjectRoles({
-      granted: new Set(grantsFor(key, input.ledger).keys()), mine, present: new Set(subject.present),
-      owned: ownedBy(key, input.ledger), myRecord, recordedByOthers: recordedByOthers(key, input.binding, input.ledger),
+      granted: new Set(grantsFor(key, input.ledger).keys()), mine, present,
+      owned: new Set([...othersRecord, ...myRecord]), myRecord, recordedByOthers: recordedByOthers(key, input.binding, input.ledger),
       manageable: input.manageable, exclusive: input.exclusive, addable: subject.addable ?? true,
     });
     const remove = holdLicense(subject.subject, rolePlan.remove, rolePlan.record, input, plan);

@@ -31,7 +31,7 @@ export function bindingStatus(binding: DashRoleBinding, observed: Pick<BindingOb
         resolved: r.id !== undefined && !r.recordOnly,
         reason: r.reason,
         grants: r.key ? plan.owned.get(r.key) : undefined,
-        pending: r.key ? plan.pending.get(r.key) : undefined,
+        pending: r.key ? plan.pending.get(r.key) ?? plan.awaitingCreation.get(r.key) : undefined,
       })),
       pendingLicenseRevocations: held,
       warnings,

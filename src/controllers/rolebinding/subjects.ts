@@ -1,4 +1,4 @@
-import { normalizeGroupPath, type DashRealm, type DashResource, type DashRoleBinding, type Subject } from '../../api/index.js';
+import { ANNOTATIONS, normalizeGroupPath, type DashRealm, type DashResource, type DashRoleBinding, type Subject } from '../../api/index.js';
 import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
 import { groupSubject, subjectKey, userSubject, type SubjectId, type SubjectKey } from '../subject-id.js';
@@ -17,6 +17,11 @@ export interface ResolvedSubject {
   missing?: boolean;
   /** Known only from this binding's record (its DashGroup is gone): grants are kept and revoked, never added. */
   recordOnly?: boolean;
+  /**
+   * A DashUser that will create its Keycloak user (no id yet, not adopting one): grants are
+   * recorded for it now, and the DashUser creates the user holding them (user/grants-at-creation.ts).
+   */
+  awaitingCreation?: boolean;
 }
 
 /**
@@ -60,7 +65,7 @@ async function findSubject(subject: Subject, namespace: string, ref: RealmRef, u
     const managed = users.get((subject.name ?? '').toLowerCase());
     if (managed) {
       const id = managed.status?.keycloakId;
-      return id ? { id } : { reason: `DashUser ${managed.metadata.name} is not Ready yet` };
+      return id ? { id } : { reason: `DashUser ${managed.metadata.name} is not Ready yet`, awaitingCreation: willCreate(managed) };
     }
     const id = (await ref.kc.findUserByUsername(ref.name, subject.name ?? ''))?.id;
     return id ? { id } : { missing: true, reason: `user ${subject.name} not found in realm ${ref.name} (a user from an identity provider exists after the first login)` };
@@ -77,6 +82,14 @@ async function findSubject(subject: Subject, namespace: string, ref: RealmRef, u
   const path = normalizeGroupPath(subject.path ?? '');
   const group = await ref.kc.findGroupByPath(ref.name, path);
   return group ? { id: group.id } : { missing: true, reason: `group ${path} not found in realm ${ref.name}` };
+}
+
+/**
+ * Whether a DashUser without a Keycloak id will create its user: it is not being deleted and
+ * does not adopt (an adopted user may hold roles by hand; grants for it wait for its id).
+ */
+function willCreate(user: DashResource<'DashUser'>): boolean {
+  return user.metadata.deletionTimestamp === undefined && user.metadata.annotations?.[ANNOTATIONS.adopt] !== 'true';
 }
 
 /** The roles a binding's status records per subject, by key: see `recordedSubjects`. */

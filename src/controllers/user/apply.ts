@@ -4,7 +4,9 @@ import type { EventRequest } from '../../runtime/index.js';
 import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
 import { setUserPassword } from './credentials.js';
+import type { GrantsAtCreation } from './grants-at-creation.js';
 import type { UserStep } from './plan.js';
+import { roleSubject, userSubject, type MappingTarget } from '../subject-id.js';
 import { Index, inNamespace } from '../wake-ups.js';
 
 /** What applying a user plan did: the id, and facts status must remember. */
@@ -45,6 +47,7 @@ export async function applyUserSteps(
         out.groups = step.groups.map((g) => ({ id: g.groupId, name: g.path.slice(g.path.lastIndexOf('/') + 1), path: `/${g.path}` }));
         out.created = true;
         out.events.push({ type: 'Normal', reason: 'Created', message: `created Keycloak user ${step.username}` });
+        if (step.grants.roles.length > 0) out.events.push(await grantAtCreation(ref, { ...userSubject(step.username), id: out.id }, step.grants));
         break;
       case 'updateUser':
         await ref.kc.updateUser(ref.name, out.id, step.fields);
@@ -78,6 +81,14 @@ export async function applyUserSteps(
     }
   }
   return out;
+}
+
+/** Maps the roles bindings recorded for the new user (see grants-at-creation.ts); the realm view learns them at once. */
+async function grantAtCreation(ref: RealmRef, target: MappingTarget, grants: GrantsAtCreation): Promise<EventRequest> {
+  await ref.kc.addClientRoleMappings(ref.name, roleSubject(target), ref.clientUuid, grants.roles);
+  const names = grants.roles.map((r) => r.name);
+  ref.view.recordMappings(target, names, 'add');
+  return { type: 'Normal', reason: 'Granted', message: `granted ${names.join(', ')} to the new user, as recorded by DashRoleBinding ${grants.bindings.join(', ')}` };
 }
 
 // A group not managed as a DashGroup is assumed to carry roles: reporting a logout that was

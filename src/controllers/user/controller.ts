@@ -1,7 +1,7 @@
 import type { DashGroup, DashRoleBinding } from '../../api/index.js';
 import { watch } from '../../runtime/index.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
-import { Index, USER_INDEXES, changed, changedSubjects, groupFacts, inNamespace, keysByIndex, watchRealm } from '../wake-ups.js';
+import { Index, USER_INDEXES, changed, groupFacts, inNamespace, keysByIndex, usersToRefresh, watchRealm } from '../wake-ups.js';
 import { finalizeUser, reconcileUser } from './reconcile.js';
 
 /** The DashUser controller: a user reads its realm, its groups (and their ancestors), and the bindings naming it. */
@@ -20,9 +20,9 @@ export const userController = (options: ControllerOptions) => dashController('Da
         ...(g.status?.path ? keysByIndex(cache, 'DashUser', Index.byGroupPath, inNamespace(ns, g.status.path)) : []),
       ];
     }),
-    // Only subjects whose grants moved: a binding of 100 users writes its status as each resolves.
-    watch<DashRoleBinding>(DASH_KINDS.DashRoleBinding, (b, cache, old) => [...changedSubjects(b, old).users]
-      .flatMap((username) => keysByIndex(cache, 'DashUser', Index.byUsername, inNamespace(b.metadata.namespace, username)))),
+    // Only subjects whose grants moved and whose status does not show it yet: a binding of 100
+    // users writes its status as each resolves.
+    watch<DashRoleBinding>(DASH_KINDS.DashRoleBinding, (b, cache, old) => usersToRefresh(b, old, cache)),
   ],
   secretNames: (u) => [u.spec.initialPassword?.secretRef.name],
 });

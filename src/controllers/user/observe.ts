@@ -4,6 +4,7 @@ import type { ControllerDeps, SecretValue } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
 import { droppedAttributes, unmatchedAttributes } from './attributes.js';
 import { readPassword } from './credentials.js';
+import { grantsAtCreation } from './grants-at-creation.js';
 import { classifyUser, createdByUs, type UserClaim } from './ownership.js';
 import type { ObservedUser, UserInputs, UserStep } from './plan.js';
 
@@ -48,8 +49,9 @@ async function observeWith(ref: RealmRef, user: DashUser, found: UserObservation
 /**
  * The plan's inputs that need a read: the password Secret (to create, to rotate, or while the
  * initial password is not given yet; a Secret deleted after that must not block the user),
- * whether a user we created has a password already (only while status records none), and
- * which spec.attributes keys the user profile drops (read only when some differ, or to create).
+ * whether a user we created has a password already (only while status records none), which
+ * spec.attributes keys the user profile drops (read only when some differ, or to create), and,
+ * to create, the roles bindings recorded for the user (it is created holding them).
  */
 async function gatherInputs(ref: RealmRef, user: DashUser, current: KeycloakUser | undefined, observed: ObservedUser | undefined, deps: ControllerDeps) {
   const spec = user.spec;
@@ -62,8 +64,9 @@ async function gatherInputs(ref: RealmRef, user: DashUser, current: KeycloakUser
   // Before a create every key is a candidate: the condition is right from the first pass.
   const unmatched = observed ? unmatchedAttributes(spec, observed.fields) : Object.keys(spec.attributes ?? {}).sort();
   const dropped = unmatched.length > 0 ? droppedAttributes(unmatched, await ref.kc.readUserProfilePolicy(ref.name)) : [];
+  const grants = observed ? undefined : await grantsAtCreation(ref, user, deps);
   const inputs: UserObservation['inputs'] = {
-    owned, hasPassword, droppedAttributes: new Set(dropped),
+    owned, hasPassword, droppedAttributes: new Set(dropped), grants,
     passwordVersion: password?.version, appliedPasswordVersion: recorded,
     actionsEmailSent: user.status?.executeActionsEmailSentAt !== undefined,
   };

@@ -1,6 +1,7 @@
 import { USER_OWNER_ATTRIBUTE } from '../../api/constants.js';
 import type { DashUserSpec } from '../../api/user.js';
 import type { UserFields } from '../../keycloak/port.js';
+import type { GrantsAtCreation } from './grants-at-creation.js';
 
 /** What Keycloak holds for the user, as far as the plan needs it. */
 export interface ObservedUser {
@@ -28,12 +29,17 @@ export interface UserInputs {
   hasPassword?: boolean;
   /** Keys of spec.attributes Keycloak's user profile drops: reported, never written again. */
   droppedAttributes?: ReadonlySet<string>;
+  /** Roles bindings recorded for the user before it exists: it is created holding them (read only to create). */
+  grants?: GrantsAtCreation;
 }
 
 /** One change to Keycloak for a DashUser. */
 export type UserStep =
-  /** Created in its groups at once (Keycloak takes group paths in the new user): no join afterwards. */
-  | { kind: 'createUser'; username: string; fields: UserFields; groups: { path: string; groupId: string }[] }
+  /**
+   * Created in its groups at once (Keycloak takes group paths in the new user): no join
+   * afterwards; then given the roles bindings recorded for it (`grants`, possibly none).
+   */
+  | { kind: 'createUser'; username: string; fields: UserFields; groups: { path: string; groupId: string }[]; grants: GrantsAtCreation }
   | { kind: 'updateUser'; fields: UserFields; changed: string[] }
   | { kind: 'joinGroup'; groupId: string; path: string }
   | { kind: 'leaveGroup'; groupId: string; path: string }
@@ -60,7 +66,8 @@ export function planUser(spec: DashUserSpec, observed: ObservedUser | undefined,
     const fields = { ...desired, enabled: desired.enabled ?? true, attributes: { ...desired.attributes, [USER_OWNER_ATTRIBUTE]: [inputs.owner] } };
     // A new account gets its password even if status recorded one for a user since deleted.
     const fresh = { ...inputs, appliedPasswordVersion: undefined, hasPassword: false };
-    return [{ kind: 'createUser', username: spec.username, fields, groups }, ...credentialSteps(spec, fresh, true)];
+    const grants = inputs.grants ?? { roles: [], bindings: [] };
+    return [{ kind: 'createUser', username: spec.username, fields, groups, grants }, ...credentialSteps(spec, fresh, true)];
   }
   const steps: UserStep[] = [];
   const changed = changedFields(desired, observed.fields);

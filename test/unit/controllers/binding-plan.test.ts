@@ -15,9 +15,32 @@ const owns = (roles: string[]) => new Map([[alice, roles]]);
 const has = (present: string[]) => [{ subject: aliceId, id: 'u1', present }];
 
 describe('planBinding', () => {
+  it('records its grants for a user its DashUser will create, writes nothing, and does not wait on a next pass', () => {
+    const plan = planBinding(input({ subjects: [{ subject: aliceId, present: [], awaitingCreation: true }], ledger: [b('one', ['licensed_user', 'not-a-role'])] }));
+    expect(plan.steps).toEqual([]);
+    expect(plan.owned).toEqual(owns(['licensed_user']));
+    expect(plan.awaitingCreation).toEqual(owns(['licensed_user']));
+    expect(plan.pending).toEqual(new Map());
+  });
+
+  it('a user without an id that its DashUser will not create gets no new record', () => {
+    const plan = planBinding(input({ subjects: [{ subject: aliceId, present: [] }], ledger: [b('one', ['licensed_user'])] }));
+    expect(plan.owned).toEqual(new Map());
+  });
+
+  it('does not own a role recorded before the user existed when the user, adopted, already holds it', () => {
+    const ledger = [b('one', ['licensed_user', 'admin'], { owned: owns(['admin', 'licensed_user']) })];
+    const subjects = [{ subject: aliceId, id: 'u1', present: ['admin'], unconfirmed: ['admin', 'licensed_user'] }];
+    const plan = planBinding(input({ subjects, ledger }));
+    // admin was there by hand: kept, not recorded; licensed_user is missing: recorded already, written now.
+    expect(plan.owned).toEqual(owns(['licensed_user']));
+    expect(plan.steps).toEqual([{ kind: 'addRoles', subject: alice, id: 'u1', roles: ['licensed_user'] }]);
+    const gone = planBinding(input({ subjects, ledger: [b('one', ['licensed_user'], { owned: owns(['admin', 'licensed_user']) })] }));
+    expect(gone.steps.filter((s) => s.kind === 'removeRoles')).toEqual([]);
+  });
   it('observed equals desired gives an empty plan', () => {
     const plan = planBinding(input({ subjects: has(['licensed_user']), ledger: [b('one', ['licensed_user'], { owned: owns(['licensed_user']) })] }));
-    expect(plan).toEqual({ steps: [], owned: owns(['licensed_user']), pending: new Map(), touched: new Set(), handoff: new Map(), heldRevocations: [], revokedLicenses: [] });
+    expect(plan).toEqual({ steps: [], owned: owns(['licensed_user']), pending: new Map(), awaitingCreation: new Map(), touched: new Set(), handoff: new Map(), heldRevocations: [], revokedLicenses: [] });
   });
 
   it('records a missing role first and writes nothing: intent before effect', () => {

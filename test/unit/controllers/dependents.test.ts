@@ -94,11 +94,29 @@ describe('who a change wakes', () => {
     expect(woken('DashRoleBinding', withStatus(binding, { warnings: [] }), binding)).toEqual([]);
     // Recorded but not mapped yet: Keycloak holds nothing new, bob has nothing to report; mapped: it does.
     const bobRecorded = withStatus(binding, { subjects: [binding.status!.subjects![0], { kind: 'User', name: 'bob', resolved: true, grants: ['licensed_user'], pending: ['licensed_user'] }] });
-    expect(woken('DashRoleBinding', bobRecorded, bobResolved)).toEqual(['DashUser/bob']);
+    // Unmapped again while bob's status never showed it: bob's status is right as it is.
+    expect(woken('DashRoleBinding', bobRecorded, bobResolved)).toEqual([]);
     const bobWasRecorded = withStatus(binding, { subjects: [binding.status!.subjects![0], { kind: 'User', name: 'bob', resolved: true }] });
     expect(woken('DashRoleBinding', bobRecorded, bobWasRecorded)).toEqual([]);
     expect(woken('DashRoleBinding', bobResolved, bobRecorded)).toEqual(['DashUser/bob']);
     const moreRoles = { ...binding, spec: { ...binding.spec, roles: ['licensed_user', 'viewer'] } };
     expect(woken('DashRoleBinding', moreRoles, binding)).toEqual(['DashUser/ann', 'DashUser/bob']);
+  });
+
+  it('a binding does not wake a user whose status shows the change already', () => {
+    const binding = first('DashRoleBinding');
+    const bobShows = (roles: string[]) => ({
+      ...objects,
+      DashUser: objects.DashUser.map((u) => (u.metadata.name === 'bob' ? withStatus(u, { assignedRoles: roles }) : u)),
+    } as typeof objects);
+    const entry = (extra: object) => withStatus(binding, { subjects: [binding.status!.subjects![0], { kind: 'User', name: 'bob', resolved: true, ...extra }] });
+    const recorded = entry({ grants: ['licensed_user'], pending: ['licensed_user'] });
+    const mapped = entry({ grants: ['licensed_user'] });
+    // Created holding the grant (user/grants-at-creation.ts): the binding's confirmation changes nothing bob reports.
+    expect(woken('DashRoleBinding', mapped, recorded, bobShows(['licensed_user']))).toEqual([]);
+    expect(woken('DashRoleBinding', mapped, recorded, bobShows([]))).toEqual(['DashUser/bob']);
+    // Taken back while bob's status still shows it: bob must report the loss.
+    expect(woken('DashRoleBinding', entry({}), mapped, bobShows(['licensed_user']))).toEqual(['DashUser/bob']);
+    expect(woken('DashRoleBinding', entry({}), mapped, bobShows([]))).toEqual([]);
   });
 });
