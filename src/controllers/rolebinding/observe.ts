@@ -71,7 +71,10 @@ function reporterOf(binding: DashRoleBinding, subject: SubjectId, users: Managed
 /** The subjects `plan` would change (add now or later, remove), read again from Keycloak; undefined when it changes none. */
 export async function rereadTouched(ref: RealmRef, plan: BindingPlan, viewed: BindingObservation): Promise<BindingObservation | undefined> {
   if (plan.touched.size === 0) return undefined;
-  const subjects = await Promise.all(viewed.keyed.map((r, i) => (plan.touched.has(r.key) ? observeSubject(ref, r, 'keycloak') : viewed.subjects[i]!)));
+  // Only the roles are read again; what the pass knows of the subject's history (unconfirmed) stays.
+  const subjects = await Promise.all(viewed.keyed.map(async (r, i) => (plan.touched.has(r.key)
+    ? { ...viewed.subjects[i]!, ...await observeSubject(ref, r, 'keycloak') }
+    : viewed.subjects[i]!)));
   return { ...viewed, subjects };
 }
 
