@@ -46,3 +46,8 @@ export function waitingForReports(waiting: readonly string[]): string {
 /** How long a pass waiting for reports waits at most before it looks again (their status changes wake it earlier). */
 export const REPORT_RECHECK_MS = 5_000;
 
+/**
+ * How long reports that wake a waiting group or binding are collected before it runs: its
+ * members or subjects report in bursts, and each pass of a group reads it and its members.
+ */
+export const REPORT_BATCH_MS = 200;

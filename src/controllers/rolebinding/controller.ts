@@ -1,5 +1,6 @@
 import type { DashGroup, DashUser } from '../../api/index.js';
 import { watch } from '../../runtime/index.js';
+import { REPORT_BATCH_MS } from '../reported.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
 import { BINDING_INDEXES, Index, changed, groupFacts, keysByIndex, subjectValue, userFactsForBindings, waitingForReport, watchRealm } from '../wake-ups.js';
 import { finalizeBinding, reconcileBinding } from './reconcile.js';
@@ -17,11 +18,11 @@ export const bindingController = (options: ControllerOptions) => dashController(
     watchRealm('DashRoleBinding'),
     watch<DashGroup>(DASH_KINDS.DashGroup, (g, cache, old) =>
       (changed(old, g, groupFacts) ? keysByIndex(cache, 'DashRoleBinding', Index.bySubject, subjectValue(g.metadata.namespace, 'Group', g.metadata.name)) : [])),
-    watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => {
-      const named = subjectValue(u.metadata.namespace, 'User', u.spec.username);
-      return changed(old, u, userFactsForBindings)
-        ? keysByIndex(cache, 'DashRoleBinding', Index.bySubject, named)
-        : waitingForReport(old, u, cache, 'DashRoleBinding', Index.bySubject, [named]);
-    }),
+    watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => (changed(old, u, userFactsForBindings)
+      ? keysByIndex(cache, 'DashRoleBinding', Index.bySubject, subjectValue(u.metadata.namespace, 'User', u.spec.username)) : [])),
+    // Reports of a binding's users come in bursts (a hundred subjects): collected, then one pass.
+    watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => (changed(old, u, userFactsForBindings) ? []
+      : waitingForReport(old, u, cache, 'DashRoleBinding', Index.bySubject, [subjectValue(u.metadata.namespace, 'User', u.spec.username)])),
+    { coalesceMs: REPORT_BATCH_MS }),
   ],
 });
