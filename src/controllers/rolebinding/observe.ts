@@ -68,7 +68,7 @@ function reporterOf(binding: DashRoleBinding, subject: SubjectId, users: Managed
     .find((g) => g.spec.realmRef.name === binding.spec.realmRef.name));
 }
 
-/** The subjects `plan` would change (add now or later, remove), read again from Keycloak; undefined when it changes none. */
+/** The subjects `plan` records a new grant for or removes one from, read again from Keycloak; undefined when there are none. */
 export async function rereadTouched(ref: RealmRef, plan: BindingPlan, viewed: BindingObservation): Promise<BindingObservation | undefined> {
   if (plan.touched.size === 0) return undefined;
   // Only the roles are read again; what the pass knows of the subject's history (unconfirmed) stays.

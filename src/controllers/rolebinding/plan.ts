@@ -49,7 +49,7 @@ export interface BindingPlan {
   pending: Map<SubjectKey, string[]>;
   /** Roles recorded for users whose DashUser will create them holding these (no pass of this binding writes them). */
   awaitingCreation: Map<SubjectKey, string[]>;
-  /** Subjects the plan would change (add now or later, remove): observe them afresh before acting. */
+  /** Subjects the plan records a new grant for or removes one from: observe them afresh before acting. */
   touched: Set<SubjectKey>;
   /** Per subject, roles only this binding records while another live binding grants them. */
   handoff: Map<SubjectKey, string[]>;
@@ -97,7 +97,9 @@ export function planBinding(input: BindingPlanInput): BindingPlan {
     if (ready.length > 0) plan.steps.push({ kind: 'addRoles', subject: key, id: subject.id, roles: ready });
     if (remove.length > 0) plan.steps.push({ kind: 'removeRoles', subject: key, id: subject.id, roles: remove });
     if (pending.length > 0) plan.pending.set(key, pending);
-    if (rolePlan.add.length > 0 || remove.length > 0) plan.touched.add(key);
+    // Recording a new grant or removing one is decided on a fresh read; adding a role status
+    // records already is not (Keycloak ignores adding a role the subject holds).
+    if (pending.length > 0 || remove.length > 0) plan.touched.add(key);
     if (rolePlan.handoff.length > 0) plan.handoff.set(key, rolePlan.handoff);
     const record = [...new Set(rolePlan.record)].sort();
     if (record.length > 0) plan.owned.set(key, record);

@@ -18,7 +18,8 @@ import { bindingStatus, licenseEvents } from './status.js';
 export async function reconcileBinding(binding: DashRoleBinding, deps: ControllerDeps): Promise<ReconcileResult<DashRoleBindingStatus>> {
   const ref = await resolveRealm(binding.metadata.namespace ?? '', binding.spec.realmRef, deps);
   const viewed = await observeBinding(binding, ref, false, deps);
-  // A role granted by hand a moment ago must read as manual: nothing is written or recorded on the view alone.
+  // A role granted by hand a moment ago must read as manual: no grant is recorded and nothing is
+  // removed on the view alone (a recorded grant is added on it: adding a held role changes nothing).
   const { observed, plan } = await planOnView(viewed, (o) => planFor(binding, ref, o), (first, o) => rereadTouched(ref, first, o));
   const applied = await applyBindingSteps(ref, plan.steps, observed);
   return bindingStatus(binding, observed, plan, applied, deps.now());
