@@ -141,3 +141,21 @@ export function usersToRefresh(b: DashRoleBinding, old: DashRoleBinding | undefi
     }).map(objectKey);
   });
 }
+
+/**
+ * Whether a DashUser's status shows a change of a group's roles already, so that the change
+ * need not wake it: only roles moved (not spec, id, path or deletion), none was taken away, the
+ * user reports every role the group now gives (its own ones with this group as a source), and
+ * it has no session such a change could leave stale. The common case: a user created while the
+ * group's mapping was known to the realm view but not yet to the group's status.
+ */
+export function showsGroupRoles(u: DashUser, g: DashGroup, old: DashGroup | undefined): boolean {
+  if (old === undefined || changed(old, g, (x) => [x.spec, x.metadata.deletionTimestamp, x.status?.keycloakId, x.status?.path])) return false;
+  const gives = (x: DashGroup) => [...(x.status?.roles ?? []), ...(x.status?.inheritedRoles ?? [])];
+  if (!gives(old).every((r) => gives(g).includes(r))) return false;
+  const status = u.status;
+  if (!status?.keycloakId || (status.sessions ?? 0) > 0 || status.logoutPending) return false;
+  const source = `group:${g.status?.path ?? ''}`;
+  return (g.status?.roles ?? []).every((r) => status.effectiveRoles?.some((e) => e.name === r && e.sources.includes(source)))
+    && (g.status?.inheritedRoles ?? []).every((r) => status.effectiveRoleNames?.includes(r));
+}

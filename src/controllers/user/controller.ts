@@ -1,7 +1,7 @@
-import type { DashGroup, DashRoleBinding } from '../../api/index.js';
-import { watch } from '../../runtime/index.js';
+import type { DashGroup, DashRoleBinding, DashUser } from '../../api/index.js';
+import { objectKey, watch } from '../../runtime/index.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
-import { Index, USER_INDEXES, changed, groupFacts, inNamespace, keysByIndex, usersToRefresh, watchRealm } from '../wake-ups.js';
+import { Index, USER_INDEXES, changed, groupFacts, inNamespace, showsGroupRoles, usersToRefresh, watchRealm } from '../wake-ups.js';
 import { finalizeUser, reconcileUser } from './reconcile.js';
 
 /** The DashUser controller: a user reads its realm, its groups (and their ancestors), and the bindings naming it. */
@@ -11,14 +11,15 @@ export const userController = (options: ControllerOptions) => dashController('Da
   indexes: USER_INDEXES,
   watches: [
     watchRealm('DashUser'),
-    // Users naming the group in spec, and users in its subtree (its roles reach them).
+    // Users naming the group in spec, and users in its subtree (its roles reach them), unless
+    // their status shows the change already.
     watch<DashGroup>(DASH_KINDS.DashGroup, (g, cache, old) => {
       if (!changed(old, g, groupFacts)) return [];
       const ns = g.metadata.namespace;
       return [
-        ...keysByIndex(cache, 'DashUser', Index.byGroupName, inNamespace(ns, g.metadata.name)),
-        ...(g.status?.path ? keysByIndex(cache, 'DashUser', Index.byGroupPath, inNamespace(ns, g.status.path)) : []),
-      ];
+        ...cache.byIndex<DashUser>(DASH_KINDS.DashUser, Index.byGroupName, inNamespace(ns, g.metadata.name)),
+        ...(g.status?.path ? cache.byIndex<DashUser>(DASH_KINDS.DashUser, Index.byGroupPath, inNamespace(ns, g.status.path)) : []),
+      ].filter((u) => !showsGroupRoles(u, g, old)).map(objectKey);
     }),
     // Only subjects whose grants moved and whose status does not show it yet: a binding of 100
     // users writes its status as each resolves.

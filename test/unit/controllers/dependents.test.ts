@@ -103,6 +103,22 @@ describe('who a change wakes', () => {
     expect(woken('DashRoleBinding', moreRoles, binding)).toEqual(['DashUser/ann', 'DashUser/bob']);
   });
 
+  it('a group gaining a role does not wake a member whose status shows it already and has no session', () => {
+    const ops = objects.DashGroup[1]!;
+    const gained = withStatus(ops, { roles: ['licensed_user'] });
+    const members = (status: object) => ({
+      ...objects,
+      DashUser: objects.DashUser.map((u) => (u.metadata.name === 'ann' ? withStatus(u, status) : u)),
+    } as typeof objects);
+    const shows = { sessions: 0, effectiveRoleNames: ['admin', 'licensed_user'], effectiveRoles: [{ name: 'admin', sources: ['group:eng'] }, { name: 'licensed_user', sources: ['group:eng/ops'] }] };
+    expect(woken('DashGroup', gained, ops, members(shows))).toEqual(['DashUser/bob']);
+    // Shown from another source only, with a session, or a role taken away: ann runs.
+    expect(woken('DashGroup', gained, ops, members({ ...shows, effectiveRoles: [{ name: 'licensed_user', sources: ['direct'] }] }))).toContain('DashUser/ann');
+    expect(woken('DashGroup', gained, ops, members({ ...shows, sessions: 1 }))).toContain('DashUser/ann');
+    expect(woken('DashGroup', withStatus(gained, { inheritedRoles: [] }), ops, members(shows))).toContain('DashUser/ann');
+    expect(woken('DashGroup', withStatus(gained, { path: 'eng/ops2' }), ops, members(shows))).toContain('DashUser/ann');
+  });
+
   it('a binding does not wake a user whose status shows the change already', () => {
     const binding = first('DashRoleBinding');
     const bobShows = (roles: string[]) => ({
