@@ -26,6 +26,8 @@ export const Index = {
   byUsername: 'byUsername',
   /** DashRoleBinding by each spec subject, see `subjectValue`. */
   bySubject: 'bySubject',
+  /** DashUser and DashGroup by `namespace/status.keycloakId` (what Keycloak's admin events name). */
+  byKeycloakId: 'byKeycloakId',
 } as const;
 export type IndexName = (typeof Index)[keyof typeof Index];
 
@@ -43,14 +45,18 @@ const index = <T extends KubeObject>(fn: (obj: Partial<T> & KubeObject) => (stri
 
 export const byRealm = index<DashGroup | DashUser | DashRoleBinding>((o) => [o.spec?.realmRef?.name && inNamespace(o.metadata.namespace, o.spec.realmRef.name)]);
 
+const byKeycloakId = index<DashGroup | DashUser>((o) => [o.status?.keycloakId && inNamespace(o.metadata.namespace, o.status.keycloakId)]);
+
 export const GROUP_INDEXES: Record<string, IndexFunction> = {
   [Index.byRealm]: byRealm,
+  [Index.byKeycloakId]: byKeycloakId,
   [Index.byParent]: index<DashGroup>((g) => [g.spec?.parentRef?.name && inNamespace(g.metadata.namespace, g.spec.parentRef.name)]),
   [Index.byPath]: index<DashGroup>((g) => [g.status?.path && inNamespace(g.metadata.namespace, g.status.path)]),
 };
 
 export const USER_INDEXES: Record<string, IndexFunction> = {
   [Index.byRealm]: byRealm,
+  [Index.byKeycloakId]: byKeycloakId,
   [Index.byGroupName]: index<DashUser>((u) => (u.spec?.groups ?? []).map((g) => g.name && inNamespace(u.metadata.namespace, g.name))),
   [Index.byGroupPath]: index<DashUser>((u) => [...new Set((u.status?.groups ?? []).flatMap(pathChain))].map((p) => inNamespace(u.metadata.namespace, p))),
   [Index.byUsername]: index<DashUser>((u) => [u.spec?.username && inNamespace(u.metadata.namespace, u.spec.username)]),

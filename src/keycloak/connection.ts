@@ -1,3 +1,4 @@
+import { adminEventOperations } from './admin-events.js';
 import { bulkReadOperations } from './bulk.js';
 import { clientOperations } from './clients.js';
 import { createDispatcher, type RequestObserver } from './dispatcher.js';
@@ -60,6 +61,7 @@ export function createKeycloakConnection(options: KeycloakConnectionOptions): Ke
     ...userOperations(http),
     ...roleMappingOperations(http),
     ...sessionOperations(http),
+    ...adminEventOperations(http, () => tokens.get()),
     ...bulkReadOperations(http),
     loginCount: () => tokens.logins,
     close,
