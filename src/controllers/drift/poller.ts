@@ -3,6 +3,7 @@ import { DRIFT_DETECTION_CONDITION, parseSpec, type DashRealm, type Kind } from 
 import type { AdminEvent } from '../../keycloak/port.js';
 import { readConditions, type CacheReader, type LeaderTask } from '../../runtime/index.js';
 import type { BoundKeycloak } from '../context.js';
+import { existingRealmView } from '../realm-view.js';
 import { DASH_KINDS } from '../kinds.js';
 import { DRIFT_CAUSES } from './causes.js';
 import { driftTargets } from './event-targets.js';
@@ -96,7 +97,7 @@ export class DriftPoller implements LeaderTask {
         const step = advanceCursor(feed.cursor, events, PAGE_SIZE);
         feed.cursor = step.cursor;
         if (step.gap) feed.gap ??= step.gap;
-        this.#wake(realm, step.fresh.filter((e) => self === undefined || e.authUserId !== self));
+        this.#wake(realm, kc, step.fresh.filter((e) => self === undefined || e.authUserId !== self));
         if (!step.more) break;
       }
       if (feed.gap) this.#resync(realm, feed.gap, log);
@@ -117,14 +118,22 @@ export class DriftPoller implements LeaderTask {
     return kc;
   }
 
-  #wake(realm: DashRealm, events: readonly AdminEvent[]): void {
+  #wake(realm: DashRealm, kc: BoundKeycloak, events: readonly AdminEvent[]): void {
     const now = this.#now();
     const keys: KeysByKind = new Map();
-    for (const event of events) {
+    const targets = events.flatMap((event) => {
       const before = countKeys(keys);
-      for (const target of driftTargets(event)) keysForTarget(this.deps.cache, realm, target, keys);
+      const touched = driftTargets(event);
+      for (const target of touched) keysForTarget(this.deps.cache, realm, target, keys);
       if (countKeys(keys) > before) this.deps.metrics.observeDetection((now - event.timeMs) / 1000);
-    }
+      return touched;
+    });
+    if (targets.length === 0) return;
+    // The passes must not plan on realm-wide reads taken before the change (realm-view.ts).
+    existingRealmView(kc, realm.spec.realm, realm.status?.clientUuid ?? '')?.recordExternalChange({
+      userIds: targets.flatMap((t) => (t.kind === 'user' ? [t.id] : [])),
+      roles: targets.some((t) => t.kind === 'realm' || t.roles || (t.kind === 'group')),
+    });
     for (const [kind, set] of keys) this.deps.enqueue(kind, [...set], DRIFT_CAUSES.adminEvent);
   }
 
@@ -137,11 +146,11 @@ export class DriftPoller implements LeaderTask {
 }
 
 /**
- * Whether the poller follows this DashRealm: not being deleted, AdminEvents asked for, and the
- * last pass turned them on or found them on (status.adminEvents, DriftDetection True).
+ * Whether the poller follows this DashRealm: not being deleted, AdminEvents asked for (the
+ * default), and its last pass turned them on or found them on (DriftDetection True).
  */
 export function followed(realm: DashRealm): boolean {
-  if (realm.metadata.deletionTimestamp || realm.spec?.driftDetection === 'Resync' || !realm.status?.adminEvents) return false;
+  if (realm.metadata.deletionTimestamp || realm.spec?.driftDetection === 'Resync') return false;
   return readConditions(realm.status?.conditions).some((c) => c.type === DRIFT_DETECTION_CONDITION && c.status === 'True');
 }
 
