@@ -157,6 +157,9 @@ describe('driftDetection Resync', () => {
 
   it('never touches the events configuration and sends no admin event request', async () => {
     const realm = await op.waitFor<RealmStatus>('DashRealm', 'dash', (r) => driftCondition(r) !== undefined);
+    // The test environment's API server is shared: a CRD without spec.driftDetection applied by
+    // another checkout meanwhile prunes the field, and the realm is then AdminEvents by default.
+    expect({ storedSpecDriftDetection: (realm as { spec?: { driftDetection?: string } }).spec?.driftDetection }).toEqual({ storedSpecDriftDetection: 'Resync' });
     expect(driftCondition(realm)).toMatchObject({ status: 'False', reason: 'Resync' });
     expect(realm.status?.adminEvents).toBeUndefined();
     await sleep(2000); // four poll intervals
