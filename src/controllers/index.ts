@@ -11,7 +11,7 @@ import { bindingController } from './rolebinding/controller.js';
 import { userController } from './user/controller.js';
 
 export { classifyFailure } from './errors.js';
-export { DASH_KINDS, DRIFT_CORRECTED, controllerDeps, type ControllerOptions } from './kinds.js';
+export { DASH_KINDS, controllerDeps, type ControllerOptions } from './kinds.js';
 export { driftMetrics, type DriftMetrics } from './drift/metrics.js';
 
 /** The four controllers, in dependency order. */

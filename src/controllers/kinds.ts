@@ -1,5 +1,5 @@
 import {
-  API_GROUP, API_VERSION, FINALIZER, KINDS, STATUS_TRUNCATED_CONDITION, anyOmitted, describeOmitted, fitStatus, parseSpec,
+  API_GROUP, API_VERSION, DRIFT_CORRECTED, FINALIZER, KINDS, STATUS_TRUNCATED_CONDITION, anyOmitted, describeOmitted, fitStatus, parseSpec,
   type AnyDashResource, type DashResource, type Kind, type StatusOf,
 } from '../api/index.js';
 import type { KeycloakConnectionRegistry, KeycloakTarget } from '../keycloak/index.js';
@@ -76,9 +76,6 @@ export function dashController<K extends Kind>(kind: K, options: ControllerOptio
     },
   });
 }
-
-/** Reason of the Event on an object whose pass, woken by a change made outside the operator, changed Keycloak back. */
-export const DRIFT_CORRECTED = 'DriftCorrected';
 
 /**
  * A pass woken by an admin event (or a gap in the event feed) that then wrote to Keycloak
