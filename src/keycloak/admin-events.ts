@@ -1,14 +1,17 @@
 import type AdminEventRepresentation from '@keycloak/keycloak-admin-client/lib/defs/adminEventRepresentation.js';
 import { KeycloakError, KeycloakErrorKind } from './errors.js';
 import { realmPath, type KeycloakHttp } from './http.js';
-import type { AdminEventPort } from './port.js';
+import type { AdminEventPort, RealmPort } from './port.js';
 import type { AdminEvent } from './types.js';
 
 /** Realm attribute holding how long Keycloak keeps admin events, in seconds (unset: forever). */
 export const ADMIN_EVENTS_EXPIRATION_ATTRIBUTE = 'adminEventsExpiration';
 
-/** Admin event operations over one connection; `token` gives the connection's current access token. */
-export function adminEventOperations(http: KeycloakHttp, token: () => Promise<string>): AdminEventPort {
+/**
+ * Admin event operations over one connection; `token` gives the connection's current access
+ * token, `realms` the one way realm attributes are written.
+ */
+export function adminEventOperations(http: KeycloakHttp, token: () => Promise<string>, realms: Pick<RealmPort, 'updateRealmAttributes'>): AdminEventPort {
   let version: Promise<string> | undefined;
   return {
     serverVersion() {
@@ -29,12 +32,8 @@ export function adminEventOperations(http: KeycloakHttp, token: () => Promise<st
       if (!config) throw new KeycloakError(KeycloakErrorKind.NotFound, `${operation}: the realm does not exist`);
       // The PUT replaces the whole events config: send back what is there with the one switch on.
       if (config.adminEventsEnabled !== true) await http.request(operation, 'PUT', realmPath(realm, 'events', 'config'), { body: { ...config, adminEventsEnabled: true } });
-      if (expirationSeconds === undefined) return;
-      // The expiration is a realm attribute, not part of the events config (Keycloak 26.7
-      // refuses it there); the realm PUT replaces the attribute map, so send it whole.
-      const current = await http.read(operation, (admin) => admin.realms.findOne({ realm }));
-      const attributes = { ...(current?.attributes as Record<string, string> | undefined), [ADMIN_EVENTS_EXPIRATION_ATTRIBUTE]: String(expirationSeconds) };
-      await http.call(`set ${ADMIN_EVENTS_EXPIRATION_ATTRIBUTE} of realm "${realm}"`, (admin) => admin.realms.update({ realm }, { attributes }));
+      // The expiration is a realm attribute, not part of the events config (Keycloak 26.7 refuses it there).
+      if (expirationSeconds !== undefined) await realms.updateRealmAttributes(realm, { [ADMIN_EVENTS_EXPIRATION_ATTRIBUTE]: String(expirationSeconds) });
     },
 
     async readAdminEvents(realm, fromMs, max) {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { DRIFT_DETECTION_CONDITION, parseSpec, type DashRealm, type Kind } from '../../api/index.js';
 import type { AdminEvent } from '../../keycloak/port.js';
-import { readConditions, type CacheReader, type LeaderTask } from '../../runtime/index.js';
+import { formatKey, objectKey, readConditions, type CacheReader, type LeaderTask } from '../../runtime/index.js';
 import type { BoundKeycloak } from '../context.js';
 import { existingRealmView } from '../realm-view.js';
 import { DASH_KINDS } from '../kinds.js';
@@ -140,7 +140,7 @@ export class DriftPoller implements LeaderTask {
   #resync(realm: DashRealm, gap: string, log: Logger): void {
     log.info({ gap }, 'gap in the realm\'s admin events: every object of the realm is reconciled');
     this.deps.metrics.recordResync();
-    this.deps.enqueue('DashRealm', [`${realm.metadata.namespace ?? ''}/${realm.metadata.name}`], DRIFT_CAUSES.feedGap);
+    this.deps.enqueue('DashRealm', [formatKey(objectKey(realm))], DRIFT_CAUSES.feedGap);
     for (const kind of ['DashGroup', 'DashUser', 'DashRoleBinding'] as const) this.deps.enqueue(kind, realmKeys(this.deps.cache, realm, [kind]), DRIFT_CAUSES.feedGap);
   }
 }
