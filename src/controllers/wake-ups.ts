@@ -84,6 +84,26 @@ export function waitingForReport(old: DashUser | undefined, u: DashUser, cache: 
     .map(objectKey);
 }
 
+/**
+ * When a binding starts waiting for reports (its Ready turns Progressing, or the message of
+ * who it waits for changes), its group subjects whose status does not show the grants it has
+ * mapped: such a group read its roles before the mapping (e.g. it had just been created again
+ * after someone deleted it in Keycloak), and nothing else would make it read them again. The
+ * binding's own grants did not move, so the `changedSubjects` rule wakes nobody.
+ */
+export function groupsBehindGrants(b: DashRoleBinding, cache: CacheReader, old?: DashRoleBinding): ObjectKey[] {
+  const ready = readyOf(b);
+  const before = old && readyOf(old);
+  if (ready?.reason !== PROGRESSING || (before?.reason === PROGRESSING && before.message === ready.message)) return [];
+  const namespace = b.metadata.namespace;
+  return (b.status?.subjects ?? []).filter((s) => s.kind === 'Group' && s.resolved).flatMap((s) => {
+    const group = (s.name && cache.get<DashGroup>(DASH_KINDS.DashGroup, namespace, s.name))
+      || (s.path ? cache.byIndex<DashGroup>(DASH_KINDS.DashGroup, Index.byPath, inNamespace(namespace, s.path))[0] : undefined);
+    const mapped = (s.grants ?? []).filter((g) => !s.pending?.includes(g));
+    return group && mapped.some((g) => !(group.status?.roles ?? []).includes(g)) ? [objectKey(group)] : [];
+  });
+}
+
 /** The rule of a kind that lives in a realm: a change of what it reads of its DashRealm wakes the realm's objects of that kind. */
 export const watchRealm = (kind: 'DashGroup' | 'DashUser' | 'DashRoleBinding'): WatchRule => watch<DashRealm>(DASH_KINDS.DashRealm, (r, cache, old) =>
   (changed(old, r, realmFacts) ? keysByIndex(cache, kind, Index.byRealm, inNamespace(r.metadata.namespace, r.metadata.name)) : []));

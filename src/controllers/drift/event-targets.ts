@@ -1,13 +1,17 @@
 import type { AdminEvent } from '../../keycloak/port.js';
 
 /**
- * What one admin event touched, as far as managed objects go: a user or a group by Keycloak
- * id (and whether its role mappings changed), or the realm's own settings (login switches,
- * required actions, client roles, default roles, user profile, events config).
+ * What one admin event touched, as far as managed objects go, named after who corrects it: a
+ * user's fields or group memberships (its DashUser), a group (its DashGroup), the role mappings
+ * of a user or group (the bindings), or the realm's own settings (login switches, required
+ * actions, client roles, default roles, user profile, events config: the DashRealm). Only the
+ * object that corrects a change is woken: a subject that re-read its roles or groups before the
+ * correction would report the drift, and nothing would wake it again to report the correction.
  */
 export type DriftTarget =
-  | { kind: 'user'; id: string; roles: boolean }
-  | { kind: 'group'; id: string; roles: boolean }
+  | { kind: 'user'; id: string }
+  | { kind: 'group'; id: string }
+  | { kind: 'roleMappings'; subject: 'user' | 'group'; id: string }
   | { kind: 'realm' };
 
 // Keycloak ids are UUIDs; anything else in an id position is not one of ours. The path comes
@@ -24,14 +28,12 @@ const MAX_PATH = 2048;
 export function driftTargets(event: Pick<AdminEvent, 'resourceType' | 'resourcePath'>): DriftTarget[] {
   const path = event.resourcePath.length > MAX_PATH ? '' : event.resourcePath;
   if (path === '') return event.resourceType === 'REALM' ? [{ kind: 'realm' }] : [];
-  const [first, id, sub, subId] = path.split('/');
-  if (first === 'users') {
-    if (id === 'profile') return [{ kind: 'realm' }];
-    if (!ID.test(id ?? '')) return [];
-    const user: DriftTarget = { kind: 'user', id, roles: sub === 'role-mappings' };
-    // users/{id}/groups/{groupId}: a membership, which both the user and the group report.
-    return sub === 'groups' && ID.test(subId ?? '') ? [user, { kind: 'group', id: subId, roles: false }] : [user];
+  const [first, id, sub] = path.split('/');
+  if (first === 'users' && id === 'profile') return [{ kind: 'realm' }];
+  if ((first === 'users' || first === 'groups') && ID.test(id ?? '')) {
+    const subject = first === 'users' ? 'user' : 'group';
+    // users/{id}/groups/{groupId} is a membership: the DashUser manages it.
+    return sub === 'role-mappings' ? [{ kind: 'roleMappings', subject, id }] : [{ kind: subject, id }];
   }
-  if (first === 'groups') return ID.test(id ?? '') ? [{ kind: 'group', id, roles: sub === 'role-mappings' }] : [];
   return REALM_SEGMENTS.has(first ?? '') ? [{ kind: 'realm' }] : [];
 }

@@ -131,8 +131,8 @@ export class DriftPoller implements LeaderTask {
     if (targets.length === 0) return;
     // The passes must not plan on realm-wide reads taken before the change (realm-view.ts).
     existingRealmView(kc, realm.spec.realm, realm.status?.clientUuid ?? '')?.recordExternalChange({
-      userIds: targets.flatMap((t) => (t.kind === 'user' ? [t.id] : [])),
-      roles: targets.some((t) => t.kind === 'realm' || t.roles || (t.kind === 'group')),
+      userIds: targets.flatMap((t) => (t.kind === 'user' || (t.kind === 'roleMappings' && t.subject === 'user') ? [t.id] : [])),
+      roles: targets.some((t) => t.kind !== 'user'),
     });
     for (const [kind, set] of keys) this.deps.enqueue(kind, [...set], DRIFT_CAUSES.adminEvent);
   }

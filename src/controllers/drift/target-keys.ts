@@ -10,10 +10,10 @@ export type KeysByKind = Map<Kind, Set<string>>;
 const REALM_KINDS = ['DashGroup', 'DashUser', 'DashRoleBinding'] as const;
 
 /**
- * The managed objects of `realm` a target touches, found through the cache indexes (never a
- * scan): a user by its Keycloak id, and the bindings naming it when its role mappings changed
- * (all of the realm's bindings for a user no DashUser manages, or a group, which bindings may
- * name by path); a group by its Keycloak id; the DashRealm itself for realm settings.
+ * The managed objects of `realm` a target wakes, found through the cache indexes (never a
+ * scan): a DashUser or DashGroup by its Keycloak id; for role mappings, the bindings naming the
+ * user (all of the realm's bindings for a user no DashUser manages, or for a group, which
+ * bindings may name by path); the DashRealm itself for realm settings.
  */
 export function keysForTarget(cache: CacheReader, realm: DashRealm, target: DriftTarget, into: KeysByKind = new Map()): KeysByKind {
   const namespace = realm.metadata.namespace;
@@ -21,25 +21,24 @@ export function keysForTarget(cache: CacheReader, realm: DashRealm, target: Drif
   const inRealm = <T extends DashUser | DashGroup>(o: T) => o.spec.realmRef.name === realm.metadata.name;
   const byId = <T extends DashUser | DashGroup>(kind: 'DashUser' | 'DashGroup', id: string) =>
     cache.byIndex<T>(DASH_KINDS[kind], Index.byKeycloakId, inNamespace(namespace, id)).filter(inRealm);
-  const allBindings = () => realmKeys(cache, realm, ['DashRoleBinding']).forEach((k) => add('DashRoleBinding', k));
   switch (target.kind) {
     case 'realm':
       add('DashRealm', formatKey(objectKey(realm)));
       break;
-    case 'user': {
-      const users = byId<DashUser>('DashUser', target.id);
-      for (const u of users) add('DashUser', formatKey(objectKey(u)));
-      if (!target.roles) break;
-      if (users.length === 0) allBindings();
-      for (const u of users) {
-        for (const b of cache.byIndex(DASH_KINDS.DashRoleBinding, Index.bySubject, subjectValue(namespace, 'User', u.spec.username))) add('DashRoleBinding', formatKey(objectKey(b)));
-      }
+    case 'user':
+      for (const u of byId<DashUser>('DashUser', target.id)) add('DashUser', formatKey(objectKey(u)));
       break;
-    }
     case 'group':
       for (const g of byId<DashGroup>('DashGroup', target.id)) add('DashGroup', formatKey(objectKey(g)));
-      if (target.roles) allBindings();
       break;
+    case 'roleMappings': {
+      const users = target.subject === 'user' ? byId<DashUser>('DashUser', target.id) : [];
+      const bindings = users.length > 0
+        ? users.flatMap((u) => cache.byIndex(DASH_KINDS.DashRoleBinding, Index.bySubject, subjectValue(namespace, 'User', u.spec.username)).map((b) => formatKey(objectKey(b))))
+        : realmKeys(cache, realm, ['DashRoleBinding']);
+      for (const key of bindings) add('DashRoleBinding', key);
+      break;
+    }
   }
   return into;
 }

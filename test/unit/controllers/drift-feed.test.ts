@@ -9,13 +9,13 @@ const C = '0b9f6f7e-3333-4c1c-9a55-000000000003';
 
 describe('driftTargets: what an admin event touched', () => {
   it.each([
-    ['a user field edited', 'USER', `users/${U}`, [{ kind: 'user', id: U, roles: false }]],
-    ['a user deleted', 'USER', `users/${U}`, [{ kind: 'user', id: U, roles: false }]],
-    ['a membership added or removed', 'GROUP_MEMBERSHIP', `users/${U}/groups/${G}`, [{ kind: 'user', id: U, roles: false }, { kind: 'group', id: G, roles: false }]],
-    ['a client role mapping of a user', 'CLIENT_ROLE_MAPPING', `users/${U}/role-mappings/clients/${C}`, [{ kind: 'user', id: U, roles: true }]],
-    ['a realm role mapping of a user', 'REALM_ROLE_MAPPING', `users/${U}/role-mappings/realm`, [{ kind: 'user', id: U, roles: true }]],
-    ['a group renamed or deleted', 'GROUP', `groups/${G}`, [{ kind: 'group', id: G, roles: false }]],
-    ['a role mapping of a group', 'CLIENT_ROLE_MAPPING', `groups/${G}/role-mappings/clients/${C}`, [{ kind: 'group', id: G, roles: true }]],
+    ['a user field edited', 'USER', `users/${U}`, [{ kind: 'user', id: U }]],
+    ['a user deleted', 'USER', `users/${U}`, [{ kind: 'user', id: U }]],
+    ['a membership added or removed (the user manages it)', 'GROUP_MEMBERSHIP', `users/${U}/groups/${G}`, [{ kind: 'user', id: U }]],
+    ['a client role mapping of a user', 'CLIENT_ROLE_MAPPING', `users/${U}/role-mappings/clients/${C}`, [{ kind: 'roleMappings', subject: 'user', id: U }]],
+    ['a realm role mapping of a user', 'REALM_ROLE_MAPPING', `users/${U}/role-mappings/realm`, [{ kind: 'roleMappings', subject: 'user', id: U }]],
+    ['a group renamed or deleted', 'GROUP', `groups/${G}`, [{ kind: 'group', id: G }]],
+    ['a role mapping of a group', 'CLIENT_ROLE_MAPPING', `groups/${G}/role-mappings/clients/${C}`, [{ kind: 'roleMappings', subject: 'group', id: G }]],
     ['a login switch flipped (realm update, no path)', 'REALM', '', [{ kind: 'realm' }]],
     ['the events config changed', 'REALM', 'events/config', [{ kind: 'realm' }]],
     ['a required action changed', 'REQUIRED_ACTION', 'authentication/required-actions/CONFIGURE_TOTP', [{ kind: 'realm' }]],
