@@ -105,8 +105,9 @@ export class DriftPoller implements LeaderTask {
     } catch (err) {
       this.deps.metrics.recordPoll('error');
       feed.connection = undefined;
+      // Once per outage, not every interval: drift_polls_total{result="error"} counts the rest.
+      if (!feed.gap) log.warn({ err }, 'could not read the realm\'s admin events; the realm is resynced once a read succeeds');
       feed.gap ??= `reading the admin events failed: ${err instanceof Error ? err.message : String(err)}`;
-      log.warn({ err }, 'could not read the realm\'s admin events; the realm is resynced once a read succeeds');
     }
   }
 
