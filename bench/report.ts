@@ -1,3 +1,4 @@
+import { DRIFT_KINDS, type DriftResult } from './drift.js';
 import { CHANGE_KINDS, type Latency } from './latency.js';
 import type { SizeResult } from './size-run.js';
 
@@ -14,6 +15,8 @@ export function benchResults(sizes: SizeResult[], extra: { concurrency: number; 
     steady_reconciles: first.steady.reconciles, objects: first.objects,
     peak_rss_mb: round(first.peakRssMb), heap_used_mb: round(first.heapUsedMb),
     change_latency_ms: latencySummary(first.latencies),
+    drift_latency_ms: driftSummary(first.drift),
+    drift_poll_requests_per_minute: round(first.drift.pollRequestsPerMinute),
     keycloak_verified: sizes.every((s) => s.keycloakVerified),
     resync: first.resync, watch: extra.watch, noise_objects: extra.noise_objects,
     scale: sizes.map((s) => ({
@@ -22,6 +25,7 @@ export function benchResults(sizes: SizeResult[], extra: { concurrency: number; 
       converge_seconds_per_1000_users: round((s.convergeSeconds * 1000) / s.users), peak_rss_mb: round(s.peakRssMb),
       steady_writes: s.steady.writes, steady_reads_per_object: round(s.steady.reads / s.objects),
       change_latency_ms: latencySummary(s.latencies),
+      drift_latency_ms: driftSummary(s.drift), drift_poll_requests_per_minute: round(s.drift.pollRequestsPerMinute),
     })),
   };
 }
@@ -31,6 +35,15 @@ function latencySummary(latencies: Latency[]) {
   const medians = (ls: Latency[]) => ({ keycloak_median: median(ls.map((l) => l.keycloak)), status_median: median(ls.map((l) => l.status)) });
   return { ...medians(latencies), ...Object.fromEntries(CHANGE_KINDS.map((k) => [k, medians(latencies.filter((l) => l.kind === k))])) } as
     ReturnType<typeof medians> & Record<(typeof CHANGE_KINDS)[number], ReturnType<typeof medians>>;
+}
+
+/** Median and p95 over every outside change (external admin-REST change -> changed back in Keycloak), and the median per kind. */
+function driftSummary(drift: DriftResult) {
+  const ms = drift.latencies.map((l) => l.ms);
+  return {
+    changes: ms.length, median: median(ms), p95: percentile(ms, 0.95),
+    ...Object.fromEntries(DRIFT_KINDS.map((k) => [k, median(drift.latencies.filter((l) => l.kind === k).map((l) => l.ms))])),
+  } as { changes: number; median: number; p95: number } & Record<(typeof DRIFT_KINDS)[number], number>;
 }
 
 /** Prints every size side by side, one row per figure. */
@@ -54,6 +67,8 @@ export function printTable(r: ReturnType<typeof benchResults>): void {
     row('group roles changed: -> KC / -> status', lat('group_roles')),
     row('user field changed: -> KC / -> status', lat('user_field')),
     row('all changes: -> KC / -> status (median)', (s) => `${s.change_latency_ms.keycloak_median} / ${s.change_latency_ms.status_median} ms`),
+    row('drift changed back in KC: median / p95', (s) => `${s.drift_latency_ms.median} / ${s.drift_latency_ms.p95} ms`, 'target < 2000 / < 5000 ms'),
+    row('admin event reads per minute (one realm)', (s) => String(s.drift_poll_requests_per_minute), '30 at the 2 s default'),
   ].join(''));
 }
 
@@ -64,4 +79,10 @@ function median(values: number[]): number {
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+// Nearest rank: the smallest value at or above the fraction `p` of the sorted values.
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil(p * s.length) - 1)] ?? 0;
 }

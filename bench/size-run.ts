@@ -5,6 +5,7 @@ import { uniqueName } from '../test/env/test-env.js';
 import type { BenchCluster } from './cluster.js';
 import { expectedState, type ExpectedState } from './expected.js';
 import { runFloor } from './floor.js';
+import { measureDrift, type DriftResult } from './drift.js';
 import { readKeycloakState, stateMismatches } from './keycloak-state.js';
 import { measureChanges, type Latency } from './latency.js';
 import { benchManifests, objectCount } from './manifests.js';
@@ -39,12 +40,15 @@ export interface SizeResult {
   floorRequests: number;
   steady: SteadyResult;
   latencies: Latency[];
+  drift: DriftResult;
   peakRssMb: number;
   heapUsedMb: number;
   keycloakVerified: boolean;
 }
 
 const CONVERGE_TIMEOUT_MS = 60 * 60_000;
+/** Outside changes the drift measurement makes per size (mixed kinds). */
+const DRIFT_CHANGES = 20;
 const KEYCLOAK_GRACE_MS = 30_000;
 
 /**
@@ -82,14 +86,16 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
     const steady = await measureOneResync(op, rest, realm, objects, o.resyncMs);
     log(`one resync: ${steady.reconciles} passes, ${steady.reads} reads, ${steady.writes} writes in ${steady.seconds.toFixed(1)} s`);
     const latencies = await measureChanges({ cluster, rest, op, namespace, realm, shape, expected, resyncMs: o.resyncMs }, o.repeats);
+    const drift = await measureDrift(env, rest, op, realm, shape, expected, o.resyncMs, DRIFT_CHANGES);
+    log(`drift: ${drift.latencies.length} outside changes changed back, ${drift.pollRequestsPerMinute.toFixed(1)} admin event reads per minute`);
     await waitStatusFinal(cluster, namespace, expected, objects, performance.now(), log);
     await checkKeycloak(rest, realm, expected, KEYCLOAK_GRACE_MS);
-    log('changes verified in Keycloak');
+    log('changes and drift corrections verified in Keycloak');
 
     const metrics = await op.metrics();
     return {
       users: o.users, groups: shape.groups.length, resync: o.resync, objects, convergeSeconds, statusFinalSeconds: statusFinal,
-      floorSeconds: floor.seconds + floorCheck, checkSeconds: check, keycloakRequests, floorRequests: floor.requests, steady, latencies,
+      floorSeconds: floor.seconds + floorCheck, checkSeconds: check, keycloakRequests, floorRequests: floor.requests, steady, latencies, drift,
       peakRssMb: op.peakRssMb(), heapUsedMb: sumMetric(metrics, 'dash_keycloak_operator_nodejs_heap_size_used_bytes') / (1 << 20), keycloakVerified: true,
     };
   } finally {

@@ -36,6 +36,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'bindAddress', flag: 'bind-address', env: 'BIND_ADDRESS', default: '', help: 'address the HTTP endpoints listen on; empty = all interfaces' },
   { key: 'concurrency', flag: 'concurrency', env: 'CONCURRENCY', default: '8', help: 'concurrent reconciles per kind (as many as requests in flight per Keycloak by default)' },
   { key: 'resyncPeriod', flag: 'resync-period', env: 'RESYNC_PERIOD', default: '10m', help: 'how often every object is reconciled without a change' },
+  { key: 'driftPollInterval', flag: 'drift-poll-interval', env: 'DRIFT_POLL_INTERVAL', default: '2s', help: 'how often the admin events of each DashRealm with driftDetection AdminEvents are read (one request per realm)' },
   { key: 'dependencyWait', flag: 'dependency-wait', env: 'DEPENDENCY_WAIT', default: '5s', help: 'retry delay of an object waiting for another one' },
   { key: 'cleanupTimeout', flag: 'cleanup-timeout', env: 'CLEANUP_TIMEOUT', default: '5m', help: 'how long the cleanup of a DashRealm being deleted (and of what uses it) keeps trying an unreachable Keycloak or a missing credentials Secret before it lets go, leaving the Keycloak objects in place' },
   { key: 'shutdownTimeout', flag: 'shutdown-timeout', env: 'SHUTDOWN_TIMEOUT', default: '25s', help: 'how long SIGTERM waits for reconciles in flight' },

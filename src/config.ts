@@ -28,6 +28,8 @@ export interface OperatorConfig {
   bindAddress: string;
   concurrency: number;
   resyncPeriodMs: number;
+  /** How often each followed realm's admin events are read (drift detection). */
+  driftPollIntervalMs: number;
   dependencyWaitMs: number;
   shutdownTimeoutMs: number;
   /** How long the cleanup of a deleted DashRealm's objects waits for an unreachable Keycloak before letting go. */
@@ -93,6 +95,7 @@ const schema = z.object({
   bindAddress: z.string().trim(),
   concurrency: integer(1, 100),
   resyncPeriod: duration(1000),
+  driftPollInterval: duration(100),
   dependencyWait: duration(10),
   shutdownTimeout: duration(0),
   cleanupTimeout: duration(0),
@@ -151,6 +154,7 @@ function toConfig(p: Parsed, source: Record<string, string>, env: NodeJS.Process
     bindAddress: p.bindAddress,
     concurrency: p.concurrency,
     resyncPeriodMs: p.resyncPeriod,
+    driftPollIntervalMs: p.driftPollInterval,
     dependencyWaitMs: p.dependencyWait,
     shutdownTimeoutMs: p.shutdownTimeout,
     cleanupTimeoutMs: p.cleanupTimeout,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError, loadConfig, type OperatorConfig } from './config.js';
 import { usage } from './config-options.js';
-import { classifyFailure, controllers } from './controllers/index.js';
+import { classifyFailure, controllers, driftMetrics, driftPoller } from './controllers/index.js';
 import { KeycloakConnectionRegistry, keycloakRequestMetrics } from './keycloak/index.js';
 import { KubeRestClient } from './kube/client.js';
 import { loadKubeConfig } from './kube/kubeconfig.js';
@@ -41,11 +41,14 @@ async function main(argv: string[]): Promise<number> {
   });
   const client = new KubeRestClient(kubeConfig);
   const manager = new Manager(managerOptions(config, identity), { kubeConfig, logger, metrics, client });
-  const registrations = controllers({
+  const drift = driftMetrics(metrics.registry, METRICS_PREFIX);
+  const options = {
     registry, secretData: new ReferencedDataReader(client), defaultKeycloak: config.keycloak, allowedKeycloakUrls: config.allowedKeycloakUrls, allowedSmtpHosts: config.allowedSmtpHosts,
-    cleanupTimeoutMs: config.cleanupTimeoutMs,
-  });
+    cleanupTimeoutMs: config.cleanupTimeoutMs, driftMetrics: drift,
+  };
+  const registrations = controllers(options);
   for (const registration of registrations) manager.register(registration);
+  manager.runWhileLeading(driftPoller(options, manager, { intervalMs: config.driftPollIntervalMs, metrics: drift, logger }));
   await manager.start();
   logger.info({ identity, namespaces: config.namespaces, endpoints: manager.endpoints, controllers: registrations.map((r) => r.kind.kind) }, 'started');
   const signal = await shutdownSignal();

@@ -1,4 +1,5 @@
-import { ADOPTED_ATTRIBUTE, ANNOTATIONS, API_GROUP_VERSION, CATEGORY, FINALIZER, KIND_NAMES, KINDS, OWNER_ATTRIBUTE, REASONS, USER_OWNER_ATTRIBUTE, type Kind } from '../../src/api/constants.js';
+import { DEFAULT_ADMIN_EVENTS_EXPIRATION_SECONDS, DRIFT_DETECTION_CONDITION } from '../../src/api/realm.js';
+import { ADOPTED_ATTRIBUTE, ANNOTATIONS, API_GROUP_VERSION, CATEGORY, DRIFT_CORRECTED, FINALIZER, KIND_NAMES, KINDS, OWNER_ATTRIBUTE, REASONS, USER_OWNER_ATTRIBUTE, type Kind } from '../../src/api/constants.js';
 import type { CrdValidation } from '../../src/api/cel.js';
 import { kindSchema } from './crds.js';
 import { KIND_DOCS } from './kinds.js';
@@ -48,6 +49,17 @@ export function renderApiDocs(): string {
     'subgroups left, are never deleted: a `Delete` there is treated as `Retain` with a Warning event `DeletionRetained`.',
     'The cleanup under a DashRealm being deleted lets go of an unreachable Keycloak after `--cleanup-timeout` (Warning',
     '`CleanupAbandoned`), leaving the Keycloak objects as they are.',
+    '',
+    '**Drift detection.** `spec.driftDetection: AdminEvents | Resync` on a DashRealm (default `AdminEvents`).',
+    '',
+    '| name | on | meaning |',
+    '| --- | --- | --- |',
+    `| \`${DRIFT_DETECTION_CONDITION}\` (condition) | DashRealm | \`True\`, reason \`AdminEvents\`: the realm's admin events are followed. \`False\`, reason \`Resync\` (asked for) or \`AdminEventsUnsupported\` (Keycloak before 26.2, named in the message): drift waits for \`--resync-period\`. |`,
+    '| `status.adminEvents.enabledBy` | DashRealm | `Operator`: the operator turned the realm\'s admin events on. `External`: they were on already, and their retention is left as it is. |',
+    `| \`adminEventsExpiration\` (Keycloak realm attribute) | realms | Set to ${DEFAULT_ADMIN_EVENTS_EXPIRATION_SECONDS} (seconds, 1 day) only when the operator turns admin events on and none is set; never changed otherwise. |`,
+    `| \`${DRIFT_CORRECTED}\` (Normal Event) | all | A pass woken by a change made outside the operator (an admin event, or a gap in them) changed Keycloak back; the note names the operations (fields, mappings), never a value. |`,
+    '| `--drift-poll-interval` / `DRIFT_POLL_INTERVAL` (flag) | operator | How often each followed realm\'s admin events are read, one request per realm (default `2s`). |',
+    '| `dash_keycloak_operator_drift_corrections_total{kind}`, `_drift_detection_seconds`, `_drift_resyncs_total`, `_drift_polls_total{result}` (metrics) | operator | Corrections by kind; admin event time to enqueue (histogram); realms fully resynced after a gap; admin event reads. |',
     '',
   ];
   for (const kind of KIND_NAMES) out.push(...kindSection(kind));

@@ -50,6 +50,9 @@ export const REASONS = {
   passwordRejected: 'PasswordRejected',
 } as const;
 
+/** Reason of the Event on an object whose pass, woken by a change made outside the operator (an admin event), changed Keycloak back. */
+export const DRIFT_CORRECTED = 'DriftCorrected';
+
 /** The finalizer the operator puts on every resource so that deletion reaches Keycloak first. */
 export const FINALIZER = `${API_GROUP}/finalizer`;
 

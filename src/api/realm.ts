@@ -29,6 +29,15 @@ const notBuiltInClientRule: CelRule<string> = {
   check: (v) => !(BUILT_IN_CLIENTS as readonly string[]).includes(v.toLowerCase()) && !v.toLowerCase().endsWith('-realm'),
 };
 
+/** How the operator notices changes made in Keycloak behind its back (drift). */
+export const DRIFT_DETECTIONS = ['AdminEvents', 'Resync'] as const;
+/** Who turned on the realm's admin events, as DashRealm status reports it. */
+export const ADMIN_EVENTS_ENABLED_BY = ['Operator', 'External'] as const;
+/** The DashRealm condition saying how drift is detected, and why not through admin events when it is not. */
+export const DRIFT_DETECTION_CONDITION = 'DriftDetection';
+/** How long admin events are kept when the operator itself turned them on and no expiration was set: 1 day. */
+export const DEFAULT_ADMIN_EVENTS_EXPIRATION_SECONDS = 86_400;
+
 /** How the operator treats sessions after a change that reaches users through a group. */
 export const LOGOUT_POLICIES = ['Manual', 'Automatic'] as const;
 /** What happens when `licensed_user` would be removed from a user. */
@@ -111,6 +120,8 @@ export const dashRealmSpecSchema = withRules(z.object({
     .describe('Additive: never remove a role mapping the operator did not grant. Exclusive: DashRoleBindings are the only source of dash client role mappings (default roles excepted).'),
   deletionPolicy: z.enum(DELETION_POLICIES).default('Retain')
     .describe('Retain (default): deleting the DashRealm leaves the Keycloak realm. Delete: the realm is deleted too, unless it was adopted.'),
+  driftDetection: z.enum(DRIFT_DETECTIONS).default('AdminEvents')
+    .describe('AdminEvents (default): the realm records admin events (turned on if needed, kept 1 day when the operator turns them on and no adminEventsExpiration is set) and the operator polls them every --drift-poll-interval, correcting changes made outside it within seconds. Resync: the events configuration is left alone and drift is corrected at the next resync (--resync-period). Keycloak before 26.2 always falls back to Resync.'),
 }), 'Desired state of the realm.', [
   {
     rule: '!has(self.login) || !has(self.login.forgotPassword) || !self.login.forgotPassword || has(self.email)',
@@ -135,6 +146,10 @@ export const dashRealmStatusSchema = z.object({
   keycloakUrl: z.string().max(2048).optional().describe('Keycloak server the realm lives on.'),
   smtpPasswordVersion: z.string().max(256).optional()
     .describe('Opaque marker of the SMTP password Secret content last sent to Keycloak (never the password); a new marker re-sends it.'),
+  adminEvents: z.object({
+    enabledBy: z.enum(ADMIN_EVENTS_ENABLED_BY)
+      .describe('Operator: the operator turned admin events on (and set adminEventsExpiration when none was set). External: they were on already; their retention is left exactly as it is.'),
+  }).optional().describe('With driftDetection AdminEvents: the realm records admin events and the operator follows them. Absent in Resync mode and on Keycloak before 26.2.'),
   lastLogoutAll: z.object({
     value: z.string().max(1024).describe('Value of the logout-all annotation that was acted on.'),
     at: timestamp('When every session of the realm was logged out.'),
@@ -147,6 +162,8 @@ export type DashRealmSpec = z.output<typeof dashRealmSpecSchema>;
 export type DashRealmSpecInput = z.input<typeof dashRealmSpecSchema>;
 /** DashRealm.status. */
 export type DashRealmStatus = z.output<typeof dashRealmStatusSchema>;
+/** AdminEvents or Resync. */
+export type DriftDetection = (typeof DRIFT_DETECTIONS)[number];
 /** How the operator treats pending logouts. */
 export type LogoutPolicy = (typeof LOGOUT_POLICIES)[number];
 /** What happens to a `licensed_user` removal. */

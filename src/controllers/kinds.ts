@@ -1,15 +1,17 @@
 import {
-  API_GROUP, API_VERSION, FINALIZER, KINDS, STATUS_TRUNCATED_CONDITION, anyOmitted, describeOmitted, fitStatus, parseSpec,
+  API_GROUP, API_VERSION, DRIFT_CORRECTED, FINALIZER, KINDS, STATUS_TRUNCATED_CONDITION, anyOmitted, describeOmitted, fitStatus, parseSpec,
   type AnyDashResource, type DashResource, type Kind, type StatusOf,
 } from '../api/index.js';
 import type { KeycloakConnectionRegistry, KeycloakTarget } from '../keycloak/index.js';
 import { SecretKind, type ResourceKind } from '../kube/resource-kind.js';
 import type { ReferencedDataReader } from '../kube/secrets.js';
 import {
-  defineController, type CacheReader, type ConditionRequest, type ControllerRegistration, type FinalizeResult, type IndexFunction,
+  defineController, passWrites, type CacheReader, type ConditionRequest, type ControllerRegistration, type FinalizeResult, type IndexFunction,
   type ReconcileResult, type WatchRule,
 } from '../runtime/index.js';
 import { boundedCleanup } from './cleanup.js';
+import type { DriftMetrics } from './drift/metrics.js';
+import { DRIFT_CAUSES } from './drift/causes.js';
 import type { ControllerDeps, ResourceCache, SecretReader } from './context.js';
 import { RealmKeycloakConnections } from './keycloak-connections.js';
 
@@ -33,6 +35,8 @@ export interface ControllerOptions {
   cleanupTimeoutMs?: number;
   /** Reads the referenced Secret and ConfigMap keys (the cache holds only their metadata). */
   secretData: ReferencedDataReader;
+  /** Counts drift corrections (DriftCorrected events); absent: not counted. */
+  driftMetrics?: Pick<DriftMetrics, 'recordCorrection'>;
 }
 
 /** One kind's part of its registration: how to reconcile and clean up, and what wakes it. */
@@ -63,7 +67,7 @@ export function dashController<K extends Kind>(kind: K, options: ControllerOptio
     indexes: controller.indexes,
     fitStatus: (status) => fitWithCondition(kind, status),
     reconciler: {
-      reconcile: (obj, ctx) => controller.reconcile(obj, controllerDeps(ctx.cache, options)),
+      reconcile: async (obj, ctx) => reportDrift(kind, await controller.reconcile(obj, controllerDeps(ctx.cache, options)), ctx.wokenBy, options),
       finalize: (obj, ctx) => {
         const deps = controllerDeps(ctx.cache, options);
         // One of the four kinds, which TypeScript cannot see through the generic K.
@@ -71,6 +75,20 @@ export function dashController<K extends Kind>(kind: K, options: ControllerOptio
       },
     },
   });
+}
+
+/**
+ * A pass woken by an admin event (or a gap in the event feed) that then wrote to Keycloak
+ * corrected a drift: its DriftCorrected event names the writes it sent (port operations,
+ * which name fields and mappings, never values). Must run inside the pass (pass-signal.ts).
+ */
+function reportDrift<S extends object>(kind: Kind, result: ReconcileResult<S>, wokenBy: ReadonlySet<string>, options: ControllerOptions): ReconcileResult<S> {
+  if (!Object.values(DRIFT_CAUSES).some((c) => wokenBy.has(c))) return result;
+  const writes = passWrites();
+  if (writes.length === 0) return result;
+  options.driftMetrics?.recordCorrection(kind);
+  const event = { type: 'Normal' as const, reason: DRIFT_CORRECTED, message: `changed back what was changed outside the operator: ${writes.join('; ')}` };
+  return { ...result, events: [...(result.events ?? []), event] };
 }
 
 // Status shows what fits the CRD; the StatusTruncated condition says what did not, so a

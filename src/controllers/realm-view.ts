@@ -64,6 +64,8 @@ export class RealmView {
   #writes: { atMs: number; subject: MappingTarget; roles: string[]; op: 'add' | 'remove' }[] = [];
   /** When we last ended a user's sessions: their sessions must be read after that. */
   readonly #loggedOut = new Map<string, number>();
+  /** When a change made outside this process to role mappings was last seen: role reads must be newer. */
+  #rolesChangedAt = 0;
 
   constructor(kc: KeycloakPort, realm: string, clientUuid: string, private readonly nowMs: () => number, ttlMs = REALM_VIEW_TTL_MS) {
     this.#roles = new Snapshot(() => loadRoles(kc, realm, clientUuid), ttlMs, nowMs, (snapshot, startedAt) => {
@@ -75,7 +77,7 @@ export class RealmView {
 
   /** The `dash` client's roles (names and ids). */
   async roles(): Promise<RoleRef[]> {
-    return (await this.#roles.get()).roles;
+    return (await this.#roles.get(this.#rolesChangedAt)).roles;
   }
 
   /**
@@ -84,18 +86,18 @@ export class RealmView {
    * realm-management's roles would make a binding a way to Keycloak administration.
    */
   async foreignComposites(name: string): Promise<string[]> {
-    return (await this.#roles.get()).foreign.get(name) ?? [];
+    return (await this.#roles.get(this.#rolesChangedAt)).foreign.get(name) ?? [];
   }
 
   /** Names of the `dash` roles mapped directly to the subject, sorted. */
   async directRoles(holder: RoleHolder): Promise<string[]> {
-    const snapshot = await this.#roles.get();
+    const snapshot = await this.#roles.get(this.#rolesChangedAt);
     return [...(heldBy(snapshot.held, holder).get(holderKey(holder)) ?? [])].flatMap((id) => snapshot.dashNames.get(id) ?? []).sort();
   }
 
   /** Names of the `dash` roles every user gets through default-roles-<realm>, sorted. */
   async defaultRoles(): Promise<string[]> {
-    return (await this.#roles.get()).defaults;
+    return (await this.#roles.get(this.#rolesChangedAt)).defaults;
   }
 
   /**
@@ -107,7 +109,7 @@ export class RealmView {
    * default roles and what this process mapped to it since (recordMappings), nothing else.
    */
   async effectiveRoles(userId: string, groupPaths: readonly string[], knownSince: number | 'created now'): Promise<string[] | undefined> {
-    const snapshot = await this.#roles.get();
+    const snapshot = await this.#roles.get(this.#rolesChangedAt);
     if (knownSince !== 'created now' && (this.#roles.takenAt() ?? 0) < knownSince) return undefined;
     // A user created now holds its default roles and what this process mapped to it since (recorded writes).
     const mapped = [...(snapshot.held.users.get(userId) ?? [])];
@@ -149,6 +151,15 @@ export class RealmView {
     this.#userWrites.set(id, this.nowMs());
   }
 
+  /**
+   * Records changes made outside this process that were just seen (admin events): the users
+   * named are read afresh, and with `roles` so is every role mapping, before a pass plans on them.
+   */
+  recordExternalChange(change: { userIds: readonly string[]; roles: boolean }): void {
+    for (const id of change.userIds) this.recordUserWrite(id);
+    if (change.roles) this.#rolesChangedAt = this.nowMs();
+  }
+
   /** Records that the user's sessions were ended: the next read of them waits for a fresh list. */
   recordLogout(userId: string): void {
     this.#loggedOut.set(userId, this.nowMs() + 1);
@@ -165,6 +176,11 @@ export function realmView(kc: KeycloakPort, realm: string, clientUuid: string, n
   let view = byRealm.get(key);
   if (!view) byRealm.set(key, (view = new RealmView(kc, realm, clientUuid, nowMs)));
   return view;
+}
+
+/** The view of (connection, realm, client) if one exists: only it can hold what an outside change made stale. */
+export function existingRealmView(kc: KeycloakPort, realm: string, clientUuid: string): RealmView | undefined {
+  return views.get(kc)?.get(`${realm}/${clientUuid}`);
 }
 
 async function loadRoles(kc: KeycloakPort, realm: string, clientUuid: string): Promise<RoleSnapshot> {

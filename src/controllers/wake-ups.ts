@@ -26,6 +26,8 @@ export const Index = {
   byUsername: 'byUsername',
   /** DashRoleBinding by each spec subject, see `subjectValue`. */
   bySubject: 'bySubject',
+  /** DashUser and DashGroup by `namespace/status.keycloakId` (what Keycloak's admin events name). */
+  byKeycloakId: 'byKeycloakId',
 } as const;
 export type IndexName = (typeof Index)[keyof typeof Index];
 
@@ -43,14 +45,18 @@ const index = <T extends KubeObject>(fn: (obj: Partial<T> & KubeObject) => (stri
 
 export const byRealm = index<DashGroup | DashUser | DashRoleBinding>((o) => [o.spec?.realmRef?.name && inNamespace(o.metadata.namespace, o.spec.realmRef.name)]);
 
+const byKeycloakId = index<DashGroup | DashUser>((o) => [o.status?.keycloakId && inNamespace(o.metadata.namespace, o.status.keycloakId)]);
+
 export const GROUP_INDEXES: Record<string, IndexFunction> = {
   [Index.byRealm]: byRealm,
+  [Index.byKeycloakId]: byKeycloakId,
   [Index.byParent]: index<DashGroup>((g) => [g.spec?.parentRef?.name && inNamespace(g.metadata.namespace, g.spec.parentRef.name)]),
   [Index.byPath]: index<DashGroup>((g) => [g.status?.path && inNamespace(g.metadata.namespace, g.status.path)]),
 };
 
 export const USER_INDEXES: Record<string, IndexFunction> = {
   [Index.byRealm]: byRealm,
+  [Index.byKeycloakId]: byKeycloakId,
   [Index.byGroupName]: index<DashUser>((u) => (u.spec?.groups ?? []).map((g) => g.name && inNamespace(u.metadata.namespace, g.name))),
   [Index.byGroupPath]: index<DashUser>((u) => [...new Set((u.status?.groups ?? []).flatMap(pathChain))].map((p) => inNamespace(u.metadata.namespace, p))),
   [Index.byUsername]: index<DashUser>((u) => [u.spec?.username && inNamespace(u.metadata.namespace, u.spec.username)]),
@@ -76,6 +82,26 @@ export function waitingForReport(old: DashUser | undefined, u: DashUser, cache: 
   return values.flatMap((value) => cache.byIndex(DASH_KINDS[kind], index, value))
     .filter((o) => readyOf(o)?.reason === PROGRESSING)
     .map(objectKey);
+}
+
+/**
+ * When a binding starts waiting for reports (its Ready turns Progressing, or the message of
+ * who it waits for changes), its group subjects whose status does not show the grants it has
+ * mapped: such a group read its roles before the mapping (e.g. it had just been created again
+ * after someone deleted it in Keycloak), and nothing else would make it read them again. The
+ * binding's own grants did not move, so the `changedSubjects` rule wakes nobody.
+ */
+export function groupsBehindGrants(b: DashRoleBinding, cache: CacheReader, old?: DashRoleBinding): ObjectKey[] {
+  const ready = readyOf(b);
+  const before = old && readyOf(old);
+  if (ready?.reason !== PROGRESSING || (before?.reason === PROGRESSING && before.message === ready.message)) return [];
+  const namespace = b.metadata.namespace;
+  return (b.status?.subjects ?? []).filter((s) => s.kind === 'Group' && s.resolved).flatMap((s) => {
+    const group = (s.name && cache.get<DashGroup>(DASH_KINDS.DashGroup, namespace, s.name))
+      || (s.path ? cache.byIndex<DashGroup>(DASH_KINDS.DashGroup, Index.byPath, inNamespace(namespace, s.path))[0] : undefined);
+    const mapped = (s.grants ?? []).filter((g) => !s.pending?.includes(g));
+    return group && mapped.some((g) => !(group.status?.roles ?? []).includes(g)) ? [objectKey(group)] : [];
+  });
 }
 
 /** The rule of a kind that lives in a realm: a change of what it reads of its DashRealm wakes the realm's objects of that kind. */

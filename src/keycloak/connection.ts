@@ -1,3 +1,4 @@
+import { adminEventOperations } from './admin-events.js';
 import { bulkReadOperations } from './bulk.js';
 import { clientOperations } from './clients.js';
 import { createDispatcher, type RequestObserver } from './dispatcher.js';
@@ -51,15 +52,17 @@ export function createKeycloakConnection(options: KeycloakConnectionOptions): Ke
   const login = connectionFetch(dispatcher, timeoutMs);
   const tokens = new TokenCache(() => requestToken(login, url, authRealm, options.credentials, timeoutMs));
   const http = new KeycloakHttp({ url, timeoutMs, maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, dispatcher, tokens });
+  const realms = realmOperations(http);
   return {
     url,
     authRealm,
-    ...realmOperations(http),
+    ...realms,
     ...clientOperations(http),
     ...groupOperations(http),
     ...userOperations(http),
     ...roleMappingOperations(http),
     ...sessionOperations(http),
+    ...adminEventOperations(http, () => tokens.get(), realms),
     ...bulkReadOperations(http),
     loginCount: () => tokens.logins,
     close,

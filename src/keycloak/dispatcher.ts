@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
-import { passSignal, passStopped } from '../runtime/pass-signal.js';
+import { notePassWrite, passSignal, passStopped } from '../runtime/pass-signal.js';
+import { currentOperation } from './operation-context.js';
 
 /** Called once per HTTP request to Keycloak: method, status (0 when no answer came) and duration in seconds. */
 export type RequestObserver = (method: string, status: number, seconds: number) => void;
@@ -51,8 +52,8 @@ export function createDispatcher(options: { caBundle?: string; onRequest?: Reque
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Refuses an admin API write (any method but GET, HEAD, OPTIONS under `/admin/`) sent from a
- * pass whose signal is aborted: a replica that lost the leader lease must not write to
+ * Notes each admin API write (any method but GET, HEAD, OPTIONS under `/admin/`) in its pass's
+ * journal, and refuses one sent from a pass whose signal is aborted: a replica that lost the leader lease must not write to
  * Keycloak alongside the new leader. Reads may still complete, and logins (the token
  * endpoint) change nothing that a pass owns. Outside a pass nothing is refused.
  */
@@ -60,9 +61,13 @@ function refuseStoppedWrites(dispatch: Dispatcher.Dispatch): Dispatcher.Dispatch
   return (opts, handler) => {
     const signal = passSignal();
     const method = String(opts.method).toUpperCase();
-    if (signal?.aborted && !READS.has(method) && opts.path.includes('/admin/')) {
+    const adminWrite = !READS.has(method) && opts.path.includes('/admin/');
+    if (signal?.aborted && adminWrite) {
       throw passStopped(signal, `${method} ${opts.path.split('?')[0]}`);
     }
+    // What the pass changed in Keycloak, e.g. for the DriftCorrected event: the port operation's
+    // description, which names fields and mappings, never a value.
+    if (adminWrite) notePassWrite(currentOperation() ?? `${method} ${opts.path.split('?')[0]}`);
     return dispatch(opts, handler);
   };
 }

@@ -3,6 +3,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Dispatcher } from 'undici';
 import { KeycloakError, KeycloakErrorKind, KeycloakHttpError, httpStatusOf, isKeycloakError, toKeycloakError } from './errors.js';
 import { findPassStopped } from '../runtime/pass-signal.js';
+import { runAsOperation } from './operation-context.js';
 import type { FetchLike, TokenCache } from './token.js';
 
 /** The admin client as the adapter uses it. */
@@ -91,7 +92,7 @@ export class KeycloakHttp {
   }
 
   #run<T>(operation: string, attempt: (token: string) => Promise<T>): Promise<T> {
-    return this.#limit(async () => {
+    return this.#limit(() => runAsOperation(operation, async () => {
       const { tokens, timeoutMs } = this.#settings;
       const token = await this.#token(operation);
       try {
@@ -109,7 +110,7 @@ export class KeycloakHttp {
           throw findPassStopped(retryErr) ?? toKeycloakError(operation, redirectToError(retryErr), timeoutMs);
         }
       }
-    });
+    }));
   }
 
   async #token(operation: string): Promise<string> {

@@ -126,6 +126,22 @@ export interface SessionPort {
   countAdminEvents(realm: string, sinceMs: number): Promise<number>;
 }
 
+/** Admin events as a change feed (drift detection); the reads need view-events, the config write manage-events. */
+export interface AdminEventPort {
+  /** The Keycloak server's version, e.g. `26.7.3`; read once per connection. */
+  serverVersion(): Promise<string>;
+  /** The Keycloak user id the connection's credentials act as (a client's service-account user); the admin events it causes carry it. */
+  actingUserId(): Promise<string | undefined>;
+  /**
+   * Turns on recording admin events and keeps the rest of the realm's events config; with
+   * `expirationSeconds`, also sets the realm attribute `adminEventsExpiration` (how long
+   * Keycloak keeps them). Idempotent.
+   */
+  enableAdminEvents(realm: string, expirationSeconds?: number): Promise<void>;
+  /** At most `max` admin events recorded at or after `fromMs` (epoch ms), oldest first: one request (Keycloak 26.2+). */
+  readAdminEvents(realm: string, fromMs: number, max: number): Promise<AdminEvent[]>;
+}
+
 /** Realm-wide reads: a few pages per realm instead of one read per user or group. */
 export interface BulkReadPort {
   /** The users and groups a role is mapped to directly (a client role when `clientUuid` is given, else a realm role); empty when the role is gone. */
@@ -139,4 +155,4 @@ export interface BulkReadPort {
 }
 
 /** Everything the reconcilers need from Keycloak, in our own types. */
-export interface KeycloakPort extends RealmPort, ClientPort, GroupPort, UserPort, RoleMappingPort, SessionPort, BulkReadPort {}
+export interface KeycloakPort extends RealmPort, ClientPort, GroupPort, UserPort, RoleMappingPort, SessionPort, AdminEventPort, BulkReadPort {}

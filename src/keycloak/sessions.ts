@@ -1,5 +1,6 @@
 import type AdminEventRepresentation from '@keycloak/keycloak-admin-client/lib/defs/adminEventRepresentation.js';
 import { realmPath, type KeycloakHttp } from './http.js';
+import { toAdminEvent } from './admin-events.js';
 import { collectPages } from './paginate.js';
 import type { SessionPort } from './port.js';
 
@@ -30,12 +31,7 @@ export function sessionOperations(http: KeycloakHttp): SessionPort {
         async (first, max) => (await http.get<AdminEventRepresentation[]>(operation, realmPath(realm, 'admin-events'), { dateFrom: sinceMs, first, max })) ?? [],
         { until: (e) => (e.time ?? 0) < sinceMs },
       );
-      return reps.map((e) => ({
-        timeMs: e.time ?? 0,
-        operationType: e.operationType ?? '',
-        resourceType: e.resourceType ?? '',
-        resourcePath: e.resourcePath ?? '',
-      }));
+      return reps.map(toAdminEvent);
     },
 
     async countAdminEvents(realm, sinceMs) {

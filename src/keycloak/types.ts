@@ -218,7 +218,11 @@ export type RoleScope = 'direct' | 'effective';
 
 /** One recorded admin event (a write through the admin API). */
 export interface AdminEvent {
+  /** Keycloak's id of the event. */
+  id: string;
   timeMs: number;
+  /** The Keycloak user whose token made the change (`authDetails.userId`). */
+  authUserId?: string;
   operationType: string;
   resourceType: string;
   resourcePath: string;

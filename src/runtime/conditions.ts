@@ -58,10 +58,10 @@ export function setCondition(previous: Condition | undefined, request: Condition
   };
 }
 
-/** The status and reason of an object's Ready condition, if its status has one. */
-export function readyOf(obj: object): { status?: string; reason?: string } | undefined {
+/** The status, reason and message of an object's Ready condition, if its status has one. */
+export function readyOf(obj: object): { status?: string; reason?: string; message?: string } | undefined {
   const conditions = (obj as { status?: { conditions?: unknown } }).status?.conditions;
-  return Array.isArray(conditions) ? (conditions as { type?: unknown }[]).find((c) => c?.type === READY) as { status?: string; reason?: string } | undefined : undefined;
+  return Array.isArray(conditions) ? (conditions as { type?: unknown }[]).find((c) => c?.type === READY) as { status?: string; reason?: string; message?: string } | undefined : undefined;
 }
 
 /** The well-formed conditions in a status value; anything else (hand-edited garbage) is dropped. */

@@ -26,14 +26,23 @@ export class Controller {
   #workers: Promise<void>[] = [];
   #resync: ReturnType<typeof setInterval> | undefined;
   #stopping: Promise<unknown> = Promise.resolve();
+  /** Why a key queued by `enqueue` with a cause was woken, until its next pass takes it. */
+  readonly #causes = new Map<string, Set<string>>();
 
   constructor(private readonly deps: RunDeps, private readonly options: ControllerOptions) {
     this.queue = new WorkQueue(options.backoff);
     this.id = kindId(deps.registration.kind);
   }
 
-  /** Queues a key of this controller's kind, now or after `delayMs` (a pending earlier time wins). */
-  enqueue(key: string, delayMs = 0): void {
+  /**
+   * Queues a key of this controller's kind, now or after `delayMs` (a pending earlier time wins).
+   * A `cause` (an opaque tag of the caller's) reaches the key's next pass as `ctx.wokenBy`.
+   */
+  enqueue(key: string, delayMs = 0, cause?: string): void {
+    if (cause !== undefined) {
+      const causes = this.#causes.get(key) ?? new Set<string>();
+      this.#causes.set(key, causes.add(cause));
+    }
     this.queue.addAfter(key, delayMs);
   }
 
@@ -90,16 +99,25 @@ export class Controller {
       const key = await this.queue.get(signal);
       if (key === undefined) return;
       let next: Schedule;
+      const causes = this.#takeCauses(key);
       try {
         const signal = this.#passes.signal;
-        next = await runInPass(signal, () => runKey(this.deps, key, signal));
+        next = await runInPass(signal, () => runKey(this.deps, key, signal, causes));
       } catch (err) {
         this.deps.logger.error({ err, key }, 'reconcile pass crashed');
         next = { type: 'backoff' };
       }
+      // A retry is still the answer to what woke the failed pass.
+      if (next.type === 'backoff') for (const cause of causes) this.enqueue(key, 0, cause);
       this.#apply(key, next);
       this.queue.done(key);
     }
+  }
+
+  #takeCauses(key: string): ReadonlySet<string> {
+    const causes = this.#causes.get(key) ?? new Set<string>();
+    this.#causes.delete(key);
+    return causes;
   }
 
   #apply(key: string, next: Schedule): void {

@@ -13,7 +13,8 @@ export { startHttpServers, type HttpEndpoints, type HttpOptions, type Probes } f
 export { DEFAULT_INFORMER_BACKOFF, ResilientInformer } from './informer.js';
 export { formatKey, objectKey, parseKey, queueKey, type ObjectKey } from './keys.js';
 export { DEFAULT_LEASE_TIMINGS, LeaderElector, type LeaderCallbacks, type LeaderElectionConfig } from './leader-election.js';
-export { Manager, type ManagerDeps, type ManagerOptions } from './manager.js';
+export { Manager, type LeaderTask, type ManagerDeps, type ManagerOptions } from './manager.js';
+export { passWrites } from './pass-signal.js';
 export { METRICS_PREFIX, createMetrics, type OperatorMetrics } from './metrics.js';
 export { ObjectStore, type CacheEvent, type CacheReader, type IndexFunction, type KindRef } from './object-store.js';
 export {

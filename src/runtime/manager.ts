@@ -39,6 +39,14 @@ export interface ManagerOptions {
   kinds?: ResourceKind[];
 }
 
+/** Work that runs only while this replica leads, next to the controllers (e.g. a poller of an external system). */
+export interface LeaderTask {
+  /** Starts the work; called each time this replica starts leading, after the controllers started. */
+  start(): void;
+  /** Stops the work; resolves once nothing of it runs any more. */
+  stop(): Promise<void>;
+}
+
 /** What the manager is built from. */
 export interface ManagerDeps {
   kubeConfig: KubeConfig;
@@ -60,6 +68,7 @@ export class Manager {
   readonly #client: KubeClient;
   readonly #controllers: Controller[] = [];
   readonly #registrations: ControllerRegistration[] = [];
+  readonly #tasks: LeaderTask[] = [];
   #informers: InformerSet | undefined;
   #elector: LeaderElector | undefined;
   #http: HttpEndpoints | undefined;
@@ -98,6 +107,22 @@ export class Manager {
     for (const rule of registration.watches ?? []) if (typeof rule.kind !== 'string') this.#store.addKind(rule.kind);
     for (const [name, fn] of Object.entries(registration.indexes ?? {})) this.#store.addIndex(registration.kind, name, fn);
     this.#registrations.push(registration);
+  }
+
+  /** Adds work that runs while this replica leads (before `start`). */
+  runWhileLeading(task: LeaderTask): void {
+    if (this.#started) throw new Error('add leader tasks before start()');
+    this.#tasks.push(task);
+  }
+
+  /**
+   * Queues keys (`namespace/name`) of a registered kind at once, each tagged with `cause`,
+   * which its next pass sees in `ctx.wokenBy`: the way for something outside the informers
+   * (a poller) to wake objects. Keys of a kind without a controller are ignored.
+   */
+  enqueue(kind: ResourceKind, keys: readonly string[], cause?: string): void {
+    const controller = this.#controllers.find((c) => c.id === kindId(kind));
+    for (const key of keys) controller?.enqueue(key, 0, cause);
   }
 
   /** Caches a kind without a controller (e.g. Secrets that reconcilers read). */
@@ -139,6 +164,7 @@ export class Manager {
   async stop(): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
+    await this.#stopTasks();
     await this.#stopWorkers();
     await this.#elector?.stop();
     this.#leading = false;
@@ -197,10 +223,16 @@ export class Manager {
     this.deps.metrics.setLeader(leading);
     if (leading) {
       for (const controller of this.#controllers) void controller.start();
+      for (const task of this.#tasks) task.start();
     } else {
+      void this.#stopTasks();
       // Another replica may lead already: passes in flight must not write another time.
       void this.#stopWorkers(new Error('this replica lost the leader lease'));
     }
+  }
+
+  async #stopTasks(): Promise<void> {
+    await Promise.all(this.#tasks.map((t) => t.stop()));
   }
 
   async #stopWorkers(abortNow?: Error): Promise<void> {

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-// The signal of the pass whose async context is running; carried by Node across awaits, so
-// the layer that sends requests can ask without every port method taking a signal.
-const current = new AsyncLocalStorage<AbortSignal>();
+// The signal of the pass whose async context is running, and the writes it sent; carried by
+// Node across awaits, so the layer that sends requests can ask (and tell) without every port
+// method taking a signal.
+const current = new AsyncLocalStorage<{ signal: AbortSignal; writes: Set<string> }>();
 
 /**
  * Runs one reconcile pass with `signal` as its pass signal: everything `fn` starts, however
@@ -10,12 +11,26 @@ const current = new AsyncLocalStorage<AbortSignal>();
  * leading (and at shutdown past the drain timeout).
  */
 export function runInPass<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
-  return current.run(signal, fn);
+  return current.run({ signal, writes: new Set() }, fn);
 }
 
 /** The signal of the pass running in this async context; undefined outside a pass (CLI, tests, start-up). */
 export function passSignal(): AbortSignal | undefined {
-  return current.getStore();
+  return current.getStore()?.signal;
+}
+
+/**
+ * Notes a write the pass running in this async context sent to an external system, described
+ * for people (never a secret); nothing outside a pass. What a pass changed is then known from
+ * what it actually sent, not from what its plan meant to do.
+ */
+export function notePassWrite(description: string): void {
+  current.getStore()?.writes.add(description);
+}
+
+/** The writes the pass running in this async context noted so far, in order, once each. */
+export function passWrites(): string[] {
+  return [...(current.getStore()?.writes ?? [])];
 }
 
 /**

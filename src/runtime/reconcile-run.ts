@@ -47,7 +47,7 @@ const BACKOFF: Schedule = { type: 'backoff' };
  * condition transitions, and say when to run next. API server failures (including a 409 on a
  * write) come back as a backoff, never as a thrown error.
  */
-export async function runKey(deps: RunDeps, key: string, signal: AbortSignal): Promise<Schedule> {
+export async function runKey(deps: RunDeps, key: string, signal: AbortSignal, wokenBy: ReadonlySet<string> = new Set()): Promise<Schedule> {
   const { registration: reg } = deps;
   const { namespace, name } = parseKey(key);
   const obj = deps.cache.get(reg.kind, namespace, name);
@@ -64,7 +64,7 @@ export async function runKey(deps: RunDeps, key: string, signal: AbortSignal): P
         await deps.client.mergePatch(reg.kind, namespace, name, finalizerPatch(obj, reg.finalizer ?? '', true));
         return FORGET;
       case FinalizerStep.Apply:
-        return await apply(deps, obj, key, log, signal);
+        return await apply(deps, obj, key, log, signal, wokenBy);
       case FinalizerStep.Cleanup:
         return await cleanup(deps, obj, key, log, signal);
     }
@@ -80,7 +80,7 @@ export async function runKey(deps: RunDeps, key: string, signal: AbortSignal): P
   }
 }
 
-async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, signal: AbortSignal): Promise<Schedule> {
+async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, signal: AbortSignal, wokenBy: ReadonlySet<string>): Promise<Schedule> {
   const { registration: reg } = deps;
   const parsed = parse(reg, obj);
   if (parsed.ok) declareReferences(deps, key, withSpec(obj, parsed.spec), log);
@@ -90,7 +90,7 @@ async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, s
   if (!parsed.ok) {
     failure = { outcome: Outcome.Invalid, message: parsed.message };
   } else {
-    const ctx = new TrackingContext(deps.cache, reg.kind, key, log, signal);
+    const ctx = new TrackingContext(deps.cache, reg.kind, key, log, signal, wokenBy);
     try {
       result = await reg.reconciler.reconcile(withSpec(obj, parsed.spec), ctx);
     } catch (err) {

@@ -27,6 +27,11 @@ export interface ReconcileContext {
    * pass's writes, and the runtime writes no status for it.
    */
   readonly signal: AbortSignal;
+  /**
+   * The causes callers gave when they queued this key through `Manager.enqueue` since its last
+   * pass (opaque tags, e.g. an external change feed); empty for watch events and the resync.
+   */
+  readonly wokenBy: ReadonlySet<string>;
 }
 
 /**

@@ -17,7 +17,10 @@ export class TrackingContext implements ReconcileContext {
   readonly cache: CacheReader;
   readonly #own: { id: string; namespace: string; name: string };
 
-  constructor(base: CacheReader, kind: ResourceKind, readonly key: string, readonly logger: Logger, readonly signal: AbortSignal) {
+  constructor(
+    base: CacheReader, kind: ResourceKind, readonly key: string, readonly logger: Logger, readonly signal: AbortSignal,
+    readonly wokenBy: ReadonlySet<string> = new Set(),
+  ) {
     this.#own = { id: kindId(kind), ...parseKey(key) };
     const track = (ref: ObjectRef) => this.track(ref);
     this.cache = {

@@ -33,6 +33,18 @@ describe('defaults (SPEC section 4)', () => {
   });
 });
 
+describe('--drift-poll-interval / DRIFT_POLL_INTERVAL', () => {
+  it('defaults to 2 s; the flag wins over the environment', () => {
+    expect(run([]).driftPollIntervalMs).toBe(2000);
+    expect(run([], { DRIFT_POLL_INTERVAL: '5s' }).driftPollIntervalMs).toBe(5000);
+    expect(run(['--drift-poll-interval=500ms'], { DRIFT_POLL_INTERVAL: '5s' }).driftPollIntervalMs).toBe(500);
+  });
+
+  it('refuses an interval under 100 ms, naming the flag', () => {
+    expect(refusal(['--drift-poll-interval=10ms'])).toBe('--drift-poll-interval: must be at least 100 ms (got "10ms")');
+  });
+});
+
 describe('flags and environment', () => {
   it('reads every contract name from the environment', () => {
     const config = run([], {

@@ -3,7 +3,7 @@ import { watch, type CacheReader } from '../../runtime/index.js';
 import { REPORT_BATCH_MS } from '../reported.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
 import {
-  GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, inNamespace, keysByIndex, userFactsForGroups, waitingForReport, watchRealm,
+  GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, groupsBehindGrants, inNamespace, keysByIndex, userFactsForGroups, waitingForReport, watchRealm,
 } from '../wake-ups.js';
 import { pathChain } from '../user/effective-roles.js';
 import { finalizeGroup, reconcileGroup } from './reconcile.js';
@@ -38,5 +38,6 @@ export const groupController = (options: ControllerOptions) => dashController('D
       ...(cache.get<DashGroup>(DASH_KINDS.DashGroup, b.metadata.namespace, nameOrPath) ? [{ namespace: b.metadata.namespace ?? '', name: nameOrPath }] : []),
       ...keysByIndex(cache, 'DashGroup', Index.byPath, inNamespace(b.metadata.namespace, nameOrPath)),
     ])),
+    watch<DashRoleBinding>(DASH_KINDS.DashRoleBinding, (b, cache, old) => groupsBehindGrants(b, cache, old)),
   ],
 });

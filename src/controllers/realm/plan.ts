@@ -1,5 +1,5 @@
 import { USER_OWNER_ATTRIBUTE } from '../../api/constants.js';
-import type { DashRealmSpec } from '../../api/realm.js';
+import { DEFAULT_ADMIN_EVENTS_EXPIRATION_SECONDS, type DashRealmSpec } from '../../api/realm.js';
 import type { RealmUpdate } from '../../keycloak/port.js';
 import { renderPasswordPolicy, samePasswordPolicy } from './password-policy.js';
 
@@ -20,6 +20,8 @@ export interface ObservedRealm {
   requiredActions: readonly { alias: string; enabled: boolean; defaultAction: boolean }[];
   /** Attribute names the realm's user profile declares. */
   userProfileAttributes: readonly string[];
+  /** Whether the realm records admin events, and whether an `adminEventsExpiration` is set. */
+  adminEvents: { enabled: boolean; expirationSet: boolean };
 }
 
 /** Inputs resolved outside the plan: Secret contents and what status remembers. */
@@ -32,6 +34,8 @@ export interface RealmInputs {
   /** The logout-all annotation's value, and the value last acted on. */
   logoutAllRequest?: string;
   logoutAllDone?: string;
+  /** Whether the Keycloak server answers epoch-millisecond admin event queries (26.2+); only asked with driftDetection AdminEvents. */
+  adminEventsSupported?: boolean;
 }
 
 /** One change to Keycloak; the apply step executes these in order without decisions of its own. */
@@ -43,6 +47,7 @@ export type RealmStep =
   | { kind: 'addDefaultClientRole'; role: string }
   | { kind: 'updateRealm'; settings: RealmSettings; fields: string[] }
   | { kind: 'updateRequiredAction'; alias: string; enabled: boolean; defaultAction: boolean }
+  | { kind: 'enableAdminEvents'; expirationSeconds?: number }
   | { kind: 'logoutAll'; request: string };
 
 /** Dash Enterprise's client roles, and the one every user gets through the default roles. */
@@ -66,6 +71,7 @@ export function planRealm(spec: DashRealmSpec, observed: ObservedRealm | undefin
   const update = settingsDiff(desiredSettings(spec, inputs), observed, inputs);
   if (update.fields.length > 0) steps.push({ kind: 'updateRealm', ...update });
   steps.push(...requiredActionSteps(spec, observed));
+  if (followsAdminEvents(spec, inputs) && !observed?.adminEvents.enabled) steps.push(adminEventsStep(observed));
   if (inputs.logoutAllRequest && inputs.logoutAllRequest !== inputs.logoutAllDone) {
     steps.push({ kind: 'logoutAll', request: inputs.logoutAllRequest });
   }
@@ -131,6 +137,17 @@ export function smtpMatches(desired: Record<string, string>, observed: Record<st
   // No stored password at all (Keycloak cleared it, e.g. after a host change): send it.
   if (!passwordSet) return false;
   return inputs.smtpPasswordVersion === inputs.appliedSmtpPasswordVersion;
+}
+
+/** Whether drift is followed through the realm's admin events: asked for, and the server can. */
+export function followsAdminEvents(spec: DashRealmSpec, inputs: RealmInputs): boolean {
+  return spec.driftDetection === 'AdminEvents' && inputs.adminEventsSupported === true;
+}
+
+// Retention is set only together with turning admin events on, and only where none is set:
+// a realm whose admin events someone else keeps (maybe forever, for an audit) keeps them as is.
+function adminEventsStep(observed: ObservedRealm | undefined): RealmStep {
+  return observed?.adminEvents.expirationSet ? { kind: 'enableAdminEvents' } : { kind: 'enableAdminEvents', expirationSeconds: DEFAULT_ADMIN_EVENTS_EXPIRATION_SECONDS };
 }
 
 function requiredActionSteps(spec: DashRealmSpec, observed: ObservedRealm | undefined): RealmStep[] {

@@ -1,4 +1,5 @@
 import { ANNOTATIONS, OWNER_ATTRIBUTE, REASONS, USER_OWNER_ATTRIBUTE, effectiveDeletionPolicy, type DashRealm, type DashRealmStatus } from '../../api/index.js';
+import { ADMIN_EVENTS_EXPIRATION_ATTRIBUTE } from '../../keycloak/admin-events.js';
 import type { KeycloakPort, RoleRef } from '../../keycloak/port.js';
 import type { EventRequest, FinalizeResult, ReconcileResult } from '../../runtime/index.js';
 import type { BoundKeycloak, ControllerDeps } from '../context.js';
@@ -6,6 +7,7 @@ import { conflict, waitFor } from '../errors.js';
 import { Index, inNamespace } from '../wake-ups.js';
 import { claimAttributes, claimOf, classifyRealmClaim, RELEASE_ATTRIBUTES, type ClaimInput, type RealmClaim } from './claim.js';
 import { planRealm, type ObservedRealm, type RealmInputs, type RealmStep } from './plan.js';
+import { adminEventsInputs, driftDetectionStatus } from './drift-detection.js';
 import { assertSmtpHostAllowed } from './smtp-host.js';
 
 /**
@@ -22,8 +24,9 @@ export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Pr
   const claim = classifyRealmClaim(claimInput(realm), before);
   refuseUnclaimable(realm, claim);
   if (claim.kind === 'claim') before = await writeClaim(kc, realm, claim.adopted);
-  const inputs = await realmInputs(realm, deps);
+  const inputs = { ...(await realmInputs(realm, deps)), ...(await adminEventsInputs(realm, kc)) };
   const steps = planRealm(realm.spec, before, inputs);
+  const drift = driftDetectionStatus(realm, inputs, steps);
   const events = await applyRealmSteps(kc, realm, steps, before?.client?.uuid);
   if (claim.kind === 'claim') events.unshift({ type: 'Normal', reason: 'Adopted', message: `claimed existing Keycloak realm ${realm.spec.realm} (${ANNOTATIONS.adopt})` });
   const after = steps.length === 0 ? before : await observeRealm(kc, realm.spec.realm, realm.spec.clientId);
@@ -36,7 +39,9 @@ export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Pr
       keycloakUrl: after?.url,
       smtpPasswordVersion: inputs.smtpPasswordVersion,
       lastLogoutAll: logoutStep ? { value: logoutStep.request, at: deps.now().toISOString() } : realm.status?.lastLogoutAll,
+      adminEvents: drift.adminEvents,
     },
+    conditions: [drift.condition],
     events,
   };
 }
@@ -125,6 +130,7 @@ async function observeRealm(kc: BoundKeycloak, name: string, clientId: string): 
     client: client ? { uuid: client.id, roles: (roles ?? []).map((r) => r.name) } : undefined,
     defaultClientRoles: defaults.map((r) => r.name),
     requiredActions,
+    adminEvents: { enabled: got.adminEventsEnabled, expirationSet: (got.attributes[ADMIN_EVENTS_EXPIRATION_ATTRIBUTE] ?? '') !== '' },
   };
 }
 
@@ -173,6 +179,10 @@ async function applyRealmSteps(kc: KeycloakPort, realm: DashRealm, steps: RealmS
         break;
       case 'updateRequiredAction':
         await kc.updateRequiredAction(name, step.alias, { enabled: step.enabled, defaultAction: step.defaultAction });
+        break;
+      case 'enableAdminEvents':
+        await kc.enableAdminEvents(name, step.expirationSeconds);
+        events.push({ type: 'Normal', reason: 'AdminEventsEnabled', message: `turned on admin events of realm ${name} for drift detection${step.expirationSeconds === undefined ? '; their retention was set already and stays' : `, kept ${step.expirationSeconds} s (adminEventsExpiration)`}` });
         break;
       case 'logoutAll':
         await kc.logoutAllSessions(name);

@@ -1,5 +1,5 @@
 import type { TestEnv } from '../../env/test-env.js';
-import type { KeycloakRest } from './keycloak-rest.js';
+import { KeycloakRest } from './keycloak-rest.js';
 
 // Set-ups and read-backs over KeycloakRest (raw admin REST, no code shared with src/keycloak),
 // for operator-level tests that must not trust the adapter under test.
@@ -89,4 +89,24 @@ export async function eventually(what: string, check: () => Promise<boolean>, ti
     if (await check()) return;
   }
   throw new Error(`${what}: not reached in ${timeoutMs} ms`);
+}
+
+/**
+ * Creates an administrator of `realm` other than the operator (a user holding realm-management's
+ * realm-admin) and returns a reader acting as it: its changes are recorded as someone else's
+ * admin events, as a console user's would be.
+ */
+export async function secondAdmin(rest: KeycloakRest, env: TestEnv, realm: string, username = 'console-admin'): Promise<KeycloakRest> {
+  const password = `Pw-${Math.random().toString(36).slice(2)}-9`;
+  const base = `/${enc(realm)}`;
+  const { location } = await rest.write('POST', `${base}/users`, {
+    username, enabled: true, email: `${username}@example.com`, firstName: 'Console', lastName: 'Admin',
+    credentials: [{ type: 'password', value: password, temporary: false }],
+  });
+  const userId = (location ?? '').slice((location ?? '').lastIndexOf('/') + 1);
+  const clients = (await rest.get<{ id: string; clientId: string }[]>(`${base}/clients?clientId=realm-management`)) ?? [];
+  const management = clients.find((c) => c.clientId === 'realm-management')?.id ?? '';
+  const roles = (await rest.get<{ id: string; name: string }[]>(`${base}/clients/${management}/roles?max=1000`)) ?? [];
+  await rest.write('POST', `${base}/users/${userId}/role-mappings/clients/${management}`, roles.filter((r) => r.name === 'realm-admin'));
+  return new KeycloakRest(env, { realm, username, password });
 }

@@ -16,7 +16,12 @@ export interface RestRole {
 export class KeycloakRest {
   #token?: { value: string; until: number };
 
-  constructor(private readonly env: TestEnv) {}
+  /**
+   * With `as`, it acts as that administrator (a password grant through the realm's admin-cli)
+   * instead of the test environment's admin client, which is also the operator's: a change it
+   * makes is one made outside the operator, as in the admin console.
+   */
+  constructor(private readonly env: TestEnv, private readonly as?: { realm: string; username: string; password: string }) {}
 
   /** GET `/admin/realms<path>`; undefined on 404. */
   async get<T>(path: string): Promise<T | undefined> {
@@ -130,9 +135,12 @@ export class KeycloakRest {
 
   private async token(): Promise<string> {
     if (this.#token && Date.now() < this.#token.until) return this.#token.value;
-    const res = await fetch(`${this.env.KEYCLOAK_URL}/realms/master/protocol/openid-connect/token`, {
+    const as = this.as;
+    const res = await fetch(`${this.env.KEYCLOAK_URL}/realms/${enc(as?.realm ?? 'master')}/protocol/openid-connect/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.env.KEYCLOAK_ADMIN_CLIENT_ID, client_secret: this.env.KEYCLOAK_ADMIN_CLIENT_SECRET }),
+      body: new URLSearchParams(as
+        ? { grant_type: 'password', client_id: 'admin-cli', username: as.username, password: as.password }
+        : { grant_type: 'client_credentials', client_id: this.env.KEYCLOAK_ADMIN_CLIENT_ID, client_secret: this.env.KEYCLOAK_ADMIN_CLIENT_SECRET }),
     });
     if (!res.ok) throw new Error(`admin login: HTTP ${res.status}`);
     const data = (await res.json()) as { access_token: string; expires_in: number };

@@ -135,4 +135,19 @@ describe('who a change wakes', () => {
     expect(woken('DashRoleBinding', entry({}), mapped, bobShows(['licensed_user']))).toEqual(['DashUser/bob']);
     expect(woken('DashRoleBinding', entry({}), mapped, bobShows([]))).toEqual([]);
   });
+
+  it('a binding that starts waiting for reports wakes a group subject whose status does not show its mapped grants, once', () => {
+    const granted = { kind: 'Group', name: 'ops', path: 'eng/ops', resolved: true, grants: ['admin'] };
+    const groupBinding = {
+      metadata: meta('ops-admin'), spec: { realmRef, roles: ['admin'], subjects: [{ kind: 'Group', name: 'ops' }] }, status: { subjects: [granted] },
+    } as unknown as DashResource<'DashRoleBinding'>;
+    const waiting = withStatus(groupBinding, { conditions: [{ type: 'Ready', status: 'False', reason: 'Progressing', message: 'waiting for the status of DashGroup ops to show it' }] });
+    const world = { ...objects, DashRoleBinding: [groupBinding] } as typeof objects;
+    // ops (created again, say) shows no roles yet: it read them before the mapping.
+    expect(woken('DashRoleBinding', waiting, groupBinding, world)).toEqual(['DashGroup/ops']);
+    expect(woken('DashRoleBinding', withStatus(waiting, { warnings: [] }), waiting, world)).toEqual([]);
+    // A group whose status already shows the grant has nothing to read again.
+    const showing = { ...world, DashGroup: world.DashGroup.map((g) => withStatus(g, { roles: ['admin'] })) } as typeof objects;
+    expect(woken('DashRoleBinding', waiting, groupBinding, showing)).toEqual([]);
+  });
 });

@@ -4,13 +4,27 @@ import { planRealm, smtpMap, smtpMatches, type ObservedRealm } from '../../../sr
 
 const spec = (over: Partial<DashRealmSpec> = {}): DashRealmSpec => ({
   realm: 'dash', clientId: 'dash', logoutPolicy: 'Manual', licenseRevocation: 'Warn',
-  roleManagement: 'Additive', deletionPolicy: 'Retain', ...over,
+  roleManagement: 'Additive', deletionPolicy: 'Retain', driftDetection: 'Resync', ...over,
 });
 const complete = (over: Partial<ObservedRealm> = {}): ObservedRealm => ({
   settings: {}, smtpPasswordSet: false, client: { uuid: 'c1', roles: ['admin', 'licensed_user', 'viewer'] },
-  defaultClientRoles: ['viewer'], requiredActions: [], userProfileAttributes: ['username', USER_OWNER_ATTRIBUTE], ...over,
+  defaultClientRoles: ['viewer'], requiredActions: [], userProfileAttributes: ['username', USER_OWNER_ATTRIBUTE],
+  adminEvents: { enabled: false, expirationSet: false }, ...over,
 });
 const email = { host: 'smtp.example.com', port: 587, from: 'dash@example.com', ssl: false, starttls: true, auth: { username: 'dash', passwordSecretRef: { name: 's', key: 'password' } } };
+
+describe('planRealm: admin events for drift detection', () => {
+  const events = (enabled: boolean, expirationSet: boolean) => complete({ adminEvents: { enabled, expirationSet } });
+  it.each([
+    ['AdminEvents, off, no retention set: turned on, kept 1 day', 'AdminEvents', true, events(false, false), [{ kind: 'enableAdminEvents', expirationSeconds: 86_400 }]],
+    ['AdminEvents, off, retention set by someone: turned on, retention left alone', 'AdminEvents', true, events(false, true), [{ kind: 'enableAdminEvents' }]],
+    ['AdminEvents, on already (maybe kept forever by an auditor): nothing', 'AdminEvents', true, events(true, false), []],
+    ['AdminEvents on a Keycloak before 26.2: nothing (falls back to Resync)', 'AdminEvents', false, events(false, false), []],
+    ['Resync: the events configuration is never touched', 'Resync', undefined, events(false, false), []],
+  ] as const)('%s', (_name, driftDetection, adminEventsSupported, observed, expected) => {
+    expect(planRealm(spec({ driftDetection }), observed, { adminEventsSupported })).toEqual(expected);
+  });
+});
 
 describe('planRealm', () => {
   it('observed equals desired gives an empty plan', () => {
