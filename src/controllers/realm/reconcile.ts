@@ -3,6 +3,7 @@ import type { KeycloakPort, RoleRef } from '../../keycloak/port.js';
 import type { EventRequest, FinalizeResult, ReconcileResult } from '../../runtime/index.js';
 import type { BoundKeycloak, ControllerDeps } from '../context.js';
 import { conflict, waitFor } from '../errors.js';
+import { USER_OWNER_DISPLAY_NAME } from '../realm-view.js';
 import { Index, inNamespace } from '../wake-ups.js';
 import { claimAttributes, claimOf, classifyRealmClaim, RELEASE_ATTRIBUTES, type ClaimInput, type RealmClaim } from './claim.js';
 import { planRealm, type ObservedRealm, type RealmInputs, type RealmStep } from './plan.js';
@@ -22,7 +23,7 @@ export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Pr
   const claim = classifyRealmClaim(claimInput(realm), before);
   refuseUnclaimable(realm, claim);
   if (claim.kind === 'claim') before = await writeClaim(kc, realm, claim.adopted);
-  const inputs = await realmInputs(realm, deps);
+  const inputs = { ...await realmInputs(realm, deps), adopted: claim.kind === 'ours' || claim.kind === 'claim' ? claim.adopted : false };
   const steps = planRealm(realm.spec, before, inputs);
   const events = await applyRealmSteps(kc, realm, steps, before?.client?.uuid);
   if (claim.kind === 'claim') events.unshift({ type: 'Normal', reason: 'Adopted', message: `claimed existing Keycloak realm ${realm.spec.realm} (${ANNOTATIONS.adopt})` });
@@ -156,7 +157,7 @@ async function applyRealmSteps(kc: KeycloakPort, realm: DashRealm, steps: RealmS
         events.push({ type: 'Normal', reason: 'Created', message: `created Keycloak realm ${name}` });
         break;
       case 'declareUserOwnerAttribute':
-        await kc.declareAdminOnlyUserAttribute(name, USER_OWNER_ATTRIBUTE, 'Dash operator owner');
+        await kc.declareAdminOnlyUserAttribute(name, USER_OWNER_ATTRIBUTE, USER_OWNER_DISPLAY_NAME);
         break;
       case 'createClient':
         clientUuid = await kc.createClient(name, { clientId: realm.spec.clientId, name: 'Dash Enterprise', enabled: true });

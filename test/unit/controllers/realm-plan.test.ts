@@ -41,6 +41,10 @@ describe('planRealm', () => {
     expect(planRealm(spec(), complete({ userProfileAttributes: ['username', 'email'] }), {})).toEqual([{ kind: 'declareUserOwnerAttribute' }]);
   });
 
+  it('leaves the user profile of an adopted realm alone: adopting writes nothing (the first user created declares the mark)', () => {
+    expect(planRealm(spec(), complete({ userProfileAttributes: ['username', 'email'] }), { adopted: true })).toEqual([]);
+  });
+
   it('changes nothing on a real Dash Enterprise realm that already has client, roles and default role', () => {
     expect(planRealm(spec(), complete({ settings: { registrationAllowed: true, passwordPolicy: 'length(8)' } }), {})).toEqual([]);
   });
