@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError, type OperatorConfig } from './config.js';
 import { usage } from './config-options.js';
+import { runDiff } from './diff/command.js';
 import { runExport } from './export/command.js';
 import { commandUsage, loadCommand } from './tool-config.js';
 import { classifyFailure, controllers } from './controllers/index.js';
@@ -36,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const io = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) };
   if (command.command === 'export') return runExport(command.config, io);
-  if (command.command === 'diff') throw new Error('diff: not implemented yet');
+  if (command.command === 'diff') return runDiff(command.config, io);
   return runOperator(command.config);
 }
 

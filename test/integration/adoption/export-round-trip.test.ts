@@ -31,7 +31,8 @@ describe('export, apply, adopt: a hand-built realm round-trips with no Keycloak 
     expect(exported.status).toBe(0);
     const docs = documents(exported.stdout);
     const count = (kind: Kind) => docs.filter((d) => d.kind === kind).length;
-    expect([count('DashRealm'), count('DashGroup'), count('DashUser')]).toEqual([1, 30, built.usernames.length]);
+    expect([count('DashRealm'), count('DashGroup'), count('DashUser')]).toEqual([1, 30, 200]);
+    expect(built.usernames).toHaveLength(200);
     for (const doc of docs) {
       expect(parseSpec(doc.kind, doc)).toMatchObject({ ok: true });
       expect(doc.metadata.annotations).toEqual({ 'identity.dashops.dev/adopt': 'true' });

@@ -24,10 +24,10 @@ export const YAML_EVIL = { firstName: '--- yes', lastName: "O'Brien: null, - @x"
  * Builds a realm the way an administrator does in the console, through the admin REST API
  * (raw fetch, never src/keycloak): login switches, a password policy, a default required
  * action, a `dash` client with viewer as a default role and a custom role, 30 groups three
- * levels deep, 200 users in them (profiles, disabled ones, required actions, YAML-hostile
+ * levels deep, `size` users in them (200 by default) (profiles, disabled ones, required actions, YAML-hostile
  * names), one federated user, direct and group client-role mappings. Admin events are on.
  */
-export async function buildHandMadeRealm(rest: KeycloakRest, realm: string, ldapProvider: (realm: string) => Promise<string>): Promise<HandBuiltRealm> {
+export async function buildHandMadeRealm(rest: KeycloakRest, realm: string, ldapProvider: (realm: string) => Promise<string>, size = 200): Promise<HandBuiltRealm> {
   await rest.write('POST', '', {
     realm, enabled: true, adminEventsEnabled: true, registrationAllowed: true, rememberMe: true, editUsernameAllowed: true,
     passwordPolicy: 'length(12) and digits(1) and notUsername(undefined) and passwordHistory(3)',
@@ -53,7 +53,7 @@ export async function buildHandMadeRealm(rest: KeycloakRest, realm: string, ldap
     }
   }
   const leaves = [...groupIds.keys()].filter((p) => p.split('/').length === 3);
-  const usernames = [...Array.from({ length: 197 - ODD_USERS.length }, (_, i) => `user${String(i).padStart(3, '0')}`), ...ODD_USERS, 'yaml-evil'];
+  const usernames = [...Array.from({ length: size - 2 - ODD_USERS.length }, (_, i) => `user${String(i).padStart(3, '0')}`), ...ODD_USERS, 'yaml-evil'];
   const limit = pLimit(8);
   const userIds = new Map<string, string>();
   await Promise.all(usernames.map((username, i) => limit(async () => {
@@ -70,7 +70,7 @@ export async function buildHandMadeRealm(rest: KeycloakRest, realm: string, ldap
   usernames.push('fed-user');
 
   const map = (path: string, names: string[]) => rest.write('POST', `${base}${path}/role-mappings/clients/${clientUuid}`, names.map((n) => roles.get(n)));
-  await Promise.all(usernames.slice(0, 197).map((username, i) => limit(async () => {
+  await Promise.all(usernames.slice(0, size - 1).map((username, i) => limit(async () => {
     const direct = [...(i % 3 === 0 ? ['licensed_user'] : []), ...(i % 20 === 0 ? ['admin'] : []), ...(i % 17 === 0 ? ['editor'] : [])];
     if (direct.length > 0) await map(`/users/${userIds.get(username)}`, direct);
   })));
