@@ -75,11 +75,6 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promis
   return found;
 }
 
-/** A value for a `old -> new` line: JSON, so that strings with spaces, quotes or newlines stay one readable token. */
-export function shown(value: unknown): string {
-  return value === undefined ? '(unset)' : JSON.stringify(value);
-}
-
 /**
  * A KeycloakPort that can only read: any method that is not a read (get*, find*, list*, read*,
  * count*, has*) throws before a request is sent. What makes "diff never writes" hold by

@@ -1,7 +1,8 @@
 import type { Subject } from '../api/index.js';
 import type { BindingGrants } from '../controllers/rolebinding/grants.js';
 import { planBinding, type ObservedSubject } from '../controllers/rolebinding/plan.js';
-import { groupSubject, subjectKey, userSubject, type SubjectId, type SubjectKey } from '../controllers/subject-id.js';
+import { describeBindingPlan } from '../controllers/rolebinding/describe.js';
+import { groupSubject, subjectKey, userSubject, type SubjectId } from '../controllers/subject-id.js';
 import type { DiffContext, ObjectDiff } from './context.js';
 import type { ManifestObject } from './manifests.js';
 
@@ -40,12 +41,7 @@ export async function diffBinding(ctx: DiffContext, o: BindingManifest): Promise
     binding: `${o.namespace}/${o.name}`, subjects, ledger: ledgerOf(ctx, realm.realm), manageable: new Set(roles),
     exclusive: realm.exclusive, licenseRevocation: realm.licenseRevocation, confirmedUsers: new Set(),
   });
-  const adds = new Map<SubjectKey, string[]>(plan.pending);
-  for (const step of plan.steps) {
-    if (step.kind === 'addRoles') adds.set(step.subject, [...(adds.get(step.subject) ?? []), ...step.roles]);
-    else lines.push(`${step.subject}: - ${step.roles.join(', ')}`);
-  }
-  for (const [key, added] of [...adds].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`${key}: + ${[...new Set(added)].sort().join(', ')}`);
+  lines.push(...describeBindingPlan(plan));
   return { ...base, action: lines.length > 0 ? 'change' : 'none', lines };
 }
 

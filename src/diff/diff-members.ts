@@ -1,9 +1,10 @@
 import { ANNOTATIONS, OWNER_ATTRIBUTE, REASONS, USER_OWNER_ATTRIBUTE, normalizeGroupPath, type GroupRef } from '../api/index.js';
 import { classifyGroup, planGroup } from '../controllers/group/plan.js';
 import { droppedAttributes, unmatchedAttributes } from '../controllers/user/attributes.js';
-import { planUser, type UserStep } from '../controllers/user/plan.js';
-import type { KeycloakUser, UserFields } from '../keycloak/port.js';
-import { shown, type DiffContext, type ObjectDiff } from './context.js';
+import { describeUserStep } from '../controllers/user/describe.js';
+import { planUser } from '../controllers/user/plan.js';
+import { shown } from '../controllers/realm/describe.js';
+import type { DiffContext, ObjectDiff } from './context.js';
 import type { ManifestObject } from './manifests.js';
 
 type GroupManifest = Extract<ManifestObject, { kind: 'DashGroup' }>;
@@ -51,7 +52,7 @@ export async function diffUser(ctx: DiffContext, o: UserManifest): Promise<Objec
   const dropped = found && o.spec.attributes ? droppedAttributes(unmatchedAttributes(o.spec, found), await ctx.kc.readUserProfilePolicy(realm.realm)) : [];
   // Without status, what the operator gave once (password, e-mail) counts as given: only Keycloak's state is compared.
   const steps = planUser(o.spec, observed, { groupIds: groups, owner, owned: mark === owner, hasPassword: true, appliedPasswordVersion: 'unknown', passwordVersion: 'unknown', actionsEmailSent: found !== undefined, droppedAttributes: new Set(dropped) });
-  const lines = steps.flatMap((s) => userStepLines(s, found));
+  const lines = steps.flatMap((s) => describeUserStep(s, found));
   if (dropped.length > 0) lines.push(`attributes: Keycloak drops ${dropped.join(', ')} (not in the user profile)`);
   const action = steps.some((s) => s.kind === 'createUser') ? 'create' : lines.length > 0 ? 'change' : 'none';
   return { ...base, action, lines, notCompared };
@@ -72,28 +73,4 @@ async function desiredGroups(ctx: DiffContext, o: UserManifest, realm: string): 
 
 function refPath(ctx: DiffContext, namespace: string, ref: GroupRef): string | { problem: string } {
   return ref.path !== undefined ? normalizeGroupPath(ref.path) : ctx.groupPath(namespace, ref.name ?? '');
-}
-
-function userStepLines(step: UserStep, found: KeycloakUser | undefined): string[] {
-  switch (step.kind) {
-    case 'createUser': return [
-      'user: created',
-      ...Object.entries(step.fields).filter(([k]) => k !== 'attributes').map(([k, v]) => `${k}: ${shown(v)}`),
-      ...step.groups.map((g) => `groups: + ${g.path}`),
-    ];
-    case 'updateUser': return step.changed.flatMap((field) => fieldLines(field as keyof UserFields, found, step.fields));
-    case 'joinGroup': return [`groups: + ${step.path}`];
-    case 'leaveGroup': return [`groups: - ${step.path}`];
-    case 'setPassword': return ['initialPassword: would be set'];
-    case 'sendActionsEmail': return [`executeActionsEmail: would be sent (${step.actions.join(', ')})`];
-    case 'logout': return [`sessions: would be ended (${step.cause})`];
-  }
-}
-
-function fieldLines(field: keyof UserFields, found: KeycloakUser | undefined, fields: UserFields): string[] {
-  if (field !== 'attributes') return [`${field}: ${shown(found?.[field])} -> ${shown(fields[field])}`];
-  const was = found?.attributes ?? {};
-  const want = fields.attributes ?? {};
-  return Object.keys(want).filter((k) => JSON.stringify(was[k]) !== JSON.stringify(want[k])).sort()
-    .map((k) => `attributes.${k}: ${shown(was[k])} -> ${shown(want[k])}`);
 }

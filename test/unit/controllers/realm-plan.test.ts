@@ -4,7 +4,7 @@ import { planRealm, smtpMap, smtpMatches, type ObservedRealm } from '../../../sr
 
 const spec = (over: Partial<DashRealmSpec> = {}): DashRealmSpec => ({
   realm: 'dash', clientId: 'dash', logoutPolicy: 'Manual', licenseRevocation: 'Warn',
-  roleManagement: 'Additive', deletionPolicy: 'Retain', ...over,
+  roleManagement: 'Additive', deletionPolicy: 'Retain', managementPolicy: 'Manage', ...over,
 });
 const complete = (over: Partial<ObservedRealm> = {}): ObservedRealm => ({
   settings: {}, smtpPasswordSet: false, client: { uuid: 'c1', roles: ['admin', 'licensed_user', 'viewer'] },
