@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { API_GROUP, API_VERSION, KIND_NAMES, KINDS, type Kind } from '../../../src/api/index.js';
+import { installCrds } from '../api/install-crds.js';
 import { useOperator } from '../operator/harness.js';
 import { disabledLdapProvider } from '../support/keycloak-fixtures.js';
 import type { RestRole } from '../support/keycloak-rest.js';
@@ -47,6 +48,9 @@ describe('managementPolicy: Observe, then Manage', () => {
   }, 120_000);
 
   it('writes nothing, and reports InSync on every object with Ready True, reason Observed', async () => {
+    // The API server is shared with other worktrees' runs, which install their own CRDs:
+    // install this one's (with managementPolicy) right before applying.
+    await installCrds(op.kc);
     const since = Date.now() - 1000;
     op.apply(docs);
     await until('every object Observed', (objects) => objects.filter((o) => !(current(o) && condition(o, 'Ready')?.reason === 'Observed' && condition(o, 'Ready')?.status === 'True' && condition(o, 'InSync'))).map((o) => `${o.kind}/${o.metadata.name}`));
@@ -66,6 +70,7 @@ describe('managementPolicy: Observe, then Manage', () => {
 
   it('switched to Manage, makes exactly the changes InSync listed and reports Ready Reconciled without InSync', async () => {
     const realm = docs.find((d) => d.kind === 'DashRealm') as Manifest;
+    await installCrds(op.kc);
     op.apply({ ...realm, spec: { ...realm.spec, managementPolicy: 'Manage' } });
     await until('every object Reconciled', (objects) => objects.filter((o) => !(current(o) && condition(o, 'Ready')?.reason === 'Reconciled' && !condition(o, 'InSync'))).map((o) => `${o.kind}/${o.metadata.name}`));
     expect((await rest.realm(op.realm))?.rememberMe).toBe(false);
