@@ -7,6 +7,9 @@ import { buildRealmExport } from './build.js';
 import { readRealmSnapshot } from './read.js';
 import { SPLIT_FILES, toYaml } from './serialize.js';
 
+// The manifests hold personal data (names, e-mail addresses): readable by the owner only.
+const PRIVATE = { mode: 0o600 } as const;
+
 /** Where a command writes: data to `stdout`, progress and warnings to `stderr`. */
 export interface CommandIo {
   stdout: (text: string) => void;
@@ -38,12 +41,12 @@ export async function runExport(config: ExportConfig, io: CommandIo): Promise<nu
       mkdirSync(config.split, { recursive: true });
       for (const kind of KIND_NAMES) {
         const ofKind = objects.filter((o) => o.kind === kind);
-        if (ofKind.length > 0) writeFileSync(join(config.split, SPLIT_FILES[kind]), toYaml(ofKind, header));
+        if (ofKind.length > 0) writeFileSync(join(config.split, SPLIT_FILES[kind]), toYaml(ofKind, header), PRIVATE);
       }
     } else if (config.output === '-') {
       io.stdout(toYaml(objects, header));
     } else {
-      writeFileSync(config.output, toYaml(objects, header));
+      writeFileSync(config.output, toYaml(objects, header), PRIVATE);
     }
     const counts = KIND_NAMES.map((kind) => `${objects.filter((o) => o.kind === kind).length} ${kind}`).join(', ');
     progress(`wrote ${counts}${config.split ? ` to ${config.split}` : config.output === '-' ? '' : ` to ${config.output}`}`);
