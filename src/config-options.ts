@@ -49,6 +49,33 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'retryPeriod', flag: 'leader-election-retry-period', env: 'LEADER_ELECTION_RETRY_PERIOD', default: '2s', help: 'how often candidates try and the leader renews' },
 ];
 
+/** A flag of `export` or `diff` (not a setting: no environment variable). */
+export interface ToolFlag {
+  flag: string;
+  short?: string;
+  multiple?: boolean;
+  default?: string;
+  help: string;
+}
+
+/** The `--help` text of `export` or `diff`: its own flags, then the connection settings it shares with `run`. */
+export function toolUsage(command: 'export' | 'diff', flags: readonly ToolFlag[], connection: readonly OptionSpec[]): string {
+  const summary = command === 'export'
+    ? ['Usage: dash-keycloak-operator export --realm NAME [--namespace NS] [--client-id dash] [--output FILE|-] [--split DIR]', '',
+      'Writes the manifests of a live Keycloak realm as multi-document YAML: a DashRealm, its',
+      'DashGroups, DashUsers and DashRoleBindings, each annotated identity.dashops.dev/adopt: "true".',
+      'Deterministic and sorted; never passwords. Progress goes to stderr.']
+    : ['Usage: dash-keycloak-operator diff -f PATH [-f PATH...]', '',
+      'Parses the manifests (files, directories, - for stdin) as admission does and plans them',
+      'against the live Keycloak without writing anything. Prints what would be created, changed',
+      '(field: old -> new) or deleted per object. Exit code: 0 no changes, 1 changes, 2 error.'];
+  const rows = [
+    ...flags.map((f) => `  ${f.short ? `-${f.short}, ` : ''}--${f.flag}\n      ${f.help}${f.default ? ` (default ${f.default})` : ''}`),
+    ...connection.map((o) => `  ${o.flag ? `--${o.flag} / ${o.env}` : o.env}\n      ${o.help}${o.default ? ` (default ${o.default})` : ''}`),
+  ];
+  return [...summary, '', 'Flags / environment:', ...rows, '  --help\n      show this text'].join('\n');
+}
+
 /** The usage text of `--help`. */
 export function usage(): string {
   const rows = OPTIONS.map((o) => {
@@ -57,6 +84,8 @@ export function usage(): string {
   });
   return [
     'Usage: dash-keycloak-operator run [flags]',
+    '       dash-keycloak-operator export --realm NAME [flags]   (see export --help)',
+    '       dash-keycloak-operator diff -f PATH [flags]          (see diff --help)',
     '',
     'Reconciles DashRealm, DashGroup, DashUser and DashRoleBinding resources into Keycloak.',
     'Every flag can also be set through its environment variable; a flag wins. Durations are',

@@ -44,7 +44,7 @@ export class ConfigError extends Error {
 }
 
 /** What the command line asks for. */
-export type Command = { command: 'help' } | { command: 'run'; config: OperatorConfig };
+export type Command = { command: 'help'; topic?: CommandName } | { command: 'run'; config: OperatorConfig };
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -107,24 +107,41 @@ const schema = z.object({
   renewDeadline: duration(100),
   retryPeriod: duration(100),
 });
-type Parsed = z.output<typeof schema>;
+/** The validated settings, by OPTIONS key. */
+export type Parsed = z.output<typeof schema>;
+
+/** The commands of the binary. */
+export const COMMANDS = ['run', 'export', 'diff'] as const;
+/** One command's name. */
+export type CommandName = (typeof COMMANDS)[number];
 
 /**
  * Reads flags (`argv` after the program name) and environment, validates them with zod and
- * returns the command. Throws `ConfigError` naming the first bad flag or variable (as the
+ * returns the command (`run` or help; `export` and `diff` are read by tool-config.ts). Throws `ConfigError` naming the first bad flag or variable (as the
  * user wrote it: `--metrics-port` when given as a flag, `METRICS_PORT` when from the environment).
  */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Command {
   const { values, positionals } = parseFlags(argv);
-  if (values.help) return { command: 'help' };
-  if (positionals.length === 0) throw new ConfigError('missing command: dash-keycloak-operator run [flags] (see --help)');
-  if (positionals[0] !== 'run' || positionals.length > 1) throw new ConfigError(`unknown command "${positionals.join(' ')}": the command is "run"`);
+  const topic = positionals[0] === 'run' ? 'run' : undefined;
+  if (values.help) return topic ? { command: 'help', topic } : { command: 'help' };
+  if (positionals.length === 0) throw new ConfigError(`missing command: dash-keycloak-operator ${COMMANDS.join('|')} [flags] (see --help)`);
+  if (positionals[0] !== 'run' || positionals.length > 1) throw new ConfigError(`unknown command "${positionals.join(' ')}": the commands are ${COMMANDS.join(', ')}`);
+  const parsed = parseSettings(OPTIONS, values, env);
+  return { command: 'run', config: toConfig(parsed.data, parsed.source, env) };
+}
+
+/**
+ * Validates the settings of `options` from flag values and the environment (a flag wins,
+ * then the variable, then the default). Throws `ConfigError` naming the flag or variable.
+ */
+export function parseSettings(options: readonly OptionSpec[], values: Record<string, unknown>, env: NodeJS.ProcessEnv): { data: Parsed; source: Record<string, string> } {
   const raw: Record<string, string | undefined> = {};
   const source: Record<string, string> = {};
   for (const o of OPTIONS) {
-    const flagValue = o.flag ? (values[o.flag] as string | undefined) : undefined;
+    const used = options.includes(o);
+    const flagValue = used && o.flag ? (values[o.flag] as string | undefined) : undefined;
     const envValue = env[o.env];
-    raw[o.key] = flagValue ?? (envValue !== undefined && envValue !== '' ? envValue : o.default);
+    raw[o.key] = flagValue ?? (used && envValue !== undefined && envValue !== '' ? envValue : o.default);
     source[o.key] = flagValue !== undefined ? `--${o.flag}` : envValue ? o.env : name(o);
   }
   const result = schema.safeParse(raw);
@@ -135,7 +152,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const shown = OPTIONS.find((o) => o.key === key)?.flag ? ` (got ${JSON.stringify(raw[key] ?? '')})` : '';
     throw new ConfigError(`${source[key] ?? key}: ${issue.message}${shown}`);
   }
-  return { command: 'run', config: toConfig(result.data, source, env) };
+  return { data: result.data, source };
 }
 
 function toConfig(p: Parsed, source: Record<string, string>, env: NodeJS.ProcessEnv): OperatorConfig {
@@ -170,8 +187,8 @@ function toConfig(p: Parsed, source: Record<string, string>, env: NodeJS.Process
   };
 }
 
-// A pair is all or nothing; client credentials win when both pairs are complete.
-function keycloakConnection(p: Parsed): OperatorConfig['keycloak'] {
+/** The default Keycloak connection from parsed settings; a pair is all or nothing, client credentials win when both pairs are complete. */
+export function keycloakConnection(p: Parsed): OperatorConfig['keycloak'] {
   const pairs = [['keycloakClientId', 'keycloakClientSecret', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET'], ['keycloakUsername', 'keycloakPassword', 'KEYCLOAK_USERNAME', 'KEYCLOAK_PASSWORD']] as const;
   for (const [a, b, envA, envB] of pairs) {
     if ((p[a] === undefined) !== (p[b] === undefined)) throw new ConfigError(`${p[a] === undefined ? envA : envB}: must be set together with ${p[a] === undefined ? envB : envA}`);
@@ -189,7 +206,7 @@ function keycloakConnection(p: Parsed): OperatorConfig['keycloak'] {
   return { url: p.keycloakUrl.replace(/\/+$/, ''), credentials, authRealm: p.keycloakAuthRealm, caFile: p.keycloakCaFile, caBundle };
 }
 
-function parseFlags(argv: string[]): ReturnType<typeof parseArgs> {
+function parseFlags(argv: string[]) {
   const options = Object.fromEntries(OPTIONS.filter((o) => o.flag).map((o) => [o.flag as string, { type: 'string' as const }]));
   // Go-style: a bare `--leader-elect` means true; `--leader-elect=false` is the way to turn it off.
   const args = argv.map((a) => (a === '--leader-elect' ? '--leader-elect=true' : a));

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ConfigError, loadConfig, type OperatorConfig } from './config.js';
+import { ConfigError, type OperatorConfig } from './config.js';
 import { usage } from './config-options.js';
+import { runDiff } from './diff/command.js';
+import { runExport } from './export/command.js';
+import { commandUsage, loadCommand } from './tool-config.js';
 import { classifyFailure, controllers, driftMetrics, driftPoller } from './controllers/index.js';
 import { KeycloakConnectionRegistry, keycloakRequestMetrics } from './keycloak/index.js';
 import { KubeRestClient } from './kube/client.js';
@@ -21,17 +24,24 @@ const REPORTING_CONTROLLER = 'dashops.dev/dash-keycloak-operator';
 async function main(argv: string[]): Promise<number> {
   let command;
   try {
-    command = loadConfig(argv);
+    command = loadCommand(argv);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`dash-keycloak-operator: ${err.message}\n`);
     return 2;
   }
   if (command.command === 'help') {
-    process.stdout.write(`${usage()}\n`);
+    const topic = command.topic;
+    process.stdout.write(`${topic === 'export' || topic === 'diff' ? commandUsage(topic) : usage()}\n`);
     return 0;
   }
-  const { config } = command;
+  const io = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) };
+  if (command.command === 'export') return runExport(command.config, io);
+  if (command.command === 'diff') return runDiff(command.config, io);
+  return runOperator(command.config);
+}
+
+async function runOperator(config: OperatorConfig): Promise<number> {
   const logger = createLogger(config.logLevel);
   const identity = `${hostname()}_${randomUUID()}`;
   const kubeConfig = loadKubeConfig(config.kubeconfig);
@@ -80,7 +90,8 @@ function managerOptions(config: OperatorConfig, identity: string): ManagerOption
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // An empty write calls back once everything written before it is flushed: a piped export is not cut short.
+  (code) => process.stdout.write('', () => process.exit(code)),
   (err: unknown) => {
     process.stderr.write(`dash-keycloak-operator: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

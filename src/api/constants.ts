@@ -48,10 +48,14 @@ export const REASONS = {
   smtpHostNotAllowed: 'SmtpHostNotAllowed',
   /** Keycloak's password policy refused a DashUser's initial password (the message is Keycloak's, never the password). */
   passwordRejected: 'PasswordRejected',
+  /** Ready=True of an object whose DashRealm is under managementPolicy Observe: planned, nothing written (see InSync). */
+  observed: 'Observed',
 } as const;
 
 /** Reason of the Event on an object whose pass, woken by a change made outside the operator (an admin event), changed Keycloak back. */
 export const DRIFT_CORRECTED = 'DriftCorrected';
+/** The condition of objects under managementPolicy Observe: True when Keycloak holds what the spec says, False with the changes Manage would make. */
+export const IN_SYNC_CONDITION = 'InSync';
 
 /** The finalizer the operator puts on every resource so that deletion reaches Keycloak first. */
 export const FINALIZER = `${API_GROUP}/finalizer`;

@@ -44,6 +44,8 @@ export const LOGOUT_POLICIES = ['Manual', 'Automatic'] as const;
 export const LICENSE_REVOCATION_POLICIES = ['Warn', 'Protect'] as const;
 /** Whether the operator removes role mappings it did not grant. */
 export const ROLE_MANAGEMENT_POLICIES = ['Additive', 'Exclusive'] as const;
+/** Whether the operator writes to Keycloak for the realm (Manage) or only reports what it would change (Observe). */
+export const MANAGEMENT_POLICIES = ['Manage', 'Observe'] as const;
 
 const caBundleSchema = withRules(z.object({
   configMapRef: keyRef('ConfigMap key holding the PEM CA bundle.', 'ConfigMap').optional(),
@@ -122,6 +124,8 @@ export const dashRealmSpecSchema = withRules(z.object({
     .describe('Retain (default): deleting the DashRealm leaves the Keycloak realm. Delete: the realm is deleted too, unless it was adopted.'),
   driftDetection: z.enum(DRIFT_DETECTIONS).default('AdminEvents')
     .describe('AdminEvents (default): the realm records admin events (turned on if needed, kept 1 day when the operator turns them on and no adminEventsExpiration is set) and the operator polls them every --drift-poll-interval, correcting changes made outside it within seconds. Resync: the events configuration is left alone and drift is corrected at the next resync (--resync-period). Keycloak before 26.2 always falls back to Resync.'),
+  managementPolicy: z.enum(MANAGEMENT_POLICIES).default('Manage')
+    .describe('Manage (default): the operator makes Keycloak match the realm and every object in it. Observe: it writes nothing to Keycloak for them (not even its claim, and no deletion) and reports on each object a condition InSync (False listing the changes Manage would make); Ready stays True with reason Observed.'),
 }), 'Desired state of the realm.', [
   {
     rule: '!has(self.login) || !has(self.login.forgotPassword) || !self.login.forgotPassword || has(self.email)',
@@ -168,5 +172,7 @@ export type DriftDetection = (typeof DRIFT_DETECTIONS)[number];
 export type LogoutPolicy = (typeof LOGOUT_POLICIES)[number];
 /** What happens to a `licensed_user` removal. */
 export type LicenseRevocationPolicy = (typeof LICENSE_REVOCATION_POLICIES)[number];
+/** Manage or Observe. */
+export type ManagementPolicy = (typeof MANAGEMENT_POLICIES)[number];
 /** Additive or exclusive role management. */
 export type RoleManagementPolicy = (typeof ROLE_MANAGEMENT_POLICIES)[number];

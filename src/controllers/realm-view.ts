@@ -1,3 +1,4 @@
+import { USER_OWNER_ATTRIBUTE } from '../api/constants.js';
 import { defaultRolesName } from '../keycloak/clients.js';
 import type { KeycloakPort, KeycloakUser, RealmSession, RoleGraph, RoleRef } from '../keycloak/port.js';
 import type { MappingTarget, SubjectId } from './subject-id.js';
@@ -8,6 +9,9 @@ import type { MappingTarget, SubjectId } from './subject-id.js';
  * long (plus the next reconcile), and writes are always decided on fresh per-subject reads.
  */
 export const REALM_VIEW_TTL_MS = 10_000;
+
+/** The display name of the user owner mark in the user profile. */
+export const USER_OWNER_DISPLAY_NAME = 'Dash operator owner';
 
 /** How long our own mapping writes are kept to replay onto a load that started before them (far beyond any load). */
 const WRITE_LOG_MS = 10 * 60_000;
@@ -66,8 +70,9 @@ export class RealmView {
   readonly #loggedOut = new Map<string, number>();
   /** When a change made outside this process to role mappings was last seen: role reads must be newer. */
   #rolesChangedAt = 0;
+  #ownerDeclared?: Snapshot<boolean>;
 
-  constructor(kc: KeycloakPort, realm: string, clientUuid: string, private readonly nowMs: () => number, ttlMs = REALM_VIEW_TTL_MS) {
+  constructor(private readonly kc: KeycloakPort, private readonly realm: string, clientUuid: string, private readonly nowMs: () => number, private readonly ttlMs = REALM_VIEW_TTL_MS) {
     this.#roles = new Snapshot(() => loadRoles(kc, realm, clientUuid), ttlMs, nowMs, (snapshot, startedAt) => {
       for (const w of this.#writes) if (w.atMs >= startedAt) applyWrite(snapshot, w.subject, w.roles, w.op);
     });
@@ -163,6 +168,20 @@ export class RealmView {
   /** Records that the user's sessions were ended: the next read of them waits for a fresh list. */
   recordLogout(userId: string): void {
     this.#loggedOut.set(userId, this.nowMs() + 1);
+  }
+
+  /**
+   * Makes sure the realm's user profile declares the user owner mark before a user is created
+   * (Keycloak drops an undeclared attribute from the create request). Checked at most once per
+   * TTL (one read; a write only when missing): an adopted realm gets the declaration only once
+   * the operator creates its first user, so adopting it writes nothing else.
+   */
+  async ensureUserOwnerAttribute(): Promise<void> {
+    this.#ownerDeclared ??= new Snapshot(async () => {
+      await this.kc.declareAdminOnlyUserAttribute(this.realm, USER_OWNER_ATTRIBUTE, USER_OWNER_DISPLAY_NAME);
+      return true;
+    }, this.ttlMs, this.nowMs);
+    await this.#ownerDeclared.get();
   }
 }
 

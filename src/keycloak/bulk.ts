@@ -6,7 +6,8 @@ import { realmPath, type KeycloakHttp } from './http.js';
 import { collectPages } from './paginate.js';
 import { toUser } from './users.js';
 import type { BulkReadPort } from './port.js';
-import type { RealmSession, RoleGraph } from './types.js';
+import { toGroup } from './groups.js';
+import type { KeycloakGroup, RealmSession, RoleGraph } from './types.js';
 
 /**
  * Realm-wide reads that replace one read per user or group with a few pages per realm (the
@@ -50,6 +51,23 @@ export function bulkReadOperations(http: KeycloakHttp): BulkReadPort {
       const reps = await collectPages(async (first, max) =>
         (await http.get<UserRepresentation[]>(operation, realmPath(realm, 'users'), { first, max, briefRepresentation: false })) ?? []);
       return reps.map(toUser);
+    },
+
+    async listGroups(realm) {
+      const operation = `list groups of realm "${realm}"`;
+      const page = (path: string) => collectPages(async (first, max) =>
+        (await http.get<GroupRepresentation[]>(operation, path, { first, max, briefRepresentation: false })) ?? []);
+      // Since Keycloak 23 subgroups come only from /children, one level at a time.
+      const all: KeycloakGroup[] = [];
+      let level = (await page(realmPath(realm, 'groups'))).map(toGroup);
+      while (level.length > 0) {
+        all.push(...level);
+        const parents = level.filter((g) => (g.subGroupCount ?? 1) > 0);
+        const children = await Promise.all(parents.map(async (parent) =>
+          (await page(realmPath(realm, 'groups', parent.id, 'children'))).map((g) => ({ ...toGroup(g), parentId: parent.id }))));
+        level = children.flat();
+      }
+      return all;
     },
   };
 }

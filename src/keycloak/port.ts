@@ -152,6 +152,8 @@ export interface BulkReadPort {
   listRoleGraph(realm: string): Promise<RoleGraph>;
   /** Every user of the realm, as `getUser` reads them (paginated). */
   listUsers(realm: string): Promise<KeycloakUser[]>;
+  /** Every group of the realm at every depth, parents before children, with path, parentId and attributes (paginated). */
+  listGroups(realm: string): Promise<KeycloakGroup[]>;
 }
 
 /** Everything the reconcilers need from Keycloak, in our own types. */

@@ -103,7 +103,7 @@ async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, s
   if (signal.aborted) return stopped(log, signal);
   const outcome = failure?.outcome ?? Outcome.Reconciled;
   deps.metrics.recordReconcile(reg.kind.kind, outcome, (performance.now() - started) / 1000);
-  const ready = readyCondition(failure, result?.message, result?.progressing);
+  const ready = readyCondition(failure, result?.message, result?.progressing, result?.reason);
   const decision: StatusDecision = result
     ? { fields: result.status, conditions: [ready, ...(result.conditions ?? [])], keepOtherConditions: false }
     : { conditions: [ready], keepOtherConditions: true };

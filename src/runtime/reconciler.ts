@@ -49,6 +49,8 @@ export interface ReconcileResult<S extends object = Record<string, unknown>> {
   requeueAfterMs?: number;
   /** Message of Ready=True; default `Reconciled successfully`. */
   message?: string;
+  /** Reason of Ready=True; default `Reconciled`. */
+  reason?: string;
   /**
    * The pass wrote what it intends (its status records it) and a next pass completes the work:
    * Ready=False, reason `Progressing`, with this message, instead of Ready=True, so that Ready

@@ -102,9 +102,9 @@ function eventType(type: string, status: string, request: ConditionRequest | und
 export const PROGRESSING = 'Progressing';
 
 /** The Ready condition of a success (no failure, maybe still progressing) or of a classified failure, from the outcome table. */
-export function readyCondition(failure: Classified | undefined, message?: string, progressing?: string): ConditionRequest {
+export function readyCondition(failure: Classified | undefined, message?: string, progressing?: string, reason?: string): ConditionRequest {
   if (!failure && progressing !== undefined) return { type: READY, status: 'False', reason: PROGRESSING, message: progressing, eventType: 'Normal' };
-  if (!failure) return { type: READY, status: 'True', reason: OUTCOMES.Reconciled.reason, message: message ?? 'Reconciled successfully' };
+  if (!failure) return { type: READY, status: 'True', reason: reason ?? OUTCOMES.Reconciled.reason, message: message ?? 'Reconciled successfully' };
   const rule = OUTCOMES[failure.outcome];
   return { type: READY, status: rule.ready, reason: failure.reason ?? rule.reason, message: failure.message };
 }

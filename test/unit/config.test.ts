@@ -133,7 +133,7 @@ describe('a bad value stops the process with a message naming it', () => {
 describe('the command line', () => {
   it('knows run and --help (also after run), and nothing else', () => {
     expect(loadConfig(['--help'], {})).toEqual({ command: 'help' });
-    expect(loadConfig(['run', '--help'], {})).toEqual({ command: 'help' });
+    expect(loadConfig(['run', '--help'], {})).toEqual({ command: 'help', topic: 'run' });
     expect(() => loadConfig([], {})).toThrow('missing command');
     expect(() => loadConfig(['start'], {})).toThrow('unknown command "start"');
   });

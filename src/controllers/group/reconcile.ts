@@ -8,6 +8,7 @@ import type { ControllerDeps } from '../context.js';
 import { conflict, waitFor } from '../errors.js';
 import { REPORT_RECHECK_MS, notShowing, userReporter, waitingForReports } from '../reported.js';
 import { Index, inNamespace } from '../wake-ups.js';
+import { observedResult, observing } from '../management-policy.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { childPath, classifyGroup, planGroup, planGroupDeletion, type DesiredGroup, type GroupStep } from './plan.js';
 
@@ -44,12 +45,23 @@ export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Pr
     );
   }
   const steps = planGroup(desired, found && ownerOf(found), claim);
+  if (observing(ref.realm)) return observeOnly(group, ref, steps, found, path, parent, claim === 'adoptable' || group.status?.adopted === true, deps);
   const id = await applyGroupSteps(ref, steps) ?? found?.id ?? '';
   const inSubtree = members(group, path, deps);
   const status = await groupStatus(group, ref, id, path, parent, claim === 'adoptable' || group.status?.adopted === true, inSubtree, deps);
   // Its members' status must show what the group gives them before it reports Ready (reported.ts).
   const waiting = notShowing(inSubtree.map((u) => ({ reporter: userReporter(u), roles: union(status.roles, status.inheritedRoles) })));
   return waiting.length > 0 ? { status, progressing: waitingForReports(waiting), requeueAfterMs: REPORT_RECHECK_MS } : { status };
+}
+
+/**
+ * A pass under managementPolicy Observe: nothing written; the plan becomes the InSync condition.
+ * A group that does not exist yet reports only its path (its children and members wait for it).
+ */
+async function observeOnly(group: DashGroup, ref: RealmRef, steps: GroupStep[], found: KeycloakGroup | undefined, path: string, parent: Parent, adopted: boolean, deps: ControllerDeps): Promise<ReconcileResult<DashGroupStatus>> {
+  const changes = steps.map((s) => (s.kind === 'createGroup' ? `group: create ${path}` : `name: ${JSON.stringify(found?.name)} -> ${JSON.stringify(s.name)}`));
+  const status = found ? await groupStatus(group, ref, found.id, path, parent, adopted, members(group, path, deps), deps) : { path };
+  return { status, ...observedResult(changes) };
 }
 
 /** Deletes the group if policy says so; waits while child DashGroups exist; lets go when the realm is gone. */
@@ -66,6 +78,7 @@ export async function finalizeGroup(group: DashGroup, deps: ControllerDeps): Pro
   const id = group.status?.keycloakId;
   if (!id) return { done: true };
   const ref = await resolveRealm(namespace, group.spec.realmRef, deps, 'cleanup');
+  if (observing(ref.realm)) return { done: true };
   const found = await ref.kc.getGroup(ref.name, id);
   const path = group.status?.path ?? found?.path ?? id;
   const decision = planGroupDeletion({ policy: group.spec.deletionPolicy, owner: ownerMark(group), path, found: found && { owner: ownerOf(found).owner, subGroupCount: found.subGroupCount } });

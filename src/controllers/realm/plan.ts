@@ -31,6 +31,8 @@ export interface RealmInputs {
   /** Identity of the SMTP password's current Secret content, and the one last sent to Keycloak. */
   smtpPasswordVersion?: string;
   appliedSmtpPasswordVersion?: string;
+  /** The realm was adopted (not created by the operator): its user profile is left alone until a user is created (see RealmView.ensureUserOwnerAttribute). */
+  adopted?: boolean;
   /** The logout-all annotation's value, and the value last acted on. */
   logoutAllRequest?: string;
   logoutAllDone?: string;
@@ -62,8 +64,9 @@ const DEFAULT_ROLE = 'viewer';
 export function planRealm(spec: DashRealmSpec, observed: ObservedRealm | undefined, inputs: RealmInputs): RealmStep[] {
   const steps: RealmStep[] = [];
   if (!observed) steps.push({ kind: 'createRealm' });
-  // Users the operator creates carry their owner mark only if the user profile declares it.
-  if (!observed?.userProfileAttributes.includes(USER_OWNER_ATTRIBUTE)) steps.push({ kind: 'declareUserOwnerAttribute' });
+  // Users the operator creates carry their owner mark only if the user profile declares it. In
+  // an adopted realm that waits for the first user the operator creates: adopting writes nothing.
+  if (!inputs.adopted && !observed?.userProfileAttributes.includes(USER_OWNER_ATTRIBUTE)) steps.push({ kind: 'declareUserOwnerAttribute' });
   if (!observed?.client) steps.push({ kind: 'createClient' });
   const roles = new Set(observed?.client?.roles ?? []);
   for (const role of DASH_CLIENT_ROLES) if (!roles.has(role)) steps.push({ kind: 'createClientRole', role });

@@ -4,6 +4,9 @@ import type { KeycloakPort, RoleRef } from '../../keycloak/port.js';
 import type { EventRequest, FinalizeResult, ReconcileResult } from '../../runtime/index.js';
 import type { BoundKeycloak, ControllerDeps } from '../context.js';
 import { conflict, waitFor } from '../errors.js';
+import { observedResult, observing } from '../management-policy.js';
+import { USER_OWNER_DISPLAY_NAME } from '../realm-view.js';
+import { describeRealmStep } from './describe.js';
 import { Index, inNamespace } from '../wake-ups.js';
 import { claimAttributes, claimOf, classifyRealmClaim, RELEASE_ATTRIBUTES, type ClaimInput, type RealmClaim } from './claim.js';
 import { planRealm, type ObservedRealm, type RealmInputs, type RealmStep } from './plan.js';
@@ -23,8 +26,10 @@ export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Pr
   let before = await observeRealm(kc, realm.spec.realm, realm.spec.clientId);
   const claim = classifyRealmClaim(claimInput(realm), before);
   refuseUnclaimable(realm, claim);
+  const adopted = claim.kind === 'ours' || claim.kind === 'claim' ? claim.adopted : false;
+  if (observing(realm)) return observeOnly(realm, before, claim, adopted, await realmInputs(realm, deps));
   if (claim.kind === 'claim') before = await writeClaim(kc, realm, claim.adopted);
-  const inputs = { ...(await realmInputs(realm, deps)), ...(await adminEventsInputs(realm, kc)) };
+  const inputs = { ...(await realmInputs(realm, deps)), ...(await adminEventsInputs(realm, kc)), adopted };
   const steps = planRealm(realm.spec, before, inputs);
   const drift = driftDetectionStatus(realm, inputs, steps);
   const events = await applyRealmSteps(kc, realm, steps, before?.client?.uuid);
@@ -34,7 +39,7 @@ export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Pr
   return {
     status: {
       keycloakId: after?.id,
-      adopted: claim.kind === 'ours' || claim.kind === 'claim' ? claim.adopted : false,
+      adopted,
       clientUuid: after?.client?.uuid,
       keycloakUrl: after?.url,
       smtpPasswordVersion: inputs.smtpPasswordVersion,
@@ -43,6 +48,28 @@ export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Pr
     },
     conditions: [drift.condition],
     events,
+  };
+}
+
+/**
+ * A pass under managementPolicy Observe: the plan as usual (an unclaimed realm planned as
+ * adopted, as Manage would claim it), nothing written, not even the claim. Status records the
+ * realm's id only when the claim is ours already, so that a later Manage pass adopts only
+ * through the annotation; the dash client's id lets the realm's objects observe too.
+ */
+function observeOnly(realm: DashRealm, before: Observed | undefined, claim: RealmClaim, adopted: boolean, inputs: RealmInputs): ReconcileResult<DashRealmStatus> {
+  const steps = planRealm(realm.spec, before, { ...inputs, adopted });
+  const changes = [...(claim.kind === 'claim' ? ['claim the realm'] : []), ...steps.flatMap((s) => describeRealmStep(s, before?.settings))];
+  return {
+    status: {
+      keycloakId: claim.kind === 'ours' ? before?.id : realm.status?.keycloakId,
+      adopted: claim.kind === 'ours' ? adopted : realm.status?.adopted,
+      clientUuid: before?.client?.uuid,
+      keycloakUrl: before?.url,
+      smtpPasswordVersion: realm.status?.smtpPasswordVersion,
+      lastLogoutAll: realm.status?.lastLogoutAll,
+    },
+    ...observedResult(changes),
   };
 }
 
@@ -59,6 +86,8 @@ export async function finalizeRealm(realm: DashRealm, deps: ControllerDeps): Pro
   if (users.length > 0) {
     return { done: false, waiting: `waiting for ${users.length} resource(s) that use this realm to be deleted first: ${users.sort().slice(0, 5).join(', ')}` };
   }
+  // Observe writes nothing, not even on deletion: the realm and any claim stay as they are.
+  if (observing(realm)) return { done: true, events: [{ type: 'Normal', reason: 'Released', message: `managementPolicy Observe: Keycloak realm ${realm.spec.realm} left as it is` }] };
   const kc = await deps.keycloak.forRealm(realm);
   const found = await kc.getRealm(realm.spec.realm);
   const claim = classifyRealmClaim({ ...claimInput(realm), adopt: false }, found);
@@ -162,7 +191,7 @@ async function applyRealmSteps(kc: KeycloakPort, realm: DashRealm, steps: RealmS
         events.push({ type: 'Normal', reason: 'Created', message: `created Keycloak realm ${name}` });
         break;
       case 'declareUserOwnerAttribute':
-        await kc.declareAdminOnlyUserAttribute(name, USER_OWNER_ATTRIBUTE, 'Dash operator owner');
+        await kc.declareAdminOnlyUserAttribute(name, USER_OWNER_ATTRIBUTE, USER_OWNER_DISPLAY_NAME);
         break;
       case 'createClient':
         clientUuid = await kc.createClient(name, { clientId: realm.spec.clientId, name: 'Dash Enterprise', enabled: true });

@@ -1,7 +1,10 @@
 import { ANNOTATIONS, type DashRoleBinding, type DashRoleBindingStatus } from '../../api/index.js';
 import type { FinalizeResult, ReconcileResult } from '../../runtime/index.js';
 import type { ControllerDeps } from '../context.js';
+import { observedResult, observing } from '../management-policy.js';
 import { planOnView } from '../plan-on-view.js';
+import { groupSubject, subjectKey, userSubject, type SubjectKey } from '../subject-id.js';
+import { describeBindingPlan } from './describe.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { applyBindingSteps } from './apply.js';
 import { grantsFor } from './grants.js';
@@ -21,6 +24,12 @@ export async function reconcileBinding(binding: DashRoleBinding, deps: Controlle
   // A role granted by hand a moment ago must read as manual: no grant is recorded and nothing is
   // removed on the view alone (a recorded grant is added on it: adding a held role changes nothing).
   const { observed, plan } = await planOnView(viewed, (o) => planFor(binding, ref, o), (first, o) => rereadTouched(ref, first, o));
+  if (observing(ref.realm)) {
+    // Observe: nothing mapped and nothing recorded as granted (status keeps what it had); the plan is the InSync condition.
+    const { status, conditions = [] } = bindingStatus(binding, observed, { ...plan, owned: recordedBefore(binding), pending: new Map() }, [], deps.now());
+    const result = observedResult(describeBindingPlan(plan));
+    return { status, ...result, conditions: [...conditions, ...result.conditions] };
+  }
   const applied = await applyBindingSteps(ref, plan.steps, observed);
   return bindingStatus(binding, observed, plan, applied, deps.now());
 }
@@ -35,6 +44,7 @@ export async function finalizeBinding(binding: DashRoleBinding, deps: Controller
     return { done: true, events: [{ type: 'Warning', reason: 'RealmGone', message: `DashRealm ${binding.spec.realmRef.name} is gone: released without touching Keycloak` }] };
   }
   const ref = await resolveRealm(binding.metadata.namespace ?? '', binding.spec.realmRef, deps, 'cleanup');
+  if (observing(ref.realm)) return { done: true };
   const observed = await observeBinding(binding, ref, true, deps);
   const plan = planFor(binding, ref, observed);
   const events = [...await applyBindingSteps(ref, plan.steps, observed), ...licenseEvents(binding, plan)];
@@ -48,6 +58,16 @@ export async function finalizeBinding(binding: DashRoleBinding, deps: Controller
     return { done: false, events, waiting: `${held.join(', ')} of ${subject} stays: DashRoleBinding ${others.join(', ')} grants it too and has not recorded it yet (${plan.handoff.size} subject(s) waiting)` };
   }
   return { done: true, events };
+}
+
+/** The grants status recorded before this pass, by subject key. */
+function recordedBefore(binding: DashRoleBinding): Map<SubjectKey, string[]> {
+  const out = new Map<SubjectKey, string[]>();
+  for (const s of binding.status?.subjects ?? []) {
+    const id = s.kind === 'User' ? (s.name !== undefined ? userSubject(s.name) : undefined) : (s.path !== undefined ? groupSubject(s.path) : undefined);
+    if (id && s.grants?.length) out.set(subjectKey(id), [...s.grants]);
+  }
+  return out;
 }
 
 function planFor(binding: DashRoleBinding, ref: RealmRef, observed: BindingObservation): BindingPlan {

@@ -42,6 +42,7 @@ export async function applyUserSteps(
   for (const step of steps) {
     switch (step.kind) {
       case 'createUser':
+        await ref.view.ensureUserOwnerAttribute();
         out.id = await ref.kc.createUser(ref.name, { username: step.username, ...step.fields, groups: step.groups.map((g) => `/${g.path}`) });
         ref.view.recordUserWrite(out.id);
         out.groups = step.groups.map((g) => ({ id: g.groupId, name: g.path.slice(g.path.lastIndexOf('/') + 1), path: `/${g.path}` }));

@@ -2,6 +2,7 @@ import { effectiveDeletionPolicy, type DashUser } from '../../api/index.js';
 import type { KeycloakUser } from '../../keycloak/port.js';
 import type { FinalizeResult } from '../../runtime/index.js';
 import type { ControllerDeps } from '../context.js';
+import { observing } from '../management-policy.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { createdByUs } from './ownership.js';
 
@@ -21,6 +22,7 @@ export async function finalizeUser(user: DashUser, deps: ControllerDeps): Promis
   // nothing to look up (and a broken realm must not hold the finalizer).
   if (!user.status?.keycloakId && !deps.cache.get('DashRealm', namespace, user.spec.realmRef.name)?.status?.clientUuid) return { done: true };
   const ref = await resolveRealm(namespace, user.spec.realmRef, deps, 'cleanup');
+  if (observing(ref.realm)) return { done: true };
   const found = await findForCleanup(ref, user);
   if (!found) return { done: true };
   const ours = createdByUs(user, found);

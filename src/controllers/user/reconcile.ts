@@ -2,14 +2,16 @@ import { normalizeGroupPath, ownerMark, type DashUser, type DashUserStatus } fro
 import type { ReconcileResult } from '../../runtime/index.js';
 import type { ControllerDeps } from '../context.js';
 import { conflict, waitFor } from '../errors.js';
+import { observedResult, observing } from '../management-policy.js';
 import { planOnView } from '../plan-on-view.js';
 import { resolveRealm, type RealmRef } from '../realm-ref.js';
 import { applyUserSteps, nothingApplied } from './apply.js';
 import { attributesCondition } from './attributes.js';
 import { observeHoldings } from './holdings.js';
-import { observeUser, rereadUser } from './observe.js';
+import { describeUserStep } from './describe.js';
+import { observeUser, rereadUser, type UserObservation } from './observe.js';
 import { planLogout } from './plan-logout.js';
-import { planUser } from './plan.js';
+import { planUser, type UserStep } from './plan.js';
 import { userStatus } from './status.js';
 import { Index, inNamespace } from '../wake-ups.js';
 
@@ -29,6 +31,7 @@ export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promi
   const { observed, plan } = await planOnView(viewed,
     (o) => planUser(user.spec, o.user, { groupIds, owner: ownerMark(user), ...o.inputs }),
     (steps, o) => rereadUser(ref, user, steps, o, deps));
+  if (observing(ref.realm)) return observeOnly(ref, user, plan, observed, deps);
   const applied = await applyUserSteps(ref, user, plan, nothingApplied(observed.user?.id), observed.password?.value, deps);
   const holdings = await observeHoldings(ref, user, applied, { groups: observed.groups, createdMs: observed.found?.user.createdTimestamp }, deps);
   const done = await applyUserSteps(ref, user, planLogout(user.spec, ref.realm.spec.logoutPolicy, holdings), applied, undefined, deps);
@@ -37,6 +40,26 @@ export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promi
     status, events: done.events, conditions: attributesCondition(user.spec, ref.name, observed.dropped),
     requeueAfterMs: status.logoutPending ? LOGOUT_RECHECK_MS : undefined,
   };
+}
+
+/**
+ * A pass under managementPolicy Observe: the plan (and the logout a Manage pass would plan) goes
+ * into the InSync condition, nothing is written. A user that does not exist yet has no status
+ * to report but the condition.
+ */
+async function observeOnly(ref: RealmRef, user: DashUser, plan: readonly UserStep[], observed: UserObservation, deps: ControllerDeps): Promise<ReconcileResult<DashUserStatus>> {
+  const changes = plan.flatMap((s) => describeUserStep(s, observed.user?.fields));
+  const attributes = attributesCondition(user.spec, ref.name, observed.dropped);
+  if (!observed.user) {
+    const result = observedResult(changes);
+    return { status: {}, ...result, conditions: [...attributes, ...result.conditions] };
+  }
+  const applied = nothingApplied(observed.user.id);
+  const holdings = await observeHoldings(ref, user, applied, { groups: observed.groups, createdMs: observed.found?.user.createdTimestamp }, deps);
+  changes.push(...planLogout(user.spec, ref.realm.spec.logoutPolicy, holdings).flatMap((s) => describeUserStep(s, observed.user?.fields)));
+  const status = userStatus(user, { applied, holdings, claim: observed.claim, password: observed.password, hasPassword: observed.inputs.hasPassword });
+  const result = observedResult(changes);
+  return { status, ...result, conditions: [...attributes, ...result.conditions] };
 }
 
 /** While a logout is pending, sessions are re-checked this often (they clear when users log in again). */

@@ -14,7 +14,7 @@ describe('parseSpec', () => {
     const result = parseSpec('DashRealm', realm({}));
     expect(result).toEqual({
       ok: true,
-      spec: { realm: 'dash', clientId: 'dash', logoutPolicy: 'Manual', licenseRevocation: 'Warn', roleManagement: 'Additive', deletionPolicy: 'Retain', driftDetection: 'AdminEvents' },
+      spec: { realm: 'dash', clientId: 'dash', logoutPolicy: 'Manual', licenseRevocation: 'Warn', roleManagement: 'Additive', deletionPolicy: 'Retain', driftDetection: 'AdminEvents', managementPolicy: 'Manage' },
     });
   });
 

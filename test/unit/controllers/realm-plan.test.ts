@@ -4,7 +4,7 @@ import { planRealm, smtpMap, smtpMatches, type ObservedRealm } from '../../../sr
 
 const spec = (over: Partial<DashRealmSpec> = {}): DashRealmSpec => ({
   realm: 'dash', clientId: 'dash', logoutPolicy: 'Manual', licenseRevocation: 'Warn',
-  roleManagement: 'Additive', deletionPolicy: 'Retain', driftDetection: 'Resync', ...over,
+  roleManagement: 'Additive', deletionPolicy: 'Retain', driftDetection: 'Resync', managementPolicy: 'Manage', ...over,
 });
 const complete = (over: Partial<ObservedRealm> = {}): ObservedRealm => ({
   settings: {}, smtpPasswordSet: false, client: { uuid: 'c1', roles: ['admin', 'licensed_user', 'viewer'] },
@@ -53,6 +53,10 @@ describe('planRealm', () => {
 
   it("declares the user owner mark in a realm whose user profile lacks it (else Keycloak drops the mark from the users it creates)", () => {
     expect(planRealm(spec(), complete({ userProfileAttributes: ['username', 'email'] }), {})).toEqual([{ kind: 'declareUserOwnerAttribute' }]);
+  });
+
+  it('leaves the user profile of an adopted realm alone: adopting writes nothing (the first user created declares the mark)', () => {
+    expect(planRealm(spec(), complete({ userProfileAttributes: ['username', 'email'] }), { adopted: true })).toEqual([]);
   });
 
   it('changes nothing on a real Dash Enterprise realm that already has client, roles and default role', () => {
