@@ -98,8 +98,10 @@ export function planBinding(input: BindingPlanInput): BindingPlan {
     if (remove.length > 0) plan.steps.push({ kind: 'removeRoles', subject: key, id: subject.id, roles: remove });
     if (pending.length > 0) plan.pending.set(key, pending);
     // Recording a new grant or removing one is decided on a fresh read; adding a role status
-    // records already is not (Keycloak ignores adding a role the subject holds).
-    if (pending.length > 0 || remove.length > 0) plan.touched.add(key);
+    // records already is not (Keycloak ignores adding a role the subject holds), unless it was
+    // recorded before the subject existed: whether it is held by hand decides whose it is.
+    const unconfirmedAdd = ready.some((r) => subject.unconfirmed?.includes(r));
+    if (pending.length > 0 || remove.length > 0 || unconfirmedAdd) plan.touched.add(key);
     if (rolePlan.handoff.length > 0) plan.handoff.set(key, rolePlan.handoff);
     const record = [...new Set(rolePlan.record)].sort();
     if (record.length > 0) plan.owned.set(key, record);

@@ -35,6 +35,9 @@ describe('planBinding', () => {
     // admin was there by hand: kept, not recorded; licensed_user is missing: recorded already, written now.
     expect(plan.owned).toEqual(owns(['licensed_user']));
     expect(plan.steps).toEqual([{ kind: 'addRoles', subject: alice, id: 'u1', roles: ['licensed_user'] }]);
+    // Seen missing on the view: added only after a fresh read (it may be held by hand after all).
+    const onView = planBinding(input({ subjects: [{ ...subjects[0]!, present: [] }], ledger }));
+    expect(onView.touched).toEqual(new Set([alice]));
     const gone = planBinding(input({ subjects, ledger: [b('one', ['licensed_user'], { owned: owns(['admin', 'licensed_user']) })] }));
     expect(gone.steps.filter((s) => s.kind === 'removeRoles')).toEqual([]);
   });
