@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError, loadConfig, type OperatorConfig } from './config.js';
 import { usage } from './config-options.js';
-import { classifyFailure, controllers, driftMetrics, driftPoller } from './controllers/index.js';
+import { classifyFailure, controllers, driftMetrics, driftPoller, logoutPendingMetrics } from './controllers/index.js';
 import { KeycloakConnectionRegistry, keycloakRequestMetrics } from './keycloak/index.js';
 import { KubeRestClient } from './kube/client.js';
 import { loadKubeConfig } from './kube/kubeconfig.js';
@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
   const client = new KubeRestClient(kubeConfig);
   const manager = new Manager(managerOptions(config, identity), { kubeConfig, logger, metrics, client });
   const drift = driftMetrics(metrics.registry, METRICS_PREFIX);
+  logoutPendingMetrics(metrics.registry, METRICS_PREFIX, manager.cache);
   const options = {
     registry, secretData: new ReferencedDataReader(client), defaultKeycloak: config.keycloak, allowedKeycloakUrls: config.allowedKeycloakUrls, allowedSmtpHosts: config.allowedSmtpHosts,
     cleanupTimeoutMs: config.cleanupTimeoutMs, driftMetrics: drift,
