@@ -25,7 +25,9 @@ log() { printf '[testenv setup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 kube_dir="$cache/kubernetes-$KUBERNETES_VERSION"
 etcd_dir="$cache/etcd-$ETCD_VERSION"
-helm_dir="$cache/helm-$HELM_VERSION"
+# "-k8s": built with the Kubernetes version stamp (see build_helm). The directory of an older,
+# unstamped build is left alone: an environment that is up may still run it.
+helm_dir="$cache/helm-$HELM_VERSION-k8s"
 kc_dir="$cache/keycloak-$KEYCLOAK_VERSION"
 
 build_kubernetes() {
@@ -85,12 +87,26 @@ build_etcd() {
 
 build_helm() {
   [ -f "$helm_dir/.done" ] && return 0
-  log "building helm $HELM_VERSION"
+  log "building helm $HELM_VERSION (cold: 2-5 min)"
   local major=${HELM_VERSION%%.*}
+  # A released helm knows the Kubernetes version of the client-go it was built with (its
+  # Makefile passes it through -ldflags); without it `helm template` assumes v1.20 and refuses
+  # a chart with kubeVersion >=1.30 unless --kube-version is given. Same variables and values
+  # as helm's Makefile: major 1, minor = client-go's v0.<minor> from helm's own go.mod.
+  local gomod client_go minor
+  gomod=$(GOFLAGS= go mod download -json "helm.sh/helm/$major@$HELM_VERSION" | sed -n 's/^\s*"GoMod": "\(.*\)",\?$/\1/p')
+  client_go=$(awk '$1 == "k8s.io/client-go" { print $2; exit }' "$gomod")
+  minor=$(echo "$client_go" | cut -d. -f2)
+  if ! [[ $minor =~ ^[0-9]+$ ]]; then
+    echo "setup.sh: cannot read the k8s.io/client-go version from helm's go.mod ($gomod): '$client_go'" >&2
+    exit 1
+  fi
+  local ld="-s -w -X helm.sh/helm/$major/internal/version.version=$HELM_VERSION"
+  for pkg in pkg/lint/rules pkg/chartutil; do
+    ld="$ld -X helm.sh/helm/$major/$pkg.k8sVersionMajor=1 -X helm.sh/helm/$major/$pkg.k8sVersionMinor=$minor"
+  done
   mkdir -p "$helm_dir/bin"
-  GOFLAGS= GOBIN="$helm_dir/bin" go install -trimpath \
-    -ldflags "-s -w -X helm.sh/helm/$major/internal/version.version=$HELM_VERSION" \
-    "helm.sh/helm/$major/cmd/helm@$HELM_VERSION"
+  GOFLAGS= GOBIN="$helm_dir/bin" go install -trimpath -ldflags "$ld" "helm.sh/helm/$major/cmd/helm@$HELM_VERSION"
   touch "$helm_dir/.done"
 }
 
