@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './require-node.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError, loadConfig, type OperatorConfig } from './config.js';
