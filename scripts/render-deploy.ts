@@ -98,7 +98,8 @@ function main(): void {
   const check = process.argv.includes('--check');
   const dir = join(root, DEPLOY);
   const want = deployFiles();
-  const have = existsSync(dir) ? readdirSync(dir) : [];
+  // Only files are generated: subdirectories (argocd/, grafana/) are kept by hand and not applied by `kubectl apply -f deploy/`.
+  const have = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name) : [];
   const stale = [...want].filter(([f, content]) => !have.includes(f) || readFileSync(join(dir, f), 'utf8') !== content).map(([f]) => f);
   const extra = have.filter((f) => !want.has(f));
   if (check) {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './require-node.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError, type OperatorConfig } from './config.js';
@@ -6,7 +7,7 @@ import { usage } from './config-options.js';
 import { runDiff } from './diff/command.js';
 import { runExport } from './export/command.js';
 import { commandUsage, loadCommand } from './tool-config.js';
-import { classifyFailure, controllers, driftMetrics, driftPoller } from './controllers/index.js';
+import { classifyFailure, controllers, driftMetrics, driftPoller, logoutPendingMetrics } from './controllers/index.js';
 import { KeycloakConnectionRegistry, keycloakRequestMetrics } from './keycloak/index.js';
 import { KubeRestClient } from './kube/client.js';
 import { loadKubeConfig } from './kube/kubeconfig.js';
@@ -52,6 +53,7 @@ async function runOperator(config: OperatorConfig): Promise<number> {
   const client = new KubeRestClient(kubeConfig);
   const manager = new Manager(managerOptions(config, identity), { kubeConfig, logger, metrics, client });
   const drift = driftMetrics(metrics.registry, METRICS_PREFIX);
+  logoutPendingMetrics(metrics.registry, METRICS_PREFIX, manager.cache);
   const options = {
     registry, secretData: new ReferencedDataReader(client), defaultKeycloak: config.keycloak, allowedKeycloakUrls: config.allowedKeycloakUrls, allowedSmtpHosts: config.allowedSmtpHosts,
     cleanupTimeoutMs: config.cleanupTimeoutMs, driftMetrics: drift,

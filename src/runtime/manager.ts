@@ -197,6 +197,7 @@ export class Manager {
         backoff: this.options.backoff ?? DEFAULT_BACKOFF,
       });
       this.deps.metrics.registerQueue(registration.kind.kind, () => controller.queue.length);
+      this.deps.metrics.registerObjects(registration.kind.kind, () => this.#store.list(registration.kind));
       this.#router.add(controller, registration);
       this.#controllers.push(controller);
     }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { countReady } from './object-metrics.js';
 
 /** Prefix of every metric the operator exports. */
 export const METRICS_PREFIX = 'dash_keycloak_operator_';
@@ -18,6 +19,8 @@ export interface OperatorMetrics {
   recordInformerRestart(kind: string): void;
   /** Reports the depth of a controller's queue whenever metrics are scraped. */
   registerQueue(kind: string, depth: () => number): void;
+  /** Reports the cached objects of `kind` by Ready status and reason whenever metrics are scraped. */
+  registerObjects(kind: string, list: () => readonly object[]): void;
   setLeader(leader: boolean): void;
 }
 
@@ -42,6 +45,16 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Oper
       for (const [kind, depth] of queues) this.set({ kind }, depth());
     },
   });
+  const cached = new Map<string, () => readonly object[]>();
+  new Gauge({
+    name: `${METRICS_PREFIX}objects`, help: 'Objects in the cache by kind, Ready status (True, False, Unknown: not reconciled for its generation) and Ready reason',
+    labelNames: ['kind', 'ready', 'reason'], registers: [registry],
+    collect() {
+      // Computed from the cache on every scrape: a reason no object has any longer disappears.
+      this.reset();
+      for (const [kind, list] of cached) for (const row of countReady(kind, list())) this.set({ kind: row.kind, ready: row.ready, reason: row.reason }, row.count);
+    },
+  });
   leader.set(0);
   return {
     registry,
@@ -54,6 +67,7 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Oper
     recordStatusRejected: (kind) => statusRejected.inc({ kind }),
     recordInformerRestart: (kind) => restarts.inc({ kind }),
     registerQueue: (kind, depth) => void queues.set(kind, depth),
+    registerObjects: (kind, list) => void cached.set(kind, list),
     setLeader: (isLeader) => leader.set(isLeader ? 1 : 0),
   };
 }

@@ -22,15 +22,49 @@ mkdir -p "$cache"
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 
 log() { printf '[testenv setup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+minutes() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+# What a cold step takes on the reference machine (2 cores, empty Go caches: 332 s in all,
+# README "Measured times"), scaled by the cores here; Keycloak's fetch runs beside the Go builds.
+cores=$(nproc 2>/dev/null || echo 2)
+estimate() {
+  local base
+  case $1 in kubernetes) base=240 ;; etcd) base=40 ;; helm) base=30 ;; keycloak) base=60 ;; esac
+  echo $(( base * 2 / (cores < 2 ? 2 : cores > 8 ? 8 : cores) + 5 ))
+}
+
+# Go builds print nothing for minutes: say every DKO_SETUP_PROGRESS_SECONDS (default 30) that the
+# step still runs, how long it has run and how long it usually takes. Stops with the step, or
+# with this script if it fails.
+progress_pids=()
+trap 'for p in "${progress_pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+start_progress() {
+  local what=$1 expected=$2 started parent=$$
+  started=$(date +%s)
+  ( while sleep "${DKO_SETUP_PROGRESS_SECONDS:-30}"; do
+      kill -0 "$parent" 2>/dev/null || exit 0
+      log "... $what: $(minutes $(( $(date +%s) - started ))) so far, usually about $(minutes "$expected")"
+    done ) &
+  progress_pids+=($!)
+}
+stop_progress() {
+  local last=$(( ${#progress_pids[@]} - 1 ))
+  kill "${progress_pids[$last]}" 2>/dev/null || true
+  wait "${progress_pids[$last]}" 2>/dev/null || true
+  unset "progress_pids[$last]"
+}
 
 kube_dir="$cache/kubernetes-$KUBERNETES_VERSION"
 etcd_dir="$cache/etcd-$ETCD_VERSION"
-helm_dir="$cache/helm-$HELM_VERSION"
+# "-k8s": built with the Kubernetes version stamp (see build_helm). The directory of an older,
+# unstamped build is left alone: an environment that is up may still run it.
+helm_dir="$cache/helm-$HELM_VERSION-k8s"
 kc_dir="$cache/keycloak-$KEYCLOAK_VERSION"
 
 build_kubernetes() {
   [ -f "$kube_dir/.done" ] && return 0
-  log "building kube-apiserver and kubectl $KUBERNETES_VERSION (cold: 10-25 min)"
+  log "building kube-apiserver and kubectl $KUBERNETES_VERSION (usually about $(minutes "$(estimate kubernetes)") here)"
+  start_progress "building kube-apiserver and kubectl" "$(estimate kubernetes)"
   local src="$kube_dir/src"
   rm -rf "$src" && mkdir -p "$src/bin" && cd "$src"
   # k8s.io/kubernetes cannot be `go install`ed: its go.mod replaces the staging modules
@@ -63,12 +97,14 @@ GO
   go build -trimpath -tags=selinux,notest,grpcnotrace -ldflags "$ld" -o bin/kubectl k8s.io/kubernetes/cmd/kubectl
   mkdir -p "$kube_dir/bin" && mv bin/kube-apiserver bin/kubectl "$kube_dir/bin/"
   cd "$cache" && rm -rf "$src"
+  stop_progress
   touch "$kube_dir/.done"
 }
 
 build_etcd() {
   [ -f "$etcd_dir/.done" ] && return 0
-  log "building etcd $ETCD_VERSION"
+  log "building etcd $ETCD_VERSION (usually about $(minutes "$(estimate etcd)") here)"
+  start_progress "building etcd" "$(estimate etcd)"
   local src="$etcd_dir/src"
   rm -rf "$src" && mkdir -p "$src" && cd "$src"
   # etcd's server module is `package main` at its root but carries replace directives,
@@ -80,17 +116,34 @@ build_etcd() {
   mkdir -p "$etcd_dir/bin"
   go build -trimpath -ldflags "-s -w" -o "$etcd_dir/bin/etcd" go.etcd.io/etcd/server/v3
   cd "$cache" && rm -rf "$src"
+  stop_progress
   touch "$etcd_dir/.done"
 }
 
 build_helm() {
   [ -f "$helm_dir/.done" ] && return 0
-  log "building helm $HELM_VERSION"
+  log "building helm $HELM_VERSION (usually about $(minutes "$(estimate helm)") here)"
+  start_progress "building helm" "$(estimate helm)"
   local major=${HELM_VERSION%%.*}
+  # A released helm knows the Kubernetes version of the client-go it was built with (its
+  # Makefile passes it through -ldflags); without it `helm template` assumes v1.20 and refuses
+  # a chart with kubeVersion >=1.30 unless --kube-version is given. Same variables and values
+  # as helm's Makefile: major 1, minor = client-go's v0.<minor> from helm's own go.mod.
+  local gomod client_go minor
+  gomod=$(GOFLAGS= go mod download -json "helm.sh/helm/$major@$HELM_VERSION" | sed -n 's/^\s*"GoMod": "\(.*\)",\?$/\1/p')
+  client_go=$(awk '$1 == "k8s.io/client-go" { print $2; exit }' "$gomod")
+  minor=$(echo "$client_go" | cut -d. -f2)
+  if ! [[ $minor =~ ^[0-9]+$ ]]; then
+    echo "setup.sh: cannot read the k8s.io/client-go version from helm's go.mod ($gomod): '$client_go'" >&2
+    exit 1
+  fi
+  local ld="-s -w -X helm.sh/helm/$major/internal/version.version=$HELM_VERSION"
+  for pkg in pkg/lint/rules pkg/chartutil; do
+    ld="$ld -X helm.sh/helm/$major/$pkg.k8sVersionMajor=1 -X helm.sh/helm/$major/$pkg.k8sVersionMinor=$minor"
+  done
   mkdir -p "$helm_dir/bin"
-  GOFLAGS= GOBIN="$helm_dir/bin" go install -trimpath \
-    -ldflags "-s -w -X helm.sh/helm/$major/internal/version.version=$HELM_VERSION" \
-    "helm.sh/helm/$major/cmd/helm@$HELM_VERSION"
+  GOFLAGS= GOBIN="$helm_dir/bin" go install -trimpath -ldflags "$ld" "helm.sh/helm/$major/cmd/helm@$HELM_VERSION"
+  stop_progress
   touch "$helm_dir/.done"
 }
 
@@ -104,7 +157,7 @@ keycloak_java_home() {
 
 fetch_keycloak() {
   [ -f "$kc_dir/.done" ] && return 0
-  log "fetching Keycloak $KEYCLOAK_VERSION from Maven Central"
+  log "fetching Keycloak $KEYCLOAK_VERSION from Maven Central (usually about $(minutes "$(estimate keycloak)") with its build, beside the rest)"
   rm -rf "$kc_dir" && mkdir -p "$kc_dir/dl"
   mvn -B -q "org.apache.maven.plugins:maven-dependency-plugin:$MAVEN_DEPENDENCY_PLUGIN_VERSION:copy" \
     "-Dartifact=org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" "-DoutputDirectory=$kc_dir/dl"
@@ -119,6 +172,19 @@ fetch_keycloak() {
 }
 
 what=${1:-all}
+# Before a cold build starts, say what is missing and how long it will take.
+missing=() total=0
+for c in kubernetes etcd helm keycloak; do
+  [ "$what" = all ] || [ "$what" = "$c" ] || continue
+  dir_var="${c/kubernetes/kube}_dir"; [ "$c" = keycloak ] && dir_var=kc_dir
+  [ -f "${!dir_var}/.done" ] && continue
+  missing+=("$c")
+  [ "$c" = keycloak ] || total=$(( total + $(estimate "$c") ))
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  [[ " ${missing[*]} " == *" keycloak "* ]] && [ "$total" -lt "$(estimate keycloak)" ] && total=$(estimate keycloak)
+  log "cold build of ${missing[*]}: about $(minutes "$total") on $cores cores (once; cached in $cache, later runs take seconds)"
+fi
 case "$what" in
   kubernetes) build_kubernetes ;;
   etcd) build_etcd ;;

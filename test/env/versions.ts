@@ -37,6 +37,7 @@ export const binaries = {
   kubeApiserver: join(cacheDir, `kubernetes-${versions.KUBERNETES_VERSION}`, 'bin', 'kube-apiserver'),
   kubectl: join(cacheDir, `kubernetes-${versions.KUBERNETES_VERSION}`, 'bin', 'kubectl'),
   etcd: join(cacheDir, `etcd-${versions.ETCD_VERSION}`, 'bin', 'etcd'),
-  helm: join(cacheDir, `helm-${versions.HELM_VERSION}`, 'bin', 'helm'),
+  // "-k8s": built with the Kubernetes version stamp a released helm carries (setup.sh).
+  helm: join(cacheDir, `helm-${versions.HELM_VERSION}-k8s`, 'bin', 'helm'),
   keycloakHome: join(cacheDir, `keycloak-${versions.KEYCLOAK_VERSION}`, 'dist'),
 } as const;
