@@ -8,8 +8,14 @@ import {
 import { pathChain } from '../user/effective-roles.js';
 import { finalizeGroup, reconcileGroup } from './reconcile.js';
 
-/** How long member changes of a group are collected before it counts its members again. */
-const MEMBER_RECOUNT_MS = 1_000;
+/**
+ * How long member changes of a group are collected before it counts its members again: while
+ * users are created by the hundred, a group recounts every few seconds instead of every second
+ * (each recount reads the group and its members, and made nearly half of the requests of a
+ * converge). Roles its members must show are not delayed: a group waiting for their reports is
+ * woken by the rule after this one.
+ */
+const MEMBER_RECOUNT_MS = 5_000;
 
 /** The groups a user is or was in, and their ancestors, as `byPath` values. */
 const memberPaths = (u: DashUser, old: DashUser | undefined): string[] =>
@@ -28,7 +34,7 @@ export const groupController = (options: ControllerOptions) => dashController('D
     watch<DashGroup>(DASH_KINDS.DashGroup, (g, cache, old) =>
       (changed(old, g, groupFacts) ? keysByIndex(cache, 'DashGroup', Index.byParent, inNamespace(g.metadata.namespace, g.metadata.name)) : [])),
     // Member counts and pending logouts, in the groups the user is in now or was in before and
-    // their ancestors (whose subtree it is in): recounted once per second at most.
+    // their ancestors (whose subtree it is in): recounted every MEMBER_RECOUNT_MS at most.
     watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => (changed(old, u, userFactsForGroups) ? memberOf(u, old, cache) : []), { coalesceMs: MEMBER_RECOUNT_MS }),
     // The roles a member shows, for the groups waiting for it (reported.ts): a burst of reports
     // (a hundred members of a subtree) is collected for REPORT_BATCH_MS, then one pass.
