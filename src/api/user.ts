@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { immutableRule, withRules } from './cel.js';
 import { USER_OWNER_ATTRIBUTE } from './constants.js';
 import {
-  capNote, DELETION_POLICIES, emailAddress, groupPath, keyRef, kubeName, localRef, requiredActionAlias, statusBase, stringList, timestamp, uniqueItems, username,
+  capNote, emailAddress, groupPath, keyRef, kubeName, localRef, requiredActionAlias, statusBase, stringList, timestamp, uniqueItems, username, USER_DELETION_POLICIES,
 } from './common.js';
 
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.:-]+$/;
@@ -72,8 +72,8 @@ export const dashUserSpecSchema = withRules(z.object({
   attributes: attributesSchema.optional(),
   initialPassword: initialPasswordSchema.optional(),
   executeActionsEmail: executeActionsEmailSchema.optional(),
-  deletionPolicy: z.enum(DELETION_POLICIES).optional()
-    .describe('Delete or Retain. Unset: Delete when the operator created the user, Retain when it adopted an existing one. Delete on an adopted or federated (federationLink) user is treated as Retain, with a Warning event DeletionRetained.'),
+  deletionPolicy: z.enum(USER_DELETION_POLICIES).optional()
+    .describe('Delete, Retain or Disable. Unset: Delete when the operator created the user, Retain when it adopted an existing one. Delete on an adopted or federated (federationLink) user is treated as Retain, with a Warning event DeletionRetained. Disable (offboarding): the Keycloak user is kept with its history, disabled, and all its sessions are ended (Event SessionsRevoked); only a user this DashUser created or manages (its recorded keycloakId).'),
 }), 'Desired state of the user.', [
   {
     rule: '!(has(self.initialPassword) && has(self.executeActionsEmail))',
