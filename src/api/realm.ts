@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { immutableRule, matchesRule, withRules, type CelRule } from './cel.js';
 import { ANNOTATIONS } from './constants.js';
 import { DELETION_POLICIES, keyRef, localRef, requiredActionAlias, statusBase, timestamp, uniqueItems, WHITESPACE } from './common.js';
-import { emailSchema, passwordPolicySchema } from './realm-settings.js';
+import { bruteForceProtectionSchema, emailSchema, passwordPolicySchema } from './realm-settings.js';
 
 const REALM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
@@ -112,6 +112,7 @@ export const dashRealmSpecSchema = withRules(z.object({
     'x-kubernetes-list-map-keys': ['alias'],
   }).optional(),
   passwordPolicy: passwordPolicySchema.optional(),
+  bruteForceProtection: bruteForceProtectionSchema.optional(),
   logoutPolicy: z.enum(LOGOUT_POLICIES).default('Manual')
     .describe('Manual: report users whose roles changed through a group until they log in again. Automatic: the operator logs out their sessions.'),
   licenseRevocation: z.enum(LICENSE_REVOCATION_POLICIES).default('Warn')

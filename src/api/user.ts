@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { immutableRule, withRules } from './cel.js';
-import { USER_OWNER_ATTRIBUTE } from './constants.js';
+import { ANNOTATIONS, USER_OWNER_ATTRIBUTE } from './constants.js';
 import {
   capNote, emailAddress, groupPath, keyRef, kubeName, localRef, requiredActionAlias, statusBase, stringList, timestamp, uniqueItems, username, USER_DELETION_POLICIES,
 } from './common.js';
@@ -116,6 +116,12 @@ export const dashUserStatusSchema = z.object({
     secretVersion: z.string().max(256).describe("Opaque marker of the Secret content the password came from (never the password or a plain hash of it)."),
   }).optional().describe('When the initial password was set, so it is set once (again only on a Secret change with rotateOnChange).'),
   executeActionsEmailSentAt: timestamp('When the execute-actions e-mail was sent.').optional(),
+  lockedOut: z.boolean().optional()
+    .describe("Whether Keycloak's brute-force detection locks the user out (too many failed logins). Reported only while the DashRealm sets bruteForceProtection.enabled: true; the LockedOut condition says more."),
+  lastUnlock: z.object({
+    value: z.string().max(1024).describe(`Value of the ${ANNOTATIONS.unlock} annotation that was acted on.`),
+    at: timestamp('When it was acted on (the lockout cleared, if there was one).'),
+  }).optional().describe(`The last unlock requested with the ${ANNOTATIONS.unlock} annotation: each new value clears a lockout once.`),
 }).describe('Observed state of the user.');
 
 /** DashUser.spec after defaults. */

@@ -150,8 +150,14 @@ export interface BulkReadPort {
   listRealmSessions(realm: string): Promise<RealmSession[]>;
   /** Every role of the realm (realm and client roles) and the direct composites of composite ones. */
   listRoleGraph(realm: string): Promise<RoleGraph>;
-  /** Every user of the realm, as `getUser` reads them (paginated). */
-  listUsers(realm: string): Promise<KeycloakUser[]>;
+  /**
+   * Every user of the realm, as `getUser` reads them (paginated). With `lockouts`, each also
+   * carries its brute-force status, from the same pages (the admin console's own user list,
+   * `/ui-ext/brute-force-user`); a server without that list gives users without `lockout`.
+   */
+  listUsers(realm: string, options?: { lockouts?: boolean }): Promise<KeycloakUser[]>;
+  /** Clears the user's brute-force lockout and failure count (DELETE attack-detection/brute-force/users/{id}); idempotent. */
+  clearUserLockout(realm: string, userId: string): Promise<void>;
 }
 
 /** Everything the reconcilers need from Keycloak, in our own types. */
