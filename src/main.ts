@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError, loadConfig, type OperatorConfig } from './config.js';
 import { usage } from './config-options.js';
-import { classifyFailure, controllers, driftMetrics, driftPoller } from './controllers/index.js';
+import { classifyFailure, controllers, driftMetrics, driftPoller, seatMetrics } from './controllers/index.js';
 import { KeycloakConnectionRegistry, keycloakRequestMetrics } from './keycloak/index.js';
 import { KubeRestClient } from './kube/client.js';
 import { loadKubeConfig } from './kube/kubeconfig.js';
@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
   const drift = driftMetrics(metrics.registry, METRICS_PREFIX);
   const options = {
     registry, secretData: new ReferencedDataReader(client), defaultKeycloak: config.keycloak, allowedKeycloakUrls: config.allowedKeycloakUrls, allowedSmtpHosts: config.allowedSmtpHosts,
-    cleanupTimeoutMs: config.cleanupTimeoutMs, driftMetrics: drift,
+    cleanupTimeoutMs: config.cleanupTimeoutMs, driftMetrics: drift, seatMetrics: seatMetrics(metrics.registry, METRICS_PREFIX),
   };
   const registrations = controllers(options);
   for (const registration of registrations) manager.register(registration);

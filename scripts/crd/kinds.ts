@@ -27,6 +27,9 @@ export const KIND_DOCS: Record<Kind, { description: string; columns: PrinterColu
     columns: [
       ready, reason,
       { name: 'Realm', type: 'string', jsonPath: '.spec.realm', description: 'Keycloak realm name.' },
+      { name: 'Licensed', type: 'integer', jsonPath: '.status.seats.licensedUsers', description: 'License seats in use (users holding licensed_user).' },
+      { name: 'Seats', type: 'integer', jsonPath: '.spec.licenseSeats', description: 'License seat limit (spec.licenseSeats); empty: no limit.' },
+      { name: 'Users', type: 'integer', jsonPath: '.status.seats.users', description: 'Users of the realm.', priority: 1 },
       { name: 'Logout', type: 'string', jsonPath: '.spec.logoutPolicy', description: 'Manual or Automatic logout after group role changes.', priority: 1 },
       { name: 'Keycloak', type: 'string', jsonPath: '.status.keycloakUrl', description: 'Keycloak server.', priority: 1 },
       message, age,

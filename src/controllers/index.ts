@@ -13,6 +13,7 @@ import { userController } from './user/controller.js';
 export { classifyFailure } from './errors.js';
 export { DASH_KINDS, controllerDeps, type ControllerOptions } from './kinds.js';
 export { driftMetrics, type DriftMetrics } from './drift/metrics.js';
+export { seatMetrics, type SeatMetrics } from './realm/seats.js';
 
 /** The four controllers, in dependency order. */
 export function controllers(options: ControllerOptions): ControllerRegistration[] {

@@ -102,6 +102,26 @@ export class RealmView {
     return [...(heldBy(snapshot.held, holder).get(holderKey(holder)) ?? [])].flatMap((id) => snapshot.dashNames.get(id) ?? []).sort();
   }
 
+  /**
+   * Who holds the dash role `name` directly or through a composite: users (by id) and groups (by
+   * path; their members and subgroups' members hold it too), and whether every user does
+   * (a default role). Read at or after `notBeforeMs`.
+   */
+  async holders(name: string, notBeforeMs = 0): Promise<{ userIds: string[]; groupPaths: string[]; everyone: boolean }> {
+    const snapshot = await this.#roles.get(Math.max(notBeforeMs, this.#rolesChangedAt));
+    const reaches = (ids: Set<string>) => [...ids].some((id) => snapshot.reach.get(id)?.has(name));
+    return {
+      userIds: [...snapshot.held.users].filter(([, ids]) => reaches(ids)).map(([id]) => id).sort(),
+      groupPaths: [...snapshot.held.groups].filter(([, ids]) => reaches(ids)).map(([path]) => path).sort(),
+      everyone: snapshot.defaults.includes(name),
+    };
+  }
+
+  /** Ids of every user of the realm (the realm's user list), read at or after `notBeforeMs`. */
+  async userIds(notBeforeMs = 0): Promise<string[]> {
+    return [...(await this.#users.get(notBeforeMs)).byId.keys()];
+  }
+
   /** Names of the `dash` roles every user gets through default-roles-<realm>, sorted. */
   async defaultRoles(): Promise<string[]> {
     return (await this.#roles.get(this.#rolesChangedAt)).defaults;

@@ -72,6 +72,8 @@ export interface GroupPort {
   updateGroup(realm: string, id: string, update: GroupUpdate): Promise<void>;
   /** Deletes a group and (Keycloak's rule) all its subgroups; idempotent. */
   deleteGroup(realm: string, id: string): Promise<void>;
+  /** Lists the direct subgroups (paginated); [] when the group is gone. */
+  listChildGroups(realm: string, parentId: string): Promise<KeycloakGroup[]>;
   /** Lists direct members (paginated), at most `limit` when given; [] when the group is gone. */
   listGroupMembers(realm: string, id: string, options?: { limit?: number }): Promise<GroupMember[]>;
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { loadTestEnv } from '../../env/test-env.js';
-import { createLoginClient, eventually, login } from '../support/keycloak-fixtures.js';
+import { createLoginClient, login } from '../support/keycloak-fixtures.js';
 import { RecordingProxy } from '../support/recording-proxy.js';
 import { isReady, useOperator } from './harness.js';
 
