@@ -50,6 +50,8 @@ export const REASONS = {
   smtpHostNotAllowed: 'SmtpHostNotAllowed',
   /** Keycloak's password policy refused a DashUser's initial password (the message is Keycloak's, never the password). */
   passwordRejected: 'PasswordRejected',
+  /** A DashRoleBinding's licensed_user grant would take more seats than the DashRealm's licenseSeats. */
+  seatLimitReached: 'SeatLimitReached',
 } as const;
 
 /** Reason of the Event on an object whose pass, woken by a change made outside the operator (an admin event), changed Keycloak back. */

@@ -33,16 +33,16 @@ export function seatMetrics(registry: Registry, prefix: string): SeatMetrics {
  * The users who hold the dash role `role` effectively, from the realm view (role holders,
  * groups' mappings, default roles: no read per user); a group holding it adds the members of
  * its whole subtree (Keycloak: a subgroup's members get the ancestors' roles), a few reads per
- * such group. Only users of the realm's user list count (no service accounts).
+ * such group.
  */
 export async function effectiveHolders(kc: KeycloakPort, realm: string, view: RealmView, role: string, notBeforeMs = 0): Promise<Holders> {
   const [all, held] = await Promise.all([view.userIds(notBeforeMs), view.holders(role, notBeforeMs)]);
-  const users = new Set(all);
-  if (held.everyone) return users;
-  const holders = new Set(held.userIds.filter((id) => users.has(id)));
+  if (held.everyone) return new Set(all);
+  // Not filtered by the user list: a user created (and mapped) after it was read holds a seat too.
+  const holders = new Set(held.userIds);
   for (const path of held.groupPaths) {
     const group = await kc.findGroupByPath(realm, path);
-    for (const id of group ? await subtreeMembers(kc, realm, group.id) : []) if (users.has(id)) holders.add(id);
+    for (const id of group ? await subtreeMembers(kc, realm, group.id) : []) holders.add(id);
   }
   return holders;
 }
@@ -55,7 +55,8 @@ export async function countSeats(kc: KeycloakPort, realm: string, view: RealmVie
   return { licensedUsers: licensed.size, admins: admins.size, users: users.length };
 }
 
-async function subtreeMembers(kc: KeycloakPort, realm: string, groupId: string): Promise<string[]> {
+/** Ids of the direct members of the group and of all its subgroups. */
+export async function subtreeMembers(kc: KeycloakPort, realm: string, groupId: string): Promise<string[]> {
   const [members, children] = await Promise.all([kc.listGroupMembers(realm, groupId), kc.listChildGroups(realm, groupId)]);
   const below = await Promise.all(children.map((c) => subtreeMembers(kc, realm, c.id)));
   return [...members.map((m) => m.id), ...below.flat()];

@@ -8,6 +8,11 @@ import { grantsFor } from './grants.js';
 import { observeBinding, rereadTouched, type BindingObservation } from './observe.js';
 import { planBinding, type BindingPlan } from './plan.js';
 import { bindingStatus, licenseEvents } from './status.js';
+import { REASONS } from '../../api/index.js';
+import type { OutcomeError } from '../../runtime/index.js';
+import { waitFor } from '../errors.js';
+import type { SeatRefusal } from '../seat-gate.js';
+import type { SubjectKey } from '../subject-id.js';
 
 /**
  * Reconciles one DashRoleBinding against the grant ledger of its Keycloak realm: every subject
@@ -21,8 +26,24 @@ export async function reconcileBinding(binding: DashRoleBinding, deps: Controlle
   // A role granted by hand a moment ago must read as manual: no grant is recorded and nothing is
   // removed on the view alone (a recorded grant is added on it: adding a held role changes nothing).
   const { observed, plan } = await planOnView(viewed, (o) => planFor(binding, ref, o), (first, o) => rereadTouched(ref, first, o));
-  const applied = await applyBindingSteps(ref, plan.steps, observed);
+  const refused = new Map<SubjectKey, SeatRefusal>();
+  const applied = await applyBindingSteps(ref, plan.steps, observed, refused);
+  if (refused.size > 0) throw seatLimitReached(binding, ref, refused);
   return bindingStatus(binding, observed, plan, applied, deps.now());
+}
+
+/**
+ * Ready=False, reason SeatLimitReached (a wait: retried, and a seat freed meanwhile lets the
+ * grant through): names the subjects and how many seats are missing. The status keeps the
+ * grants recorded as pending: recorded but unmapped changes nothing in Keycloak.
+ */
+function seatLimitReached(binding: DashRoleBinding, ref: RealmRef, refused: ReadonlyMap<SubjectKey, SeatRefusal>): OutcomeError {
+  const entries = [...refused].sort(([a], [b]) => a.localeCompare(b));
+  const missing = Math.max(...entries.map(([, r]) => r.missing));
+  const [, first] = entries[0] ?? [];
+  const who = entries.map(([subject, r]) => `${subject} (${r.newHolders} new holder(s))`).join(', ');
+  return waitFor(REASONS.seatLimitReached,
+    `licensed_user not granted to ${who}: DashRealm ${binding.spec.realmRef.name} has spec.licenseSeats ${first?.limit ?? 0} and ${first?.inUse ?? 0} in use; ${missing} seat(s) missing. Raise licenseSeats or free seats (realm ${ref.name})`);
 }
 
 /**

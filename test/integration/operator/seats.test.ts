@@ -52,3 +52,42 @@ describe('license seats', () => {
     expect(await metric('licensed_users')).toBe(2);
   });
 });
+
+// spec.licenseSeats: a grant that would push licensedUsers above the limit is not made.
+describe('a license seat limit', () => {
+  const { op, rest } = useOperator({ extraArgs: ['--resync-period=5s', '--dependency-wait=2s'], realm: { licenseSeats: 2 } });
+  const kubectl = (...args: string[]) => execFileSync(op.env.KUBECTL, ['--kubeconfig', op.env.KUBECONFIG, '-n', op.namespace, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const licensed = async (username: string) => {
+    const [found] = await rest.usersNamed(op.realm, username);
+    return found ? (await rest.userClientRoles(op.realm, found.id, 'dash')).includes('licensed_user') : false;
+  };
+  type Bound = { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } };
+  const ready = (b: Bound) => b.status?.conditions?.find((c) => c.type === 'Ready');
+
+  it('never lets three bindings that grant at once take more than two seats, reports SeatLimitReached with a Warning, and grants once the limit allows', async () => {
+    op.apply([user('ada'), user('bob'), user('cyd')]);
+    for (const name of ['ada', 'bob', 'cyd']) await op.waitFor<{ status?: { keycloakId?: string } }>('DashUser', name, (u) => u.status?.keycloakId !== undefined);
+    op.apply(['ada', 'bob', 'cyd'].map((name) => binding(`lic-${name}`, ['licensed_user', 'viewer'], [{ kind: 'User', name }])));
+    const outcome = async () => Promise.all(['ada', 'bob', 'cyd'].map(async (name) => ({ name, licensed: await licensed(name), reason: ready((await op.get<Bound>('DashRoleBinding', `lic-${name}`)) ?? {})?.reason })));
+    let seen: Awaited<ReturnType<typeof outcome>> = [];
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+      seen = await outcome();
+      if (seen.filter((s) => s.reason === 'SeatLimitReached').length === 1 && seen.filter((s) => s.licensed).length === 2) break;
+    }
+    expect(seen.filter((s) => s.licensed)).toHaveLength(2);
+    const refused = seen.find((s) => s.reason === 'SeatLimitReached');
+    expect(refused?.licensed).toBe(false);
+    const binding0 = await op.get<Bound>('DashRoleBinding', `lic-${refused?.name}`);
+    expect(ready(binding0 ?? {})?.message).toMatch(/spec\.licenseSeats 2 and 2 in use; 1 seat\(s\) missing/);
+    const events = JSON.parse(kubectl('get', 'events.events.k8s.io', '-o', 'json')) as { items: { type: string; reason: string; regarding: { name: string } }[] };
+    expect(events.items.some((e) => e.type === 'Warning' && e.reason === 'SeatLimitReached' && e.regarding.name === `lic-${refused?.name}`)).toBe(true);
+    // A few retries later, still only two seats taken.
+    await new Promise((r) => setTimeout(r, 5000));
+    expect((await outcome()).filter((s) => s.licensed)).toHaveLength(2);
+    expect(kubectl('get', 'dashrealms').split('\n')[1]).toMatch(new RegExp(`${op.realm}\\s+2\\s+2\\s`));
+
+    op.apply({ apiVersion: v, kind: 'DashRealm', metadata: { name: 'dash' }, spec: { realm: op.realm, licenseSeats: 3 } });
+    await op.waitReady('DashRoleBinding', `lic-${refused?.name}`, 60_000);
+    expect(await licensed(refused?.name ?? '')).toBe(true);
+  });
+});
