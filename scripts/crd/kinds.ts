@@ -53,6 +53,7 @@ export const KIND_DOCS: Record<Kind, { description: string; columns: PrinterColu
       { name: 'Username', type: 'string', jsonPath: '.spec.username', description: 'Keycloak username.' },
       { name: 'Roles', type: 'string', jsonPath: '.status.effectiveRoleNames', description: 'Effective dash client roles.' },
       { name: 'Logout Pending', type: 'boolean', jsonPath: '.status.logoutPending', description: 'A session predates a role change that reached the user through a group.' },
+      { name: 'License Held', type: 'string', jsonPath: '.status.licenseRevocationHeld.binding', description: 'The DashRoleBinding holding a licensed_user removal under licenseRevocation: Protect (confirm it with the confirm-license-revocation annotation).' },
       { name: 'Locked Out', type: 'boolean', jsonPath: '.status.lockedOut', description: "Keycloak's brute-force detection locks the user out (realms with bruteForceProtection.enabled)." },
       { name: 'Sessions', type: 'integer', jsonPath: '.status.sessions', description: 'Active sessions.', priority: 1 },
       message, age,

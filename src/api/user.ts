@@ -111,6 +111,10 @@ export const dashUserStatusSchema = z.object({
   membershipChangedAt: timestamp('When the operator last changed the membership in a group that carries roles (a change that needs a new login).').optional(),
   pendingLicenseRevocation: z.boolean().optional()
     .describe('True while a licensed_user removal is held under licenseRevocation: Protect, waiting for the confirm annotation.'),
+  licenseRevocationHeld: z.object({
+    binding: z.string().max(253).describe('The DashRoleBinding holding the removal (the first by name when several do).'),
+    since: timestamp('Since when it is held.'),
+  }).optional().describe(`A licensed_user removal held under licenseRevocation: Protect (the user owns or co-owns apps and would lose them): confirm with ${ANNOTATIONS.confirmLicenseRevocation}: "true" on the binding or this DashUser.`),
   initialPassword: z.object({
     setAt: timestamp('When the operator set the password.'),
     secretVersion: z.string().max(256).describe("Opaque marker of the Secret content the password came from (never the password or a plain hash of it)."),

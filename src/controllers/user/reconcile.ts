@@ -8,6 +8,7 @@ import { applyUserSteps, nothingApplied } from './apply.js';
 import { attributesCondition } from './attributes.js';
 import { observeHoldings } from './holdings.js';
 import { observeUser, rereadUser } from './observe.js';
+import { licenseRevocationHeld } from './license-held.js';
 import { lockoutReport, observeLockout } from './lockout.js';
 import { planLogout } from './plan-logout.js';
 import { planUser } from './plan.js';
@@ -38,6 +39,7 @@ export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promi
   const status = {
     ...userStatus(user, { applied: done, holdings, claim: observed.claim, password: observed.password, hasPassword: observed.inputs.hasPassword }),
     ...lockout.status, lastUnlock: lockout.status.lastUnlock ?? user.status?.lastUnlock,
+    ...licenseRevocationHeld(user, deps),
   };
   return {
     status, events: [...done.events, ...locks?.events ?? []], conditions: [...attributesCondition(user.spec, ref.name, observed.dropped), ...lockout.conditions],
