@@ -93,6 +93,8 @@ describe('brute-force lockouts', () => {
     const perUser = window.filter((r) => r.method === 'GET' && r.path.includes('/attack-detection/')).length;
     // Every user ran about four times; the lockouts came from one list per realm view TTL (10 s).
     expect(perUser).toBe(0);
+    // Users read from that list plan no write: a steady state stays quiet (the list carries the owner mark and attributes).
+    expect(proxy.adminWritesSince(since)).toEqual([]);
     expect(lists).toBeGreaterThan(0);
     expect(lists).toBeLessThanOrEqual(3);
     process.stdout.write(`lockout reads over ${4 * RESYNC_MS} ms, ${users} users: ${lists} list request(s), ${perUser} attack-detection reads, ${window.length} requests in all\n`);
