@@ -27,6 +27,9 @@ export const KIND_DOCS: Record<Kind, { description: string; columns: PrinterColu
     columns: [
       ready, reason,
       { name: 'Realm', type: 'string', jsonPath: '.spec.realm', description: 'Keycloak realm name.' },
+      { name: 'Licensed', type: 'integer', jsonPath: '.status.seats.licensedUsers', description: 'License seats in use (users holding licensed_user).' },
+      { name: 'Seats', type: 'integer', jsonPath: '.spec.licenseSeats', description: 'License seat limit (spec.licenseSeats); empty: no limit.' },
+      { name: 'Users', type: 'integer', jsonPath: '.status.seats.users', description: 'Users of the realm.', priority: 1 },
       { name: 'Logout', type: 'string', jsonPath: '.spec.logoutPolicy', description: 'Manual or Automatic logout after group role changes.', priority: 1 },
       { name: 'Keycloak', type: 'string', jsonPath: '.status.keycloakUrl', description: 'Keycloak server.', priority: 1 },
       message, age,
@@ -50,6 +53,8 @@ export const KIND_DOCS: Record<Kind, { description: string; columns: PrinterColu
       { name: 'Username', type: 'string', jsonPath: '.spec.username', description: 'Keycloak username.' },
       { name: 'Roles', type: 'string', jsonPath: '.status.effectiveRoleNames', description: 'Effective dash client roles.' },
       { name: 'Logout Pending', type: 'boolean', jsonPath: '.status.logoutPending', description: 'A session predates a role change that reached the user through a group.' },
+      { name: 'License Held', type: 'string', jsonPath: '.status.licenseRevocationHeld.binding', description: 'The DashRoleBinding holding a licensed_user removal under licenseRevocation: Protect (confirm it with the confirm-license-revocation annotation).' },
+      { name: 'Locked Out', type: 'boolean', jsonPath: '.status.lockedOut', description: "Keycloak's brute-force detection locks the user out (realms with bruteForceProtection.enabled)." },
       { name: 'Sessions', type: 'integer', jsonPath: '.status.sessions', description: 'Active sessions.', priority: 1 },
       message, age,
     ],

@@ -107,6 +107,12 @@ export const DELETION_POLICIES = ['Delete', 'Retain'] as const;
 /** What happens in Keycloak when the resource is deleted. */
 export type DeletionPolicy = (typeof DELETION_POLICIES)[number];
 
+/** A DashUser's deletion policies: Disable keeps the account (and its history) but disables it and ends its sessions. */
+export const USER_DELETION_POLICIES = ['Delete', 'Retain', 'Disable'] as const;
+
+/** What happens to the Keycloak user when its DashUser is deleted. */
+export type UserDeletionPolicy = (typeof USER_DELETION_POLICIES)[number];
+
 /** An RFC 3339 timestamp, as Kubernetes writes them. */
 export function timestamp(description: string) {
   return z.string().max(64).regex(RFC3339, { error: 'must be an RFC 3339 timestamp' }).meta({ format: 'date-time', description });

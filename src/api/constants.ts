@@ -32,6 +32,8 @@ export const ANNOTATIONS = {
   confirmLicenseRevocation: `${API_GROUP}/confirm-license-revocation`,
   /** `"true"` on a DashRealm, DashGroup or DashUser: the operator may take over an existing Keycloak object of that name. */
   adopt: `${API_GROUP}/adopt`,
+  /** On a DashUser: each new value clears the user's brute-force lockout once; status.lastUnlock records it. */
+  unlock: `${API_GROUP}/unlock`,
 } as const;
 
 /** Ready reasons of the tenancy and ownership rules (SPEC §3); contracts, shown to users. */
@@ -50,6 +52,8 @@ export const REASONS = {
   passwordRejected: 'PasswordRejected',
   /** Ready=True of an object whose DashRealm is under managementPolicy Observe: planned, nothing written (see InSync). */
   observed: 'Observed',
+  /** A DashRoleBinding's licensed_user grant would take more seats than the DashRealm's licenseSeats. */
+  seatLimitReached: 'SeatLimitReached',
 } as const;
 
 /** Reason of the Event on an object whose pass, woken by a change made outside the operator (an admin event), changed Keycloak back. */

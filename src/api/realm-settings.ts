@@ -48,6 +48,21 @@ export const passwordPolicySchema = withRules(z.object({
   check: (v) => v.length === undefined || v.maxLength === undefined || v.maxLength >= v.length,
 }]);
 
+/**
+ * DashRealm.spec.bruteForceProtection: Keycloak's brute-force detection (lockouts after failed
+ * logins). Only the fields that are set are managed; unset ones stay as Keycloak has them.
+ */
+export const bruteForceProtectionSchema = z.object({
+  enabled: z.boolean().optional().describe("Lock users out after repeated failed logins (Keycloak's bruteForceProtected)."),
+  failureFactor: z.int().min(1).max(10_000).optional().describe('Failed logins before a lockout (failureFactor).'),
+  waitIncrementSeconds: z.int().min(1).max(31_536_000).optional().describe('How long a temporary lockout lasts, growing with each further failure (waitIncrementSeconds).'),
+  maxFailureWaitSeconds: z.int().min(1).max(31_536_000).optional().describe('The longest temporary lockout (maxFailureWaitSeconds).'),
+  permanentLockout: z.boolean().optional().describe('Lock out until an administrator unlocks the user (annotation identity.dashops.dev/unlock on the DashUser), instead of for a while.'),
+}).describe("Brute-force protection of the realm's logins; only the fields that are set are managed. With enabled: true, DashUser status reports lockedOut.");
+
+/** DashRealm.spec.bruteForceProtection. */
+export type BruteForceProtection = z.output<typeof bruteForceProtectionSchema>;
+
 /** DashRealm.spec.email after defaults. */
 export type EmailSettings = z.output<typeof emailSchema>;
 /** DashRealm.spec.passwordPolicy. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { immutableRule, matchesRule, withRules, type CelRule } from './cel.js';
 import { ANNOTATIONS } from './constants.js';
 import { DELETION_POLICIES, keyRef, localRef, requiredActionAlias, statusBase, timestamp, uniqueItems, WHITESPACE } from './common.js';
-import { emailSchema, passwordPolicySchema } from './realm-settings.js';
+import { bruteForceProtectionSchema, emailSchema, passwordPolicySchema } from './realm-settings.js';
 
 const REALM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
@@ -114,6 +114,7 @@ export const dashRealmSpecSchema = withRules(z.object({
     'x-kubernetes-list-map-keys': ['alias'],
   }).optional(),
   passwordPolicy: passwordPolicySchema.optional(),
+  bruteForceProtection: bruteForceProtectionSchema.optional(),
   logoutPolicy: z.enum(LOGOUT_POLICIES).default('Manual')
     .describe('Manual: report users whose roles changed through a group until they log in again. Automatic: the operator logs out their sessions.'),
   licenseRevocation: z.enum(LICENSE_REVOCATION_POLICIES).default('Warn')
@@ -122,6 +123,8 @@ export const dashRealmSpecSchema = withRules(z.object({
     .describe('Additive: never remove a role mapping the operator did not grant. Exclusive: DashRoleBindings are the only source of dash client role mappings (default roles excepted).'),
   deletionPolicy: z.enum(DELETION_POLICIES).default('Retain')
     .describe('Retain (default): deleting the DashRealm leaves the Keycloak realm. Delete: the realm is deleted too, unless it was adopted.'),
+  licenseSeats: z.int().min(0).max(10_000_000).optional()
+    .describe('License seats: a DashRoleBinding grant that would make more users hold licensed_user than this is not made (the binding reports Ready=False, reason SeatLimitReached, naming how many seats are missing). Unset: no limit.'),
   driftDetection: z.enum(DRIFT_DETECTIONS).default('AdminEvents')
     .describe('AdminEvents (default): the realm records admin events (turned on if needed, kept 1 day when the operator turns them on and no adminEventsExpiration is set) and the operator polls them every --drift-poll-interval, correcting changes made outside it within seconds. Resync: the events configuration is left alone and drift is corrected at the next resync (--resync-period). Keycloak before 26.2 always falls back to Resync.'),
   managementPolicy: z.enum(MANAGEMENT_POLICIES).default('Manage')
@@ -154,6 +157,11 @@ export const dashRealmStatusSchema = z.object({
     enabledBy: z.enum(ADMIN_EVENTS_ENABLED_BY)
       .describe('Operator: the operator turned admin events on (and set adminEventsExpiration when none was set). External: they were on already; their retention is left exactly as it is.'),
   }).optional().describe('With driftDetection AdminEvents: the realm records admin events and the operator follows them. Absent in Resync mode and on Keycloak before 26.2.'),
+  seats: z.object({
+    licensedUsers: z.int().min(0).describe('Users holding licensed_user effectively: directly, through a group (or an ancestor group) or by default.'),
+    admins: z.int().min(0).describe('Users holding admin effectively.'),
+    users: z.int().min(0).describe('Users of the Keycloak realm.'),
+  }).optional().describe('License seats as Keycloak holds them, counted from the realm-wide role holders, group mappings and default roles; refreshed when a user, group or binding of the realm changes.'),
   lastLogoutAll: z.object({
     value: z.string().max(1024).describe('Value of the logout-all annotation that was acted on.'),
     at: timestamp('When every session of the realm was logged out.'),

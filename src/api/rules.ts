@@ -7,11 +7,11 @@ import type { DashGroup } from './resources.js';
  * what the operator created is deleted and what it adopted is kept. Realms: the schema
  * defaults to `Retain`, and an adopted realm (a Dash Enterprise install's own) is always kept.
  */
-export function effectiveDeletionPolicy(
+export function effectiveDeletionPolicy<P extends string = DeletionPolicy>(
   kind: 'DashRealm' | 'DashGroup' | 'DashUser',
-  spec: { deletionPolicy?: DeletionPolicy },
+  spec: { deletionPolicy?: P },
   adopted: boolean,
-): DeletionPolicy {
+): P | DeletionPolicy {
   if (kind === 'DashRealm') return adopted ? 'Retain' : (spec.deletionPolicy ?? 'Retain');
   return spec.deletionPolicy ?? (adopted ? 'Retain' : 'Delete');
 }

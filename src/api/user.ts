@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { immutableRule, withRules } from './cel.js';
-import { USER_OWNER_ATTRIBUTE } from './constants.js';
+import { ANNOTATIONS, USER_OWNER_ATTRIBUTE } from './constants.js';
 import {
-  capNote, DELETION_POLICIES, emailAddress, groupPath, keyRef, kubeName, localRef, requiredActionAlias, statusBase, stringList, timestamp, uniqueItems, username,
+  capNote, emailAddress, groupPath, keyRef, kubeName, localRef, requiredActionAlias, statusBase, stringList, timestamp, uniqueItems, username, USER_DELETION_POLICIES,
 } from './common.js';
 
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.:-]+$/;
@@ -72,8 +72,8 @@ export const dashUserSpecSchema = withRules(z.object({
   attributes: attributesSchema.optional(),
   initialPassword: initialPasswordSchema.optional(),
   executeActionsEmail: executeActionsEmailSchema.optional(),
-  deletionPolicy: z.enum(DELETION_POLICIES).optional()
-    .describe('Delete or Retain. Unset: Delete when the operator created the user, Retain when it adopted an existing one. Delete on an adopted or federated (federationLink) user is treated as Retain, with a Warning event DeletionRetained.'),
+  deletionPolicy: z.enum(USER_DELETION_POLICIES).optional()
+    .describe('Delete, Retain or Disable. Unset: Delete when the operator created the user, Retain when it adopted an existing one. Delete on an adopted or federated (federationLink) user is treated as Retain, with a Warning event DeletionRetained. Disable (offboarding): the Keycloak user is kept with its history, disabled, and all its sessions are ended (Event SessionsRevoked); only a user this DashUser created or manages (its recorded keycloakId).'),
 }), 'Desired state of the user.', [
   {
     rule: '!(has(self.initialPassword) && has(self.executeActionsEmail))',
@@ -111,11 +111,21 @@ export const dashUserStatusSchema = z.object({
   membershipChangedAt: timestamp('When the operator last changed the membership in a group that carries roles (a change that needs a new login).').optional(),
   pendingLicenseRevocation: z.boolean().optional()
     .describe('True while a licensed_user removal is held under licenseRevocation: Protect, waiting for the confirm annotation.'),
+  licenseRevocationHeld: z.object({
+    binding: z.string().max(253).describe('The DashRoleBinding holding the removal (the first by name when several do).'),
+    since: timestamp('Since when it is held.'),
+  }).optional().describe(`A licensed_user removal held under licenseRevocation: Protect (the user owns or co-owns apps and would lose them): confirm with ${ANNOTATIONS.confirmLicenseRevocation}: "true" on the binding or this DashUser.`),
   initialPassword: z.object({
     setAt: timestamp('When the operator set the password.'),
     secretVersion: z.string().max(256).describe("Opaque marker of the Secret content the password came from (never the password or a plain hash of it)."),
   }).optional().describe('When the initial password was set, so it is set once (again only on a Secret change with rotateOnChange).'),
   executeActionsEmailSentAt: timestamp('When the execute-actions e-mail was sent.').optional(),
+  lockedOut: z.boolean().optional()
+    .describe("Whether Keycloak's brute-force detection locks the user out (too many failed logins). Reported only while the DashRealm sets bruteForceProtection.enabled: true; the LockedOut condition says more."),
+  lastUnlock: z.object({
+    value: z.string().max(1024).describe(`Value of the ${ANNOTATIONS.unlock} annotation that was acted on.`),
+    at: timestamp('When it was acted on (the lockout cleared, if there was one).'),
+  }).optional().describe(`The last unlock requested with the ${ANNOTATIONS.unlock} annotation: each new value clears a lockout once.`),
 }).describe('Observed state of the user.');
 
 /** DashUser.spec after defaults. */

@@ -1,4 +1,5 @@
 import type { DashRealm, DashResource, Kind } from '../api/index.js';
+import type { SeatMetrics } from './realm/seats.js';
 import type { KeycloakPort } from '../keycloak/port.js';
 import type { SecretValue } from '../kube/secrets.js';
 import type { IndexName } from './wake-ups.js';
@@ -38,4 +39,6 @@ export interface ControllerDeps {
   now(): Date;
   /** Hostnames (lowercase) a DashRealm's `spec.email.host` may name; absent or empty: any host. */
   allowedSmtpHosts?: readonly string[];
+  /** The seat gauges; absent: not exported. */
+  seatMetrics?: SeatMetrics;
 }

@@ -14,6 +14,7 @@ export { classifyFailure } from './errors.js';
 export { DASH_KINDS, controllerDeps, type ControllerOptions } from './kinds.js';
 export { driftMetrics, type DriftMetrics } from './drift/metrics.js';
 export { logoutPendingMetrics } from './user/logout-metrics.js';
+export { seatMetrics, type SeatMetrics } from './realm/seats.js';
 
 /** The four controllers, in dependency order. */
 export function controllers(options: ControllerOptions): ControllerRegistration[] {

@@ -2,6 +2,7 @@ import {
   API_GROUP, API_VERSION, DRIFT_CORRECTED, FINALIZER, KINDS, STATUS_TRUNCATED_CONDITION, anyOmitted, describeOmitted, fitStatus, parseSpec,
   type AnyDashResource, type DashResource, type Kind, type StatusOf,
 } from '../api/index.js';
+import type { SeatMetrics } from './realm/seats.js';
 import type { KeycloakConnectionRegistry, KeycloakTarget } from '../keycloak/index.js';
 import { SecretKind, type ResourceKind } from '../kube/resource-kind.js';
 import type { ReferencedDataReader } from '../kube/secrets.js';
@@ -37,6 +38,8 @@ export interface ControllerOptions {
   secretData: ReferencedDataReader;
   /** Counts drift corrections (DriftCorrected events); absent: not counted. */
   driftMetrics?: Pick<DriftMetrics, 'recordCorrection'>;
+  /** The seat gauges (licensed_users, users per realm); absent: not exported. */
+  seatMetrics?: SeatMetrics;
 }
 
 /** One kind's part of its registration: how to reconcile and clean up, and what wakes it. */
@@ -128,5 +131,6 @@ export function controllerDeps(cache: CacheReader, options: ControllerOptions): 
     keycloak: new RealmKeycloakConnections(options.registry, secrets, options.defaultKeycloak, options.allowedKeycloakUrls),
     now: options.now ?? (() => new Date()),
     allowedSmtpHosts: options.allowedSmtpHosts,
+    seatMetrics: options.seatMetrics,
   };
 }

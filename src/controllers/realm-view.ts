@@ -1,6 +1,6 @@
 import { USER_OWNER_ATTRIBUTE } from '../api/constants.js';
 import { defaultRolesName } from '../keycloak/clients.js';
-import type { KeycloakPort, KeycloakUser, RealmSession, RoleGraph, RoleRef } from '../keycloak/port.js';
+import type { KeycloakPort, KeycloakUser, RealmSession, RoleGraph, RoleRef, UserLockout } from '../keycloak/port.js';
 import type { MappingTarget, SubjectId } from './subject-id.js';
 
 /**
@@ -61,7 +61,11 @@ interface RoleSnapshot {
 export class RealmView {
   readonly #roles: Snapshot<RoleSnapshot>;
   readonly #sessions: Snapshot<RealmSession[]>;
-  readonly #users: Snapshot<Map<string, KeycloakUser>>;
+  readonly #users: Snapshot<{ lockouts: boolean; byId: Map<string, KeycloakUser> }>;
+  /** Whether some pass asked for lockouts: the realm's user list is then read with them. */
+  #lockoutsAsked = false;
+  /** When we last cleared a user's lockout: its lockout must be read after that. */
+  readonly #unlocked = new Map<string, number>();
   /** When this process last wrote each user: the view knows a user only if read after that. */
   readonly #userWrites = new Map<string, number>();
   /** Our own mapping writes, replayed onto a load that started before them. */
@@ -77,7 +81,10 @@ export class RealmView {
       for (const w of this.#writes) if (w.atMs >= startedAt) applyWrite(snapshot, w.subject, w.roles, w.op);
     });
     this.#sessions = new Snapshot(() => kc.listRealmSessions(realm), ttlMs, nowMs);
-    this.#users = new Snapshot(async () => new Map((await kc.listUsers(realm)).map((u) => [u.id, u])), ttlMs, nowMs);
+    this.#users = new Snapshot(async () => {
+      const lockouts = this.#lockoutsAsked;
+      return { lockouts, byId: new Map((await kc.listUsers(realm, { lockouts })).map((u) => [u.id, u])) };
+    }, ttlMs, nowMs);
   }
 
   /** The `dash` client's roles (names and ids). */
@@ -98,6 +105,26 @@ export class RealmView {
   async directRoles(holder: RoleHolder): Promise<string[]> {
     const snapshot = await this.#roles.get(this.#rolesChangedAt);
     return [...(heldBy(snapshot.held, holder).get(holderKey(holder)) ?? [])].flatMap((id) => snapshot.dashNames.get(id) ?? []).sort();
+  }
+
+  /**
+   * Who holds the dash role `name` directly or through a composite: users (by id) and groups (by
+   * path; their members and subgroups' members hold it too), and whether every user does
+   * (a default role). Read at or after `notBeforeMs`.
+   */
+  async holders(name: string, notBeforeMs = 0): Promise<{ userIds: string[]; groupPaths: string[]; everyone: boolean }> {
+    const snapshot = await this.#roles.get(Math.max(notBeforeMs, this.#rolesChangedAt));
+    const reaches = (ids: Set<string>) => [...ids].some((id) => snapshot.reach.get(id)?.has(name));
+    return {
+      userIds: [...snapshot.held.users].filter(([, ids]) => reaches(ids)).map(([id]) => id).sort(),
+      groupPaths: [...snapshot.held.groups].filter(([, ids]) => reaches(ids)).map(([path]) => path).sort(),
+      everyone: snapshot.defaults.includes(name),
+    };
+  }
+
+  /** Ids of every user of the realm (the realm's user list), read at or after `notBeforeMs`. */
+  async userIds(notBeforeMs = 0): Promise<string[]> {
+    return [...(await this.#users.get(notBeforeMs)).byId.keys()];
   }
 
   /** Names of the `dash` roles every user gets through default-roles-<realm>, sorted. */
@@ -148,7 +175,24 @@ export class RealmView {
    */
   async user(id: string): Promise<KeycloakUser | undefined> {
     const users = await this.#users.get();
-    return (this.#users.takenAt() ?? 0) > (this.#userWrites.get(id) ?? -1) ? users.get(id) : undefined;
+    return (this.#users.takenAt() ?? 0) > (this.#userWrites.get(id) ?? -1) ? users.byId.get(id) : undefined;
+  }
+
+  /**
+   * The user's brute-force status from the realm's user list (the same pages `user` reads: no
+   * request per user); from the first call on, that list is read with lockouts. Undefined: the
+   * user is not in the list, or the server gives no lockouts.
+   */
+  async lockout(id: string): Promise<UserLockout | undefined> {
+    this.#lockoutsAsked = true;
+    let users = await this.#users.get(this.#unlocked.get(id) ?? 0);
+    if (!users.lockouts) users = await this.#users.get(this.nowMs()); // read before lockouts were asked for
+    return users.byId.get(id)?.lockout;
+  }
+
+  /** Records that the user's lockout was cleared: the next read of it waits for a fresh list. */
+  recordUnlock(id: string): void {
+    this.#unlocked.set(id, this.nowMs() + 1);
   }
 
   /** Records a write to a user (call after Keycloak accepted it). */

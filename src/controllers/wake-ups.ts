@@ -28,6 +28,8 @@ export const Index = {
   bySubject: 'bySubject',
   /** DashUser and DashGroup by `namespace/status.keycloakId` (what Keycloak's admin events name). */
   byKeycloakId: 'byKeycloakId',
+  /** DashRoleBinding by `namespace/username` of each licensed_user removal it holds (status.pendingLicenseRevocations). */
+  byHeldRevocation: 'byHeldRevocation',
 } as const;
 export type IndexName = (typeof Index)[keyof typeof Index];
 
@@ -65,7 +67,11 @@ export const USER_INDEXES: Record<string, IndexFunction> = {
 export const BINDING_INDEXES: Record<string, IndexFunction> = {
   [Index.byRealm]: byRealm,
   [Index.bySubject]: index<DashRoleBinding>((b) => (b.spec?.subjects ?? []).map((s) => s.name && subjectValue(b.metadata.namespace, s.kind, s.name))),
+  [Index.byHeldRevocation]: index<DashRoleBinding>((b) => (b.status?.pendingLicenseRevocations ?? []).map((p) => p.username && inNamespace(b.metadata.namespace, p.username.toLowerCase()))),
 };
+
+/** The usernames (lowercase) whose licensed_user removal a binding holds. */
+export const heldRevocations = (b: DashRoleBinding | undefined): string[] => (b?.status?.pendingLicenseRevocations ?? []).map((p) => p.username.toLowerCase());
 
 /** The keys of the `kind` objects an index lists under `value`. */
 export const keysByIndex = (cache: CacheReader, kind: Kind, index: IndexName, value: string): ObjectKey[] =>

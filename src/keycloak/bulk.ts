@@ -7,7 +7,8 @@ import { collectPages } from './paginate.js';
 import { toUser } from './users.js';
 import type { BulkReadPort } from './port.js';
 import { toGroup } from './groups.js';
-import type { KeycloakGroup, RealmSession, RoleGraph } from './types.js';
+import type { KeycloakGroup, KeycloakUser, RealmSession, RoleGraph } from './types.js';
+import { isKeycloakError, KeycloakErrorKind } from './errors.js';
 
 /**
  * Realm-wide reads that replace one read per user or group with a few pages per realm (the
@@ -46,11 +47,30 @@ export function bulkReadOperations(http: KeycloakHttp): BulkReadPort {
 
     listRoleGraph: (realm) => loadRoleGraph(http, realm),
 
-    async listUsers(realm) {
+    async listUsers(realm, options) {
       const operation = `list users of realm "${realm}"`;
-      const reps = await collectPages(async (first, max) =>
-        (await http.get<UserRepresentation[]>(operation, realmPath(realm, 'users'), { first, max, briefRepresentation: false })) ?? []);
-      return reps.map(toUser);
+      let missing = false;
+      const list = (path: string) => collectPages(async (first, max) => {
+        const page = await http.get<BruteUserRepresentation[]>(operation, path, { first, max, briefRepresentation: false });
+        missing ||= page === undefined;
+        return page ?? [];
+      });
+      if (options?.lockouts) {
+        // The same users in the same pages, each with its attack-detection status: lockouts cost
+        // no request per user. A server without this list (404): plain users, no lockout.
+        const users = await list(realmPath(realm, 'ui-ext', 'brute-force-user'));
+        if (!missing) return users.map(toLockedUser);
+      }
+      return (await list(realmPath(realm, 'users'))).map(toUser);
+    },
+
+    async clearUserLockout(realm, userId) {
+      const operation = `clear the brute-force lockout of user ${userId} in realm "${realm}"`;
+      try {
+        await http.request(operation, 'DELETE', realmPath(realm, 'attack-detection', 'brute-force', 'users', userId));
+      } catch (err) {
+        if (!isKeycloakError(err, KeycloakErrorKind.NotFound)) throw err;
+      }
     },
 
     async listGroups(realm) {
@@ -70,6 +90,14 @@ export function bulkReadOperations(http: KeycloakHttp): BulkReadPort {
       return all;
     },
   };
+}
+
+/** A user of the admin console's brute-force user list: a UserRepresentation with its attack-detection status. */
+type BruteUserRepresentation = UserRepresentation & { bruteForceStatus?: { disabled?: boolean; numFailures?: number; lastFailure?: number } };
+
+function toLockedUser(rep: BruteUserRepresentation): KeycloakUser {
+  const status = rep.bruteForceStatus ?? {};
+  return { ...toUser(rep), lockout: { disabled: status.disabled ?? false, numFailures: status.numFailures ?? 0, lastFailureMs: status.lastFailure ?? 0 } };
 }
 
 /**

@@ -34,6 +34,13 @@ export function groupOperations(http: KeycloakHttp): GroupPort {
       return rep ? toGroup(rep) : undefined;
     },
 
+    async listChildGroups(realm, parentId) {
+      const operation = `list subgroups of group ${parentId} in realm "${realm}"`;
+      const reps = await collectPages(async (first, max) =>
+        (await http.read(operation, (admin) => admin.groups.listSubGroups({ realm, parentId, briefRepresentation: true, first, max }))) ?? []);
+      return reps.map(toGroup);
+    },
+
     async findGroupByPath(realm, path) {
       // Walked segment by segment: getGroupByPath encodes the `/` of nested paths.
       const names = path.split('/').filter((segment) => segment !== '');

@@ -72,6 +72,8 @@ export interface GroupPort {
   updateGroup(realm: string, id: string, update: GroupUpdate): Promise<void>;
   /** Deletes a group and (Keycloak's rule) all its subgroups; idempotent. */
   deleteGroup(realm: string, id: string): Promise<void>;
+  /** Lists the direct subgroups (paginated); [] when the group is gone. */
+  listChildGroups(realm: string, parentId: string): Promise<KeycloakGroup[]>;
   /** Lists direct members (paginated), at most `limit` when given; [] when the group is gone. */
   listGroupMembers(realm: string, id: string, options?: { limit?: number }): Promise<GroupMember[]>;
 }
@@ -150,8 +152,14 @@ export interface BulkReadPort {
   listRealmSessions(realm: string): Promise<RealmSession[]>;
   /** Every role of the realm (realm and client roles) and the direct composites of composite ones. */
   listRoleGraph(realm: string): Promise<RoleGraph>;
-  /** Every user of the realm, as `getUser` reads them (paginated). */
-  listUsers(realm: string): Promise<KeycloakUser[]>;
+  /**
+   * Every user of the realm, as `getUser` reads them (paginated). With `lockouts`, each also
+   * carries its brute-force status, from the same pages (the admin console's own user list,
+   * `/ui-ext/brute-force-user`); a server without that list gives users without `lockout`.
+   */
+  listUsers(realm: string, options?: { lockouts?: boolean }): Promise<KeycloakUser[]>;
+  /** Clears the user's brute-force lockout and failure count (DELETE attack-detection/brute-force/users/{id}); idempotent. */
+  clearUserLockout(realm: string, userId: string): Promise<void>;
   /** Every group of the realm at every depth, parents before children, with path, parentId and attributes (paginated). */
   listGroups(realm: string): Promise<KeycloakGroup[]>;
 }

@@ -20,6 +20,12 @@ export interface KeycloakRealm {
   smtpServer: Record<string, string>;
   /** Whether Keycloak holds an SMTP password (its value cannot be read back). */
   smtpPasswordSet: boolean;
+  /** Brute-force detection settings. */
+  bruteForceProtected: boolean;
+  failureFactor: number;
+  waitIncrementSeconds: number;
+  maxFailureWaitSeconds: number;
+  permanentLockout: boolean;
   adminEventsEnabled: boolean;
   adminEventsDetailsEnabled: boolean;
   /** The realm's attributes (Keycloak's own and any custom ones, such as the operator's claim). */
@@ -44,6 +50,11 @@ export interface RealmUpdate {
    * map, so a missing `password` key deletes the stored password. {} removes SMTP settings.
    */
   smtpServer?: Record<string, string>;
+  bruteForceProtected?: boolean;
+  failureFactor?: number;
+  waitIncrementSeconds?: number;
+  maxFailureWaitSeconds?: number;
+  permanentLockout?: boolean;
   adminEventsEnabled?: boolean;
   adminEventsDetailsEnabled?: boolean;
 }
@@ -134,6 +145,17 @@ export interface KeycloakUser {
   createdTimestamp?: number;
   /** Set when the user comes from a federation provider. */
   federationLink?: string;
+  /** Brute-force status, only from a read that asked for it (`listUsers` with `lockouts`). */
+  lockout?: UserLockout;
+}
+
+/** A user's brute-force status (Keycloak's attack detection). */
+export interface UserLockout {
+  /** Locked out now (temporarily or permanently). */
+  disabled: boolean;
+  numFailures: number;
+  /** Milliseconds since epoch; 0 when none. */
+  lastFailureMs: number;
 }
 
 /** User fields to write; only the fields present are changed. `attributes`, when given, replaces them all. */

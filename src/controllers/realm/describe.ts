@@ -6,6 +6,9 @@ const SPEC_FIELD: Record<keyof RealmSettings, string> = {
   registrationAllowed: 'login.userRegistration', resetPasswordAllowed: 'login.forgotPassword', rememberMe: 'login.rememberMe',
   verifyEmail: 'login.verifyEmail', loginWithEmailAllowed: 'login.loginWithEmail', duplicateEmailsAllowed: 'login.duplicateEmails',
   editUsernameAllowed: 'login.editUsername', passwordPolicy: 'passwordPolicy', smtpServer: 'email',
+  bruteForceProtected: 'bruteForceProtection.enabled', failureFactor: 'bruteForceProtection.failureFactor',
+  waitIncrementSeconds: 'bruteForceProtection.waitIncrementSeconds', maxFailureWaitSeconds: 'bruteForceProtection.maxFailureWaitSeconds',
+  permanentLockout: 'bruteForceProtection.permanentLockout',
 };
 
 /**

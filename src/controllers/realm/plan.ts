@@ -5,7 +5,8 @@ import { renderPasswordPolicy, samePasswordPolicy } from './password-policy.js';
 
 /** The realm settings a DashRealm's spec manages: a part of what Keycloak's realm update takes. */
 export type RealmSettings = Pick<RealmUpdate, 'registrationAllowed' | 'resetPasswordAllowed' | 'rememberMe' | 'verifyEmail'
-  | 'loginWithEmailAllowed' | 'duplicateEmailsAllowed' | 'editUsernameAllowed' | 'passwordPolicy' | 'smtpServer'>;
+  | 'loginWithEmailAllowed' | 'duplicateEmailsAllowed' | 'editUsernameAllowed' | 'passwordPolicy' | 'smtpServer'
+  | 'bruteForceProtected' | 'failureFactor' | 'waitIncrementSeconds' | 'maxFailureWaitSeconds' | 'permanentLockout'>;
 
 /** What Keycloak holds for the realm, as far as the plan needs it. */
 export interface ObservedRealm {
@@ -92,6 +93,11 @@ export function desiredSettings(spec: DashRealmSpec, inputs: RealmInputs): Realm
     loginWithEmailAllowed: login.loginWithEmail,
     duplicateEmailsAllowed: login.duplicateEmails,
     editUsernameAllowed: login.editUsername,
+    bruteForceProtected: spec.bruteForceProtection?.enabled,
+    failureFactor: spec.bruteForceProtection?.failureFactor,
+    waitIncrementSeconds: spec.bruteForceProtection?.waitIncrementSeconds,
+    maxFailureWaitSeconds: spec.bruteForceProtection?.maxFailureWaitSeconds,
+    permanentLockout: spec.bruteForceProtection?.permanentLockout,
   };
   if (spec.passwordPolicy) settings.passwordPolicy = renderPasswordPolicy(spec.passwordPolicy);
   if (spec.email) settings.smtpServer = smtpMap(spec.email, inputs.smtpPassword);

@@ -12,6 +12,9 @@ import { claimAttributes, claimOf, classifyRealmClaim, RELEASE_ATTRIBUTES, type 
 import { planRealm, type ObservedRealm, type RealmInputs, type RealmStep } from './plan.js';
 import { adminEventsInputs, driftDetectionStatus } from './drift-detection.js';
 import { assertSmtpHostAllowed } from './smtp-host.js';
+import { countSeats } from './seats.js';
+import { isDeepStrictEqual } from 'node:util';
+import { REALM_VIEW_TTL_MS, realmView } from '../realm-view.js';
 
 /**
  * Reconciles one DashRealm: observe Keycloak, settle the realm's claim (one DashRealm per
@@ -36,6 +39,8 @@ export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Pr
   if (claim.kind === 'claim') events.unshift({ type: 'Normal', reason: 'Adopted', message: `claimed existing Keycloak realm ${realm.spec.realm} (${ANNOTATIONS.adopt})` });
   const after = steps.length === 0 ? before : await observeRealm(kc, realm.spec.realm, realm.spec.clientId);
   const logoutStep = steps.find((s) => s.kind === 'logoutAll');
+  const seats = after?.client ? await countSeats(kc, realm.spec.realm, realmView(kc, realm.spec.realm, after.client.uuid, () => deps.now().getTime())) : undefined;
+  if (seats) deps.seatMetrics?.record(realm.spec.realm, seats);
   return {
     status: {
       keycloakId: after?.id,
@@ -45,9 +50,12 @@ export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Pr
       smtpPasswordVersion: inputs.smtpPasswordVersion,
       lastLogoutAll: logoutStep ? { value: logoutStep.request, at: deps.now().toISOString() } : realm.status?.lastLogoutAll,
       adminEvents: drift.adminEvents,
+      seats,
     },
     conditions: [drift.condition],
     events,
+    // A count that moved may rest on realm-wide reads up to REALM_VIEW_TTL_MS old: count once more after them.
+    requeueAfterMs: seats && !isDeepStrictEqual(seats, realm.status?.seats) ? REALM_VIEW_TTL_MS + 1000 : undefined,
   };
 }
 

@@ -1,5 +1,5 @@
-import { ANNOTATIONS, type DashRoleBinding, type DashRoleBindingStatus } from '../../api/index.js';
-import type { FinalizeResult, ReconcileResult } from '../../runtime/index.js';
+import { ANNOTATIONS, REASONS, type DashRoleBinding, type DashRoleBindingStatus } from '../../api/index.js';
+import type { FinalizeResult, OutcomeError, ReconcileResult } from '../../runtime/index.js';
 import type { ControllerDeps } from '../context.js';
 import { observedResult, observing } from '../management-policy.js';
 import { planOnView } from '../plan-on-view.js';
@@ -11,6 +11,8 @@ import { grantsFor } from './grants.js';
 import { observeBinding, rereadTouched, type BindingObservation } from './observe.js';
 import { planBinding, type BindingPlan } from './plan.js';
 import { bindingStatus, licenseEvents } from './status.js';
+import { waitFor } from '../errors.js';
+import type { SeatRefusal } from '../seat-gate.js';
 
 /**
  * Reconciles one DashRoleBinding against the grant ledger of its Keycloak realm: every subject
@@ -26,12 +28,28 @@ export async function reconcileBinding(binding: DashRoleBinding, deps: Controlle
   const { observed, plan } = await planOnView(viewed, (o) => planFor(binding, ref, o), (first, o) => rereadTouched(ref, first, o));
   if (observing(ref.realm)) {
     // Observe: nothing mapped and nothing recorded as granted (status keeps what it had); the plan is the InSync condition.
-    const { status, conditions = [] } = bindingStatus(binding, observed, { ...plan, owned: recordedBefore(binding), pending: new Map() }, [], deps.now());
+    const { status, conditions = [] } = bindingStatus(binding, observed, { ...plan, owned: recordedBefore(binding), pending: new Map(), awaitingCreation: new Map() }, [], deps.now());
     const result = observedResult(describeBindingPlan(plan));
     return { status, ...result, conditions: [...conditions, ...result.conditions] };
   }
-  const applied = await applyBindingSteps(ref, plan.steps, observed);
+  const refused = new Map<SubjectKey, SeatRefusal>();
+  const applied = await applyBindingSteps(ref, plan.steps, observed, refused);
+  if (refused.size > 0) throw seatLimitReached(binding, ref, refused);
   return bindingStatus(binding, observed, plan, applied, deps.now());
+}
+
+/**
+ * Ready=False, reason SeatLimitReached (a wait: retried, and a seat freed meanwhile lets the
+ * grant through): names the subjects and how many seats are missing. The status keeps the
+ * grants recorded as pending: recorded but unmapped changes nothing in Keycloak.
+ */
+function seatLimitReached(binding: DashRoleBinding, ref: RealmRef, refused: ReadonlyMap<SubjectKey, SeatRefusal>): OutcomeError {
+  const entries = [...refused].sort(([a], [b]) => a.localeCompare(b));
+  const missing = Math.max(...entries.map(([, r]) => r.missing));
+  const [, first] = entries[0] ?? [];
+  const who = entries.map(([subject, r]) => `${subject} (${r.newHolders} new holder(s))`).join(', ');
+  return waitFor(REASONS.seatLimitReached,
+    `licensed_user not granted to ${who}: DashRealm ${binding.spec.realmRef.name} has spec.licenseSeats ${first?.limit ?? 0} and ${first?.inUse ?? 0} in use; ${missing} seat(s) missing. Raise licenseSeats or free seats (realm ${ref.name})`);
 }
 
 /**

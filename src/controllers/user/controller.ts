@@ -1,7 +1,7 @@
 import type { DashGroup, DashRoleBinding, DashUser } from '../../api/index.js';
 import { objectKey, watch } from '../../runtime/index.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
-import { Index, USER_INDEXES, changed, groupFacts, inNamespace, showsGroupRoles, usersToRefresh, watchRealm } from '../wake-ups.js';
+import { Index, USER_INDEXES, changed, groupFacts, heldRevocations, inNamespace, showsGroupRoles, usersToRefresh, watchRealm } from '../wake-ups.js';
 import { finalizeUser, reconcileUser } from './reconcile.js';
 
 /** The DashUser controller: a user reads its realm, its groups (and their ancestors), and the bindings naming it. */
@@ -24,6 +24,13 @@ export const userController = (options: ControllerOptions) => dashController('Da
     // Only subjects whose grants moved and whose status does not show it yet: a binding of 100
     // users writes its status as each resolves.
     watch<DashRoleBinding>(DASH_KINDS.DashRoleBinding, (b, cache, old) => usersToRefresh(b, old, cache)),
+    // status.licenseRevocationHeld: users whose removal the binding started or stopped holding.
+    watch<DashRoleBinding>(DASH_KINDS.DashRoleBinding, (b, cache, old) => {
+      const before = heldRevocations(old);
+      const now = heldRevocations(b);
+      const moved = [...now.filter((u) => !before.includes(u)), ...before.filter((u) => !now.includes(u))];
+      return moved.flatMap((u) => cache.byIndex<DashUser>(DASH_KINDS.DashUser, Index.byUsername, inNamespace(b.metadata.namespace, u))).map(objectKey);
+    }),
   ],
   secretNames: (u) => [u.spec.initialPassword?.secretRef.name],
 });

@@ -2,6 +2,7 @@ import type { DashUser } from '../../api/index.js';
 import type { RoleRef } from '../../keycloak/port.js';
 import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
+import { LICENSED_ROLE } from '../seat-gate.js';
 import { Index, subjectValue } from '../wake-ups.js';
 
 /** Roles a new user is created holding, and the bindings that recorded them (for the event). */
@@ -27,6 +28,8 @@ export async function grantsAtCreation(ref: RealmRef, user: DashUser, deps: Cont
   for (const b of bindings) {
     const entry = b.status?.subjects?.find((s) => s.kind === 'User' && s.name?.toLowerCase() === username);
     for (const role of entry?.grants ?? []) {
+      // Under spec.licenseSeats a seat is taken only through the binding's seat check (seat-gate.ts).
+      if (role === LICENSED_ROLE && ref.realm.spec.licenseSeats !== undefined) continue;
       if (b.spec.roles.includes(role)) recorded.set(role, [...(recorded.get(role) ?? []), b.metadata.name]);
     }
   }

@@ -10,6 +10,8 @@ import { attributesCondition } from './attributes.js';
 import { observeHoldings } from './holdings.js';
 import { describeUserStep } from './describe.js';
 import { observeUser, rereadUser, type UserObservation } from './observe.js';
+import { licenseRevocationHeld } from './license-held.js';
+import { lockoutReport, observeLockout } from './lockout.js';
 import { planLogout } from './plan-logout.js';
 import { planUser, type UserStep } from './plan.js';
 import { userStatus } from './status.js';
@@ -35,10 +37,17 @@ export async function reconcileUser(user: DashUser, deps: ControllerDeps): Promi
   const applied = await applyUserSteps(ref, user, plan, nothingApplied(observed.user?.id), observed.password?.value, deps);
   const holdings = await observeHoldings(ref, user, applied, { groups: observed.groups, createdMs: observed.found?.user.createdTimestamp }, deps);
   const done = await applyUserSteps(ref, user, planLogout(user.spec, ref.realm.spec.logoutPolicy, holdings), applied, undefined, deps);
-  const status = userStatus(user, { applied: done, holdings, claim: observed.claim, password: observed.password, hasPassword: observed.inputs.hasPassword });
+  const locks = await observeLockout(ref, user, done.id, deps.now());
+  const lockout = lockoutReport(locks);
+  const status = {
+    ...userStatus(user, { applied: done, holdings, claim: observed.claim, password: observed.password, hasPassword: observed.inputs.hasPassword }),
+    ...lockout.status, lastUnlock: lockout.status.lastUnlock ?? user.status?.lastUnlock,
+    ...licenseRevocationHeld(user, deps),
+  };
   return {
-    status, events: done.events, conditions: attributesCondition(user.spec, ref.name, observed.dropped),
-    requeueAfterMs: status.logoutPending ? LOGOUT_RECHECK_MS : undefined,
+    status, events: [...done.events, ...locks?.events ?? []], conditions: [...attributesCondition(user.spec, ref.name, observed.dropped), ...lockout.conditions],
+    // A temporary lockout ends by itself: while one holds, it is re-read like a pending logout.
+    requeueAfterMs: status.logoutPending || status.lockedOut ? LOGOUT_RECHECK_MS : undefined,
   };
 }
 

@@ -5,6 +5,8 @@ describe('effectiveDeletionPolicy', () => {
     ['DashUser', undefined, false, 'Delete'],
     ['DashUser', undefined, true, 'Retain'],
     ['DashUser', 'Delete', true, 'Delete'],
+    ['DashUser', 'Disable', false, 'Disable'],
+    ['DashUser', 'Disable', true, 'Disable'],
     ['DashGroup', 'Retain', false, 'Retain'],
     ['DashGroup', undefined, true, 'Retain'],
     ['DashRealm', 'Delete', false, 'Delete'],

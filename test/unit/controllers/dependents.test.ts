@@ -70,21 +70,21 @@ describe('who a change wakes', () => {
   it("a user's session count moving wakes nobody; its id appearing wakes its bindings; a pending logout wakes its groups and their ancestors", () => {
     const ann = first('DashUser');
     expect(woken('DashUser', withStatus(ann, { sessions: 3 }), ann)).toEqual([]);
-    expect(woken('DashUser', ann, withStatus(ann, { keycloakId: undefined }))).toEqual(['DashRoleBinding/licensed']);
+    expect(woken('DashUser', ann, withStatus(ann, { keycloakId: undefined }))).toEqual(['DashRealm/dash', 'DashRoleBinding/licensed']);
     expect(woken('DashUser', withStatus(ann, { logoutPending: true }), ann)).toEqual(['DashGroup/eng', 'DashGroup/ops']);
   });
 
-  it("a user's effective roles changing wakes only what waits for its status to show a grant (Progressing): among its bindings, its groups and their ancestors", () => {
+  it("a user's effective roles changing wakes its realm (seats) and what waits for its status to show a grant (Progressing): among its bindings, its groups and their ancestors", () => {
     const ann = first('DashUser');
     const reported = withStatus(ann, { effectiveRoleNames: ['viewer'] });
-    expect(woken('DashUser', reported, ann)).toEqual([]);
+    expect(woken('DashUser', reported, ann)).toEqual(['DashRealm/dash']); // its seat count
     const waiting = { type: 'Ready', status: 'False', reason: 'Progressing' };
     const world = {
       ...objects,
       DashGroup: objects.DashGroup.map((g) => (g.metadata.name === 'eng' ? withStatus(g, { conditions: [waiting] }) : g)),
       DashRoleBinding: objects.DashRoleBinding.map((b) => withStatus(b, { conditions: [waiting] })),
     } as typeof objects;
-    expect(woken('DashUser', reported, ann, world)).toEqual(['DashGroup/eng', 'DashRoleBinding/licensed']);
+    expect(woken('DashUser', reported, ann, world)).toEqual(['DashGroup/eng', 'DashRealm/dash', 'DashRoleBinding/licensed']);
   });
 
   it('a binding wakes only the users whose grants moved, and all of them when its spec changed', () => {

@@ -73,6 +73,14 @@ describe('planRealm', () => {
       .toEqual([{ kind: 'updateRealm', fields: ['passwordPolicy'], settings: { passwordPolicy: '' } }]);
   });
 
+  it('manages only the brute-force fields the spec sets, under their Keycloak names', () => {
+    const bruteForceProtection = { enabled: true, failureFactor: 3, permanentLockout: false };
+    const observed = complete({ settings: { bruteForceProtected: false, failureFactor: 30, permanentLockout: false, waitIncrementSeconds: 60, maxFailureWaitSeconds: 900 } });
+    expect(planRealm(spec({ bruteForceProtection }), observed, {}))
+      .toEqual([{ kind: 'updateRealm', fields: ['bruteForceProtected', 'failureFactor'], settings: { bruteForceProtected: true, failureFactor: 3 } }]);
+    expect(planRealm(spec({ bruteForceProtection }), complete({ settings: { bruteForceProtected: true, failureFactor: 3, permanentLockout: false } }), {})).toEqual([]);
+  });
+
   it('updates a required action that differs and leaves unlisted ones alone', () => {
     const steps = planRealm(spec({ requiredActions: [{ alias: 'CONFIGURE_TOTP', enabled: true, defaultAction: true }] }),
       complete({ requiredActions: [{ alias: 'CONFIGURE_TOTP', enabled: true, defaultAction: false }, { alias: 'VERIFY_EMAIL', enabled: false, defaultAction: false }] }), {});

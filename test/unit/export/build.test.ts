@@ -12,6 +12,7 @@ const realm: KeycloakRealm = {
   id: 'r1', realm: 'Dash_Prod', enabled: true, registrationAllowed: false, resetPasswordAllowed: false, rememberMe: true, verifyEmail: false,
   loginWithEmailAllowed: true, duplicateEmailsAllowed: false, editUsernameAllowed: false, passwordPolicy: 'length(12) and notUsername(undefined)',
   smtpServer: {}, smtpPasswordSet: false, adminEventsEnabled: false, adminEventsDetailsEnabled: false, attributes: {},
+  bruteForceProtected: false, failureFactor: 30, waitIncrementSeconds: 60, maxFailureWaitSeconds: 900, permanentLockout: false,
 };
 const group = (id: string, path: string, parentId?: string): KeycloakGroup => ({ id, name: path.split('/').pop() ?? '', path: `/${path}`, attributes: {}, ...(parentId ? { parentId } : {}) });
 const user = (id: string, username: string, extra: Partial<KeycloakUser> = {}): KeycloakUser => ({ id, username, enabled: true, emailVerified: false, requiredActions: [], attributes: {}, ...extra });
