@@ -16,7 +16,8 @@ const TEXT_POLICIES = ['regexPattern', 'hashAlgorithm'] as const;
 /**
  * The DashRealm spec of a live realm, for the fields the API manages and only the settings the
  * realm has: the login switches, the password policy when it has one the API can express,
- * every registered required action. SMTP settings are left out (their password cannot be read).
+ * every registered required action, brute-force protection when it is on. SMTP settings are left
+ * out (their password cannot be read).
  */
 export function exportRealmSpec(realm: KeycloakRealm, requiredActions: readonly RequiredAction[], clientId: string): ExportedRealmSpec {
   const notes: string[] = [];
@@ -37,6 +38,13 @@ export function exportRealmSpec(realm: KeycloakRealm, requiredActions: readonly 
   const policy = exportPasswordPolicy(realm.passwordPolicy);
   if (policy.policy) spec.passwordPolicy = policy.policy;
   if (policy.note) notes.push(policy.note);
+  // Off is Keycloak's default: left unset (unmanaged) so that adopting writes nothing.
+  if (realm.bruteForceProtected) {
+    spec.bruteForceProtection = {
+      enabled: true, failureFactor: realm.failureFactor, waitIncrementSeconds: realm.waitIncrementSeconds,
+      maxFailureWaitSeconds: realm.maxFailureWaitSeconds, permanentLockout: realm.permanentLockout,
+    };
+  }
   const actions = exportRequiredActions(requiredActions);
   if (actions.actions.length > 0) spec.requiredActions = actions.actions;
   notes.push(...actions.notes);

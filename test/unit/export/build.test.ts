@@ -4,7 +4,7 @@ import { parseSpec, type Kind } from '../../../src/api/index.js';
 import { buildRealmExport } from '../../../src/export/build.js';
 import { assignKubeNames, toKubeName } from '../../../src/export/names.js';
 import type { RealmSnapshot } from '../../../src/export/read.js';
-import { exportPasswordPolicy } from '../../../src/export/realm-spec.js';
+import { exportPasswordPolicy, exportRealmSpec } from '../../../src/export/realm-spec.js';
 import { toYaml } from '../../../src/export/serialize.js';
 import type { KeycloakGroup, KeycloakRealm, KeycloakUser } from '../../../src/keycloak/port.js';
 
@@ -94,5 +94,13 @@ describe('Kubernetes names from Keycloak names', () => {
     expect(one.get('c')).toBe('c');
     expect(one.get('a_b')).toBe(two.get('a_b'));
     expect(new Set(one.values()).size).toBe(3);
+  });
+});
+
+describe('exportRealmSpec: brute-force protection', () => {
+  it('is exported with its settings when on, and left unmanaged when off', () => {
+    const on = exportRealmSpec({ ...realm, bruteForceProtected: true, failureFactor: 5, permanentLockout: true }, [], 'dash');
+    expect(on.spec.bruteForceProtection).toEqual({ enabled: true, failureFactor: 5, waitIncrementSeconds: 60, maxFailureWaitSeconds: 900, permanentLockout: true });
+    expect(exportRealmSpec(realm, [], 'dash').spec.bruteForceProtection).toBeUndefined();
   });
 });
