@@ -20,7 +20,7 @@ const v = 'identity.dashops.dev/v1alpha1';
 const realmRef = { name: 'dash' };
 const dashboardFile = join(repoRoot, 'deploy', 'grafana', 'dash-keycloak-operator.json');
 const chartDashboardFile = join(repoRoot, 'helm', 'dash-keycloak-operator', 'dashboards', 'dash-keycloak-operator.json');
-const ON = { grafana: { dashboard: { enabled: true } }, prometheus: { rules: { enabled: true } } };
+const ON = { grafana: { dashboard: { enabled: true } }, prometheus: { rules: { enabled: true, licenseSeats: { limit: 100 } } } };
 /** Labels Prometheus adds to every series it scrapes (the target's), never in /metrics itself. */
 const TARGET_LABELS = new Set(['namespace', 'pod', 'instance', 'job', 'service', 'container', 'endpoint']);
 /**
@@ -66,6 +66,10 @@ function problems(expr: string, scrape: Scrape): string[] {
 }
 
 describe('the chart renders the dashboard and the alerts only when asked', () => {
+  it('renders the seats alert only with a seat limit', () => {
+    expect(rulesOf(render({ prometheus: { rules: { enabled: true } } })).map((r) => r.alert)).not.toContain('DashKeycloakLicenseSeatsHigh');
+  });
+
   it('renders neither by default', () => {
     expect(render().map((m) => m.kind)).not.toEqual(expect.arrayContaining(['PrometheusRule']));
     expect(render().filter((m) => m.kind === 'ConfigMap')).toEqual([]);
@@ -80,16 +84,17 @@ describe('the chart renders the dashboard and the alerts only when asked', () =>
   });
 
   it('renders a PrometheusRule whose alerts each have a summary, a description naming what fired, and a runbook section', () => {
-    const rules = rulesOf(render({ prometheus: { rules: { enabled: true, labels: { release: 'kps' } } } }));
+    const rules = rulesOf(render({ prometheus: { rules: { enabled: true, labels: { release: 'kps' }, licenseSeats: { limit: 100 } } } }));
     const runbook = readFileSync(join(repoRoot, 'docs', 'runbook.md'), 'utf8');
     expect(rules.map((r) => r.alert).sort()).toEqual([
       'DashKeycloakLogoutPending', 'DashKeycloakOperatorDown', 'DashKeycloakOperatorNoLeader', 'DashKeycloakOperatorObjectsNotReady',
       'DashKeycloakOperatorReconcileErrors', 'DashKeycloakOperatorStatusRejected', 'DashKeycloakUnauthorized', 'DashKeycloakUnavailable',
-    ]);
+      'DashKeycloakLicenseSeatsHigh', 'DashKeycloakSeatLimitReached',
+    ].sort());
     for (const rule of rules) {
       expect({ alert: rule.alert, summary: Boolean(rule.annotations.summary) }).toEqual({ alert: rule.alert, summary: true });
       // The namespace-wide alerts name the release's namespace; the others the kind or object from their labels.
-      expect({ alert: rule.alert, names: /\$labels\.(kind|object_name)|dko-system/.test(rule.annotations.description ?? '') }).toEqual({ alert: rule.alert, names: true });
+      expect({ alert: rule.alert, names: /\$labels\.(kind|object_name|realm)|dko-system/.test(rule.annotations.description ?? '') }).toEqual({ alert: rule.alert, names: true });
       expect(rule.annotations.runbook_url).toBe(`docs/runbook.md#${rule.alert.toLowerCase()}`);
       expect(runbook).toContain(`\n## ${rule.alert}\n`);
     }
