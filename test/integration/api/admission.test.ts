@@ -68,7 +68,7 @@ describe('admission of valid manifests', () => {
 
   it('fills in the defaults the schema declares', async () => {
     const created = await create(realm());
-    expect(created.spec).toEqual({ realm: 'dash', clientId: 'dash', logoutPolicy: 'Manual', licenseRevocation: 'Warn', roleManagement: 'Additive', deletionPolicy: 'Retain' });
+    expect(created.spec).toEqual({ realm: 'dash', clientId: 'dash', logoutPolicy: 'Manual', licenseRevocation: 'Warn', roleManagement: 'Additive', deletionPolicy: 'Retain', driftDetection: 'AdminEvents', managementPolicy: 'Manage' });
     const u = await create(user({ initialPassword: { secretRef: { name: 'pw', key: 'password' } } }));
     expect(u.spec).toMatchObject({ initialPassword: { temporary: true, rotateOnChange: false } });
     // spec.enabled has no default: unset leaves the account as Keycloak holds it (issue 13 item 4).

@@ -46,7 +46,7 @@ describe('the CRDs as served', () => {
 
   it('shows Ready, the username, roles and logout pending in kubectl get', () => {
     const table = kubectl('get', 'dashusers', '-n', namespace);
-    expect(table).toMatch(/^NAME\s+READY\s+REASON\s+USERNAME\s+ROLES\s+LOGOUT PENDING\s+AGE/);
+    expect(table).toMatch(/^NAME\s+READY\s+REASON\s+USERNAME\s+ROLES\s+LOGOUT PENDING\s+LICENSE HELD\s+LOCKED OUT\s+AGE/);
     expect(table).toMatch(/alice\s+True\s+Reconciled\s+alice\s+\["licensed_user","viewer"\]\s+true/);
   });
 
