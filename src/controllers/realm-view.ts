@@ -74,6 +74,8 @@ export class RealmView {
   readonly #loggedOut = new Map<string, number>();
   /** When a change made outside this process to role mappings was last seen: role reads must be newer. */
   #rolesChangedAt = 0;
+  /** When changes made outside this process to users were last seen without knowing which: the user list must be newer. */
+  #usersChangedAt = 0;
   #ownerDeclared?: Snapshot<boolean>;
 
   constructor(private readonly kc: KeycloakPort, private readonly realm: string, clientUuid: string, private readonly nowMs: () => number, private readonly ttlMs = REALM_VIEW_TTL_MS) {
@@ -174,7 +176,7 @@ export class RealmView {
    * steps is made again on a fresh read before anything is written.
    */
   async user(id: string): Promise<KeycloakUser | undefined> {
-    const users = await this.#users.get();
+    const users = await this.#users.get(this.#usersChangedAt);
     return (this.#users.takenAt() ?? 0) > (this.#userWrites.get(id) ?? -1) ? users.byId.get(id) : undefined;
   }
 
@@ -204,9 +206,11 @@ export class RealmView {
    * Records changes made outside this process that were just seen (admin events): the users
    * named are read afresh, and with `roles` so is every role mapping, before a pass plans on them.
    */
-  recordExternalChange(change: { userIds: readonly string[]; roles: boolean }): void {
+  recordExternalChange(change: { userIds: readonly string[]; roles: boolean; anyUser?: boolean }): void {
     for (const id of change.userIds) this.recordUserWrite(id);
     if (change.roles) this.#rolesChangedAt = this.nowMs();
+    // Changes not known one by one (a gap in the admin events): the user list must be read again.
+    if (change.anyUser) this.#usersChangedAt = this.nowMs();
   }
 
   /** Records that the user's sessions were ended: the next read of them waits for a fresh list. */

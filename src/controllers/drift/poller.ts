@@ -100,7 +100,7 @@ export class DriftPoller implements LeaderTask {
         this.#wake(realm, kc, step.fresh.filter((e) => self === undefined || e.authUserId !== self));
         if (!step.more) break;
       }
-      if (feed.gap) this.#resync(realm, feed.gap, log);
+      if (feed.gap) this.#resync(realm, kc, feed.gap, log);
       feed.gap = undefined;
     } catch (err) {
       this.deps.metrics.recordPoll('error');
@@ -138,8 +138,10 @@ export class DriftPoller implements LeaderTask {
     for (const [kind, set] of keys) this.deps.enqueue(kind, [...set], DRIFT_CAUSES.adminEvent);
   }
 
-  #resync(realm: DashRealm, gap: string, log: Logger): void {
+  #resync(realm: DashRealm, kc: BoundKeycloak, gap: string, log: Logger): void {
     log.info({ gap }, 'gap in the realm\'s admin events: every object of the realm is reconciled');
+    // What changed is unknown: the passes must not plan on realm-wide reads taken before now.
+    existingRealmView(kc, realm.spec.realm, realm.status?.clientUuid ?? '')?.recordExternalChange({ userIds: [], roles: true, anyUser: true });
     this.deps.metrics.recordResync();
     this.deps.enqueue('DashRealm', [formatKey(objectKey(realm))], DRIFT_CAUSES.feedGap);
     for (const kind of ['DashGroup', 'DashUser', 'DashRoleBinding'] as const) this.deps.enqueue(kind, realmKeys(this.deps.cache, realm, [kind]), DRIFT_CAUSES.feedGap);
