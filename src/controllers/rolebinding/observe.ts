@@ -13,8 +13,8 @@ import { Index, inNamespace } from '../wake-ups.js';
 /** A resolved subject, and whether the spec names it (else only status still records grants for it). */
 export type Resolved = ResolvedSubject & { inSpec: boolean };
 
-/** A subject whose identity is known: one per key. */
-type Keyed = Resolved & { subjectId: SubjectId; key: SubjectKey };
+/** A subject whose identity is known: one per key; `unconfirmed` as in ObservedSubject. */
+type Keyed = Resolved & { subjectId: SubjectId; key: SubjectKey; unconfirmed?: readonly string[] };
 
 /** Everything a binding pass reads before it plans. */
 export interface BindingObservation {
@@ -53,12 +53,10 @@ export async function observeBinding(binding: DashRoleBinding, ref: RealmRef, de
   const ledger = grantLedger(binding, ref, deleting, deps);
   trackSharingBindings(binding, ledger, resolved, deps);
   const keyed = uniqueByKey(resolved);
-  const subjects = await Promise.all(keyed.map(async (r) => ({
-    ...await observeSubject(ref, r, deleting ? 'keycloak' : 'view'),
-    unconfirmed: r.id ? recordedBeforeAdoption(binding, r.subjectId, users) : undefined,
-  })));
+  const keyedWithHistory = keyed.map((r) => ({ ...r, unconfirmed: r.id ? recordedBeforeAdoption(binding, r.subjectId, users) : undefined }));
+  const subjects = await Promise.all(keyedWithHistory.map((r) => observeSubject(ref, r, deleting ? 'keycloak' : 'view')));
   const reporters = new Map(keyed.map((r) => [r.key, reporterOf(binding, r.subjectId, users, deps)]));
-  return { resolved, subjects, keyed, roles, ledger, confirmedUsers: confirmedUsers(binding, deps), reporters };
+  return { resolved, subjects, keyed: keyedWithHistory, roles, ledger, confirmedUsers: confirmedUsers(binding, deps), reporters };
 }
 
 /** The DashUser (by username) or DashGroup (by path) of the binding's realm that reports what a subject holds. */
@@ -71,10 +69,7 @@ function reporterOf(binding: DashRoleBinding, subject: SubjectId, users: Managed
 /** The subjects `plan` records a new grant for or removes one from, read again from Keycloak; undefined when there are none. */
 export async function rereadTouched(ref: RealmRef, plan: BindingPlan, viewed: BindingObservation): Promise<BindingObservation | undefined> {
   if (plan.touched.size === 0) return undefined;
-  // Only the roles are read again; what the pass knows of the subject's history (unconfirmed) stays.
-  const subjects = await Promise.all(viewed.keyed.map(async (r, i) => (plan.touched.has(r.key)
-    ? { ...viewed.subjects[i]!, ...await observeSubject(ref, r, 'keycloak') }
-    : viewed.subjects[i]!)));
+  const subjects = await Promise.all(viewed.keyed.map((r, i) => (plan.touched.has(r.key) ? observeSubject(ref, r, 'keycloak') : viewed.subjects[i]!)));
   return { ...viewed, subjects };
 }
 
@@ -137,7 +132,7 @@ async function observeSubject(ref: RealmRef, r: Keyed, source: 'view' | 'keycloa
   const present = source === 'view'
     ? await ref.view.directRoles(target)
     : (await ref.kc.listClientRoleMappings(ref.name, roleSubject(target), ref.clientUuid, 'direct')).map((x) => x.name);
-  return { subject: r.subjectId, id: r.id, present, addable: !r.recordOnly };
+  return { subject: r.subjectId, id: r.id, present, addable: !r.recordOnly, unconfirmed: r.unconfirmed };
 }
 
 function confirmedUsers(binding: DashRoleBinding, deps: ControllerDeps): Set<string> {
