@@ -1,4 +1,5 @@
 import { USER_OWNER_ATTRIBUTE } from '../api/constants.js';
+import { normalizeGroupPath } from '../api/rules.js';
 import { defaultRolesName } from '../keycloak/clients.js';
 import type { KeycloakPort, KeycloakUser, RealmSession, RoleGraph, RoleRef, UserLockout } from '../keycloak/port.js';
 import type { MappingTarget, SubjectId } from './subject-id.js';
@@ -12,6 +13,15 @@ export const REALM_VIEW_TTL_MS = 10_000;
 
 /** The display name of the user owner mark in the user profile. */
 export const USER_OWNER_DISPLAY_NAME = 'Dash operator owner';
+
+/**
+ * How long the realm's group memberships are reused. Reading them costs a request per group,
+ * so they are kept longer than the rest: this process's own membership writes and what its
+ * user passes read of a user's groups are applied to them as they happen, and a change seen
+ * in the admin events makes the next use read them again; only a change made outside the
+ * operator in a realm without admin events waits this long.
+ */
+export const MEMBERSHIP_TTL_MS = 60_000;
 
 /** How long our own mapping writes are kept to replay onto a load that started before them (far beyond any load). */
 const WRITE_LOG_MS = 10 * 60_000;
@@ -27,6 +37,20 @@ interface Held {
   users: Map<string, Set<string>>;
   groups: Map<string, Set<string>>;
 }
+
+/** The direct members (user ids) of every group of the realm, by path (no leading slash). */
+type Membership = Map<string, Set<string>>;
+
+/**
+ * A change to group memberships this process made or saw: a user joined or left a group; a
+ * user's groups as a read (or its deletion, `paths` empty) showed them; a group was created
+ * (no members yet) or deleted (with its subgroups); groups were renamed (paths unknown: read again).
+ */
+export type MembershipChange =
+  | { kind: 'join' | 'leave'; userId: string; path: string }
+  | { kind: 'userGroups'; userId: string; paths: readonly string[] }
+  | { kind: 'groupCreated' | 'groupDeleted'; path: string }
+  | { kind: 'groupsRenamed' };
 
 /**
  * The realm's roles as far as they reach the `dash` client's roles, and who holds them.
@@ -77,6 +101,11 @@ export class RealmView {
   /** When changes made outside this process to users were last seen without knowing which: the user list must be newer. */
   #usersChangedAt = 0;
   #ownerDeclared?: Snapshot<boolean>;
+  readonly #members: Snapshot<Membership>;
+  /** Our own membership changes, replayed onto a load that started before them. */
+  #memberChanges: { atMs: number; change: MembershipChange }[] = [];
+  /** When memberships were last changed in a way the view cannot apply: the next read must be newer. */
+  #membershipChangedAt = 0;
 
   constructor(private readonly kc: KeycloakPort, private readonly realm: string, clientUuid: string, private readonly nowMs: () => number, private readonly ttlMs = REALM_VIEW_TTL_MS) {
     this.#roles = new Snapshot(() => loadRoles(kc, realm, clientUuid), ttlMs, nowMs, (snapshot, startedAt) => {
@@ -87,6 +116,9 @@ export class RealmView {
       const lockouts = this.#lockoutsAsked;
       return { lockouts, byId: new Map((await kc.listUsers(realm, { lockouts })).map((u) => [u.id, u])) };
     }, ttlMs, nowMs);
+    this.#members = new Snapshot(() => loadMembership(kc, realm), Math.max(ttlMs, MEMBERSHIP_TTL_MS), nowMs, (membership, startedAt) => {
+      for (const c of this.#memberChanges) if (c.atMs >= startedAt) applyMembershipChange(membership, c.change);
+    });
   }
 
   /** The `dash` client's roles (names and ids). */
@@ -127,6 +159,36 @@ export class RealmView {
   /** Ids of every user of the realm (the realm's user list), read at or after `notBeforeMs`. */
   async userIds(notBeforeMs = 0): Promise<string[]> {
     return [...(await this.#users.get(notBeforeMs)).byId.keys()];
+  }
+
+  /**
+   * Ids of the direct members of the group at `path` (no leading slash) and, with `subtree`, of
+   * its subgroups at every depth (Keycloak gives a subgroup's members the ancestors' roles).
+   * Read at or after `notBeforeMs`; a group the view does not know makes it read them again
+   * once (a group created outside this process), then counts as empty (gone).
+   */
+  async members(path: string, options: { subtree?: boolean; notBeforeMs?: number } = {}): Promise<Set<string>> {
+    let membership = await this.#members.get(Math.max(options.notBeforeMs ?? 0, this.#membershipChangedAt));
+    if (!membership.has(path)) membership = await this.#members.get(this.nowMs());
+    const below = `${path}/`;
+    const ids = new Set<string>();
+    for (const [p, members] of membership) {
+      if (p === path || (options.subtree && p.startsWith(below))) members.forEach((id) => ids.add(id));
+    }
+    return ids;
+  }
+
+  /** Records a membership change this process made or read (call after Keycloak answered). */
+  recordMembership(change: MembershipChange): void {
+    const atMs = this.nowMs();
+    if (change.kind === 'groupsRenamed') {
+      this.#membershipChangedAt = atMs;
+      return;
+    }
+    this.#memberChanges = this.#memberChanges.filter((c) => c.atMs >= atMs - WRITE_LOG_MS);
+    this.#memberChanges.push({ atMs, change });
+    const current = this.#members.peek();
+    if (current) applyMembershipChange(current, change);
   }
 
   /** Names of the `dash` roles every user gets through default-roles-<realm>, sorted. */
@@ -206,9 +268,10 @@ export class RealmView {
    * Records changes made outside this process that were just seen (admin events): the users
    * named are read afresh, and with `roles` so is every role mapping, before a pass plans on them.
    */
-  recordExternalChange(change: { userIds: readonly string[]; roles: boolean; anyUser?: boolean }): void {
+  recordExternalChange(change: { userIds: readonly string[]; roles: boolean; memberships?: boolean; anyUser?: boolean }): void {
     for (const id of change.userIds) this.recordUserWrite(id);
     if (change.roles) this.#rolesChangedAt = this.nowMs();
+    if (change.memberships || change.anyUser) this.#membershipChangedAt = this.nowMs();
     // Changes not known one by one (a gap in the admin events): the user list must be read again.
     if (change.anyUser) this.#usersChangedAt = this.nowMs();
   }
@@ -266,6 +329,36 @@ async function loadRoles(kc: KeycloakPort, realm: string, clientUuid: string): P
   }));
   const defaultRoleId = graph.roles.find((r) => !r.clientUuid && r.name === defaultRolesName(realm))?.id;
   return { roles, dashNames, reach, held, defaults: [...(reach.get(defaultRoleId ?? '') ?? [])].sort(), defaultRoleId, foreign: foreignOf(graph, roles) };
+}
+
+/** Every group (one paged list, level by level) and the direct members of each: one read per group. */
+async function loadMembership(kc: KeycloakPort, realm: string): Promise<Membership> {
+  const groups = await kc.listGroups(realm);
+  return new Map(await Promise.all(groups.map(async (g) =>
+    [normalizeGroupPath(g.path), new Set((await kc.listGroupMembers(realm, g.id)).map((m) => m.id))] as const)));
+}
+
+function applyMembershipChange(membership: Membership, change: MembershipChange): void {
+  switch (change.kind) {
+    case 'join':
+      membership.set(change.path, (membership.get(change.path) ?? new Set()).add(change.userId));
+      break;
+    case 'leave':
+      membership.get(change.path)?.delete(change.userId);
+      break;
+    case 'userGroups':
+      for (const members of membership.values()) members.delete(change.userId);
+      for (const path of change.paths) membership.set(path, (membership.get(path) ?? new Set()).add(change.userId));
+      break;
+    case 'groupCreated':
+      if (!membership.has(change.path)) membership.set(change.path, new Set());
+      break;
+    case 'groupDeleted':
+      for (const path of [...membership.keys()]) if (path === change.path || path.startsWith(`${change.path}/`)) membership.delete(path);
+      break;
+    case 'groupsRenamed':
+      break;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { RealmRef } from './realm-ref.js';
 import type { RealmView } from './realm-view.js';
-import { effectiveHolders, subtreeMembers } from './realm/seats.js';
+import type { KeycloakPort } from '../keycloak/port.js';
+import { effectiveHolders } from './realm/seats.js';
 
 /** The dash role that takes a license seat. */
 export const LICENSED_ROLE = 'licensed_user';
@@ -33,7 +34,7 @@ export async function grantWithinSeats(ref: RealmRef, target: { kind: 'User' | '
   }
   const previous = gates.get(ref.view) ?? Promise.resolve();
   const decision = previous.catch(() => undefined).then(async () => {
-    const holders = await effectiveHolders(ref.kc, ref.name, ref.view, LICENSED_ROLE);
+    const holders = await effectiveHolders(ref.view, LICENSED_ROLE);
     const candidates = target.kind === 'User' ? [target.id] : await subtreeMembers(ref.kc, ref.name, target.id);
     const newHolders = new Set(candidates.filter((id) => !holders.has(id))).size;
     if (holders.size + newHolders > limit) return { newHolders, inUse: holders.size, limit, missing: holders.size + newHolders - limit };
@@ -42,4 +43,11 @@ export async function grantWithinSeats(ref: RealmRef, target: { kind: 'User' | '
   });
   gates.set(ref.view, decision);
   return decision;
+}
+
+/** Ids of the direct members of the group and of all its subgroups, read from Keycloak now (the grant is decided on them). */
+async function subtreeMembers(kc: KeycloakPort, realm: string, groupId: string): Promise<string[]> {
+  const [members, children] = await Promise.all([kc.listGroupMembers(realm, groupId), kc.listChildGroups(realm, groupId)]);
+  const below = await Promise.all(children.map((c) => subtreeMembers(kc, realm, c.id)));
+  return [...members.map((m) => m.id), ...below.flat()];
 }

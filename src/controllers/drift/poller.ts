@@ -134,6 +134,8 @@ export class DriftPoller implements LeaderTask {
     existingRealmView(kc, realm.spec.realm, realm.status?.clientUuid ?? '')?.recordExternalChange({
       userIds: targets.flatMap((t) => (t.kind === 'user' || (t.kind === 'roleMappings' && t.subject === 'user') ? [t.id] : [])),
       roles: targets.some((t) => t.kind !== 'user'),
+      // users/{id}/groups/{groupId} is a user event; a group event may move or delete a subtree.
+      memberships: targets.some((t) => t.kind === 'user' || t.kind === 'group'),
     });
     for (const [kind, set] of keys) this.deps.enqueue(kind, [...set], DRIFT_CAUSES.adminEvent);
   }

@@ -46,7 +46,7 @@ export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Pr
   }
   const steps = planGroup(desired, found && ownerOf(found), claim);
   if (observing(ref.realm)) return observeOnly(group, ref, steps, found, path, parent, claim === 'adoptable' || group.status?.adopted === true, deps);
-  const id = await applyGroupSteps(ref, steps) ?? found?.id ?? '';
+  const id = await applyGroupSteps(ref, steps, path) ?? found?.id ?? '';
   const inSubtree = members(group, path, deps);
   const status = await groupStatus(group, ref, id, path, parent, claim === 'adoptable' || group.status?.adopted === true, inSubtree, deps);
   // Its members' status must show what the group gives them before it reports Ready (reported.ts).
@@ -86,6 +86,7 @@ export async function finalizeGroup(group: DashGroup, deps: ControllerDeps): Pro
     return { done: true, events: decision.warning ? [{ type: 'Warning', reason: 'DeletionRetained', message: decision.warning }] : [] };
   }
   await ref.kc.deleteGroup(ref.name, id);
+  ref.view.recordMembership({ kind: 'groupDeleted', path: normalizeGroupPath(path) });
   return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak group ${path}` }] };
 }
 
@@ -139,15 +140,17 @@ function ownerOf(group: KeycloakGroup): { id: string; name: string; owner?: stri
 }
 
 /** Executes the plan; returns the id of a group it created. */
-async function applyGroupSteps(ref: RealmRef, steps: GroupStep[]): Promise<string | undefined> {
+async function applyGroupSteps(ref: RealmRef, steps: GroupStep[], path: string): Promise<string | undefined> {
   let created: string | undefined;
   for (const step of steps) {
     switch (step.kind) {
       case 'createGroup':
         created = await ref.kc.createGroup(ref.name, { name: step.name, attributes: { [OWNER_ATTRIBUTE]: [step.owner] } }, step.parentId);
+        ref.view.recordMembership({ kind: 'groupCreated', path });
         break;
       case 'renameGroup':
         await ref.kc.updateGroup(ref.name, step.id, { name: step.name });
+        ref.view.recordMembership({ kind: 'groupsRenamed' });
         break;
     }
   }
@@ -155,13 +158,10 @@ async function applyGroupSteps(ref: RealmRef, steps: GroupStep[]): Promise<strin
 }
 
 async function groupStatus(group: DashGroup, ref: RealmRef, id: string, path: string, parent: Parent, adopted: boolean, inSubtree: readonly DashUser[], deps: ControllerDeps): Promise<DashGroupStatus> {
-  const [roles, members] = await Promise.all([
-    ref.view.directRoles({ kind: 'Group', path }),
-    ref.kc.listGroupMembers(ref.name, id),
-  ]);
+  const [roles, members] = await Promise.all([ref.view.directRoles({ kind: 'Group', path }), ref.view.members(path)]);
   const inheritedRoles = parent.roles;
   return {
-    keycloakId: id, adopted, path, roles, inheritedRoles, members: members.length,
+    keycloakId: id, adopted, path, roles, inheritedRoles, members: members.size,
     ...pendingMembers(inSubtree),
     effectiveRolesChangedAt: rolesChangedAt(group, roles, inheritedRoles, parent, deps.now()),
   };

@@ -39,7 +39,7 @@ export async function reconcileRealm(realm: DashRealm, deps: ControllerDeps): Pr
   if (claim.kind === 'claim') events.unshift({ type: 'Normal', reason: 'Adopted', message: `claimed existing Keycloak realm ${realm.spec.realm} (${ANNOTATIONS.adopt})` });
   const after = steps.length === 0 ? before : await observeRealm(kc, realm.spec.realm, realm.spec.clientId);
   const logoutStep = steps.find((s) => s.kind === 'logoutAll');
-  const seats = after?.client ? await countSeats(kc, realm.spec.realm, realmView(kc, realm.spec.realm, after.client.uuid, () => deps.now().getTime())) : undefined;
+  const seats = after?.client ? await countSeats(realmView(kc, realm.spec.realm, after.client.uuid, () => deps.now().getTime())) : undefined;
   if (seats) deps.seatMetrics?.record(realm.spec.realm, seats);
   return {
     status: {

@@ -1,5 +1,4 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { KeycloakPort } from '../../keycloak/port.js';
 import type { RealmView } from '../realm-view.js';
 
 /** DashRealm status.seats: users of the realm and the effective holders of the seat-bearing dash roles. */
@@ -30,34 +29,26 @@ export function seatMetrics(registry: Registry, prefix: string): SeatMetrics {
 }
 
 /**
- * The users who hold the dash role `role` effectively, from the realm view (role holders,
- * groups' mappings, default roles: no read per user); a group holding it adds the members of
- * its whole subtree (Keycloak: a subgroup's members get the ancestors' roles), a few reads per
- * such group.
+ * The users who hold the dash role `role` effectively, from the realm view alone (role holders,
+ * groups' mappings, default roles, group memberships): no read per user or per group. A group
+ * holding it adds the members of its whole subtree (Keycloak: a subgroup's members get the
+ * ancestors' roles).
  */
-export async function effectiveHolders(kc: KeycloakPort, realm: string, view: RealmView, role: string, notBeforeMs = 0): Promise<Holders> {
+export async function effectiveHolders(view: RealmView, role: string, notBeforeMs = 0): Promise<Holders> {
   const [all, held] = await Promise.all([view.userIds(notBeforeMs), view.holders(role, notBeforeMs)]);
   if (held.everyone) return new Set(all);
   // Not filtered by the user list: a user created (and mapped) after it was read holds a seat too.
   const holders = new Set(held.userIds);
   for (const path of held.groupPaths) {
-    const group = await kc.findGroupByPath(realm, path);
-    for (const id of group ? await subtreeMembers(kc, realm, group.id) : []) holders.add(id);
+    for (const id of await view.members(path, { subtree: true, notBeforeMs })) holders.add(id);
   }
   return holders;
 }
 
 /** Counts the realm's seats: users, and the effective holders of licensed_user and admin. */
-export async function countSeats(kc: KeycloakPort, realm: string, view: RealmView, notBeforeMs = 0): Promise<Seats> {
+export async function countSeats(view: RealmView, notBeforeMs = 0): Promise<Seats> {
   const [licensed, admins, users] = await Promise.all([
-    effectiveHolders(kc, realm, view, 'licensed_user', notBeforeMs), effectiveHolders(kc, realm, view, 'admin', notBeforeMs), view.userIds(notBeforeMs),
+    effectiveHolders(view, 'licensed_user', notBeforeMs), effectiveHolders(view, 'admin', notBeforeMs), view.userIds(notBeforeMs),
   ]);
   return { licensedUsers: licensed.size, admins: admins.size, users: users.length };
-}
-
-/** Ids of the direct members of the group and of all its subgroups. */
-export async function subtreeMembers(kc: KeycloakPort, realm: string, groupId: string): Promise<string[]> {
-  const [members, children] = await Promise.all([kc.listGroupMembers(realm, groupId), kc.listChildGroups(realm, groupId)]);
-  const below = await Promise.all(children.map((c) => subtreeMembers(kc, realm, c.id)));
-  return [...members.map((m) => m.id), ...below.flat()];
 }

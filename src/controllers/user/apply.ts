@@ -45,6 +45,7 @@ export async function applyUserSteps(
         await ref.view.ensureUserOwnerAttribute();
         out.id = await ref.kc.createUser(ref.name, { username: step.username, ...step.fields, groups: step.groups.map((g) => `/${g.path}`) });
         ref.view.recordUserWrite(out.id);
+        ref.view.recordMembership({ kind: 'userGroups', userId: out.id, paths: step.groups.map((g) => g.path) });
         out.groups = step.groups.map((g) => ({ id: g.groupId, name: g.path.slice(g.path.lastIndexOf('/') + 1), path: `/${g.path}` }));
         out.created = true;
         out.events.push({ type: 'Normal', reason: 'Created', message: `created Keycloak user ${step.username}` });
@@ -59,6 +60,7 @@ export async function applyUserSteps(
       case 'leaveGroup':
         if (step.kind === 'joinGroup') await ref.kc.addUserToGroup(ref.name, out.id, step.groupId);
         else await ref.kc.removeUserFromGroup(ref.name, out.id, step.groupId);
+        ref.view.recordMembership({ kind: step.kind === 'joinGroup' ? 'join' : 'leave', userId: out.id, path: step.path });
         out.groupsChanged = true;
         out.membershipChanged ||= !out.created && groupCarriesRoles(user, step.path, deps);
         break;

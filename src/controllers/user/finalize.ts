@@ -39,6 +39,7 @@ export async function finalizeUser(user: DashUser, deps: ControllerDeps): Promis
     return { done: true, events: [{ type: 'Warning', reason: 'DeletionRetained', message: `${retained}: the operator did not create it (adopted, or created outside the operator); it deletes only users it created` }] };
   }
   await ref.kc.deleteUser(ref.name, found.id);
+  ref.view.recordMembership({ kind: 'userGroups', userId: found.id, paths: [] });
   return { done: true, events: [{ type: 'Normal', reason: 'Deleted', message: `deleted Keycloak user ${user.spec.username}` }] };
 }
 

@@ -4,6 +4,7 @@ import type { ControllerDeps } from '../context.js';
 import type { RealmRef } from '../realm-ref.js';
 import { roleSubject, userSubject } from '../subject-id.js';
 import type { AppliedUser } from './apply.js';
+import { readUserGroups } from './observe.js';
 import { pathChain } from './effective-roles.js';
 import type { SessionFacts } from './plan-logout.js';
 import { Index, inNamespace } from '../wake-ups.js';
@@ -45,7 +46,7 @@ export interface UserHoldings extends SessionFacts {
  */
 export async function observeHoldings(ref: RealmRef, user: DashUser, applied: AppliedUser, observed: ObservedForStatus, deps: ControllerDeps): Promise<UserHoldings> {
   const subject = { ...userSubject(user.spec.username), id: applied.id };
-  const groups = applied.groups ?? (observed.groups && !applied.groupsChanged ? observed.groups : await ref.kc.listUserGroups(ref.name, applied.id));
+  const groups = applied.groups ?? (observed.groups && !applied.groupsChanged ? observed.groups : await readUserGroups(ref, applied.id));
   const paths = groups.map((g) => normalizeGroupPath(g.path)).sort();
   const chain = [...new Set(paths.flatMap(pathChain))];
   // Group sources come from the same realm view as the effective roles (it replays this

@@ -28,8 +28,15 @@ export interface UserObservation {
 export async function observeUser(ref: RealmRef, user: DashUser, deps: ControllerDeps): Promise<UserObservation> {
   const found = await findUser(ref, user);
   const claim = classifyUser(user, found?.user);
-  const groups = found ? await ref.kc.listUserGroups(ref.name, found.user.id) : undefined;
+  const groups = found ? await readUserGroups(ref, found.user.id) : undefined;
   return observeWith(ref, user, found, claim, groups, deps);
+}
+
+/** The user's groups read from Keycloak; the realm view's memberships learn them too. */
+export async function readUserGroups(ref: RealmRef, userId: string): Promise<UserGroup[]> {
+  const groups = await ref.kc.listUserGroups(ref.name, userId);
+  ref.view.recordMembership({ kind: 'userGroups', userId, paths: groups.map((g) => normalizeGroupPath(g.path)) });
+  return groups;
 }
 
 /** The user read from Keycloak itself when the plan on the view's copy has steps; undefined when that plan stands. */

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { secondAdmin } from '../support/keycloak-fixtures.js';
 import { useOperator } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
@@ -46,10 +47,19 @@ describe('license seats', () => {
     expect(table).toMatch(/LICENSED\s+SEATS/);
     expect(table.split("\n")[1]).toMatch(new RegExp(`${op.realm}\\s+3\\s`)); // no limit: the Seats column is empty
 
+    // A member an administrator added by hand to a subgroup of a licensed group holds a seat too
+    // (the operator reads memberships once and learns of this change from the admin events, so
+    // the change is made by a second realm administrator: the operator skips its own events).
+    const outsider = await secondAdmin(rest, op.env, op.realm);
+    const fay = (await outsider.write('POST', `/${op.realm}/users`, { username: 'idp-fay', enabled: true })).location?.split('/').pop() ?? '';
+    const juniors = (await op.get<{ status?: { keycloakId?: string } }>('DashGroup', 'juniors'))?.status?.keycloakId ?? '';
+    await outsider.write('PUT', `/${op.realm}/users/${fay}/groups/${juniors}`);
+    await seats({ licensedUsers: 4, admins: 1, users: 7 }, 30_000); // console-admin and idp-fay are users too
+
     // Leaving the group frees the seat, seen without waiting for a resync of the realm.
     op.apply(user('ben', { groups: [] }));
-    await seats({ licensedUsers: 2, admins: 1, users: 5 });
-    expect(await metric('licensed_users')).toBe(2);
+    await seats({ licensedUsers: 3, admins: 1, users: 7 });
+    expect(await metric('licensed_users')).toBe(3);
   });
 });
 

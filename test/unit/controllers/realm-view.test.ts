@@ -8,6 +8,8 @@ function fakeKeycloak() {
       ['admin', { users: ['u1'], groupPaths: ['team/ops'] }], ['viewer', { users: [], groupPaths: [] }], ['default-roles-r', { users: ['u1', 'u2'], groupPaths: [] }],
     ]),
     sessions: [] as RealmSession[],
+    /** Groups (path with leading slash, as Keycloak gives it) and their direct members. */
+    groups: new Map<string, string[]>([['/team', ['u1']], ['/team/ops', ['u2']], ['/other', ['u3']]]),
     reads: 0,
     /** Held role-holder reads, released by the test (to interleave a write with a load). */
     held: [] as (() => void)[],
@@ -30,6 +32,16 @@ function fakeKeycloak() {
       return snapshot;
     },
     listRealmSessions: async () => { state.reads++; return [...state.sessions]; },
+    listGroups: async () => {
+      state.reads++;
+      return [...state.groups.keys()].map((path) => ({ id: path, path }));
+    },
+    listGroupMembers: async (_realm: string, id: string) => {
+      state.reads++;
+      const members = (state.groups.get(id) ?? []).map((m) => ({ id: m, username: m }));
+      if (state.hold) await new Promise<void>((r) => state.held.push(r));
+      return members;
+    },
   } as unknown as KeycloakPort;
   return { port, state };
 }
@@ -101,5 +113,52 @@ describe('RealmView', () => {
     now += 1;
     expect(await view.sessionStarts('u1')).toEqual([]);
     expect(state.reads).toBe(3);
+  });
+
+  it('reads group memberships once, a request per group, and keeps them current with our own membership changes', async () => {
+    const { port, state } = fakeKeycloak();
+    const view = new RealmView(port, 'r', 'c', clock, 10_000);
+    expect(await view.members('team', { subtree: true })).toEqual(new Set(['u1', 'u2'])); // a subgroup's members too
+    expect(await view.members('team')).toEqual(new Set(['u1']));
+    expect(state.reads).toBe(4); // the group list, the members of each of the three groups
+    view.recordMembership({ kind: 'join', userId: 'u4', path: 'team/ops' });
+    view.recordMembership({ kind: 'leave', userId: 'u1', path: 'team' });
+    view.recordMembership({ kind: 'userGroups', userId: 'u3', paths: ['team'] }); // a read of u3's groups: no longer in other
+    view.recordMembership({ kind: 'groupCreated', path: 'new' });
+    expect(await view.members('team', { subtree: true })).toEqual(new Set(['u2', 'u3', 'u4']));
+    expect(await view.members('other')).toEqual(new Set());
+    expect(await view.members('new')).toEqual(new Set());
+    view.recordMembership({ kind: 'groupDeleted', path: 'team' }); // Keycloak deletes the subgroups with it
+    now += 30_000; // longer than the realm view's TTL: memberships are kept longer (MEMBERSHIP_TTL_MS)
+    expect(await view.members('other')).toEqual(new Set());
+    expect(state.reads).toBe(4);
+  });
+
+  it('reads memberships again for a group it does not know and after a change made outside this process', async () => {
+    const { port, state } = fakeKeycloak();
+    const view = new RealmView(port, 'r', 'c', clock, 10_000);
+    await view.members('team');
+    state.groups.set('/made/elsewhere', ['u4']);
+    now += 1;
+    expect(await view.members('made/elsewhere')).toEqual(new Set(['u4']));
+    expect(state.reads).toBe(4 + 5);
+    state.groups.set('/other', ['u3', 'u1']);
+    now += 1;
+    view.recordExternalChange({ userIds: ['u1'], roles: false, memberships: true });
+    expect(await view.members('other')).toEqual(new Set(['u1', 'u3']));
+    expect(state.reads).toBe(4 + 5 + 5);
+  });
+
+  it('replays a membership change made while memberships were loading', async () => {
+    const { port, state } = fakeKeycloak();
+    const view = new RealmView(port, 'r', 'c', clock, 10_000);
+    state.hold = true;
+    const loading = view.members('other');
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    view.recordMembership({ kind: 'join', userId: 'u9', path: 'other' });
+    expect(state.held).toHaveLength(3);
+    state.held.forEach((release) => release());
+    expect(await loading).toEqual(new Set(['u3', 'u9']));
   });
 });
