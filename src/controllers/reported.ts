@@ -51,3 +51,10 @@ export const REPORT_RECHECK_MS = 5_000;
  * members or subjects report in bursts, and each pass of a group reads it and its members.
  */
 export const REPORT_BATCH_MS = 200;
+
+/**
+ * How often at most a group or binding runs again for reports and new subjects: while hundreds
+ * of users are created, a binding naming them would otherwise run (and write its large status)
+ * every few hundred milliseconds. A single change still runs after REPORT_BATCH_MS.
+ */
+export const REPORT_SPACING_MS = 500;

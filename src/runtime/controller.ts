@@ -28,22 +28,28 @@ export class Controller {
   #stopping: Promise<unknown> = Promise.resolve();
   /** Why a key queued by `enqueue` with a cause was woken, until its next pass takes it. */
   readonly #causes = new Map<string, Set<string>>();
+  /** When each key's last pass started, for watch rules with a spacing; kept only for the longest spacing. */
+  readonly #started = new Map<string, number>();
+  readonly #longestSpacingMs: number;
 
   constructor(private readonly deps: RunDeps, private readonly options: ControllerOptions) {
     this.queue = new WorkQueue(options.backoff);
     this.id = kindId(deps.registration.kind);
+    this.#longestSpacingMs = Math.max(0, ...(deps.registration.watches ?? []).map((w) => w.spacingMs ?? 0));
   }
 
   /**
    * Queues a key of this controller's kind, now or after `delayMs` (a pending earlier time wins).
    * A `cause` (an opaque tag of the caller's) reaches the key's next pass as `ctx.wokenBy`.
    */
-  enqueue(key: string, delayMs = 0, cause?: string): void {
+  enqueue(key: string, delayMs = 0, cause?: string, spacingMs = 0): void {
     if (cause !== undefined) {
       const causes = this.#causes.get(key) ?? new Set<string>();
       this.#causes.set(key, causes.add(cause));
     }
-    this.queue.addAfter(key, delayMs);
+    const started = spacingMs > 0 ? this.#started.get(key) : undefined;
+    const spaced = started === undefined ? 0 : started + spacingMs - Date.now();
+    this.queue.addAfter(key, Math.max(delayMs, spaced));
   }
 
   /** True while workers take keys. */
@@ -98,6 +104,7 @@ export class Controller {
     for (;;) {
       const key = await this.queue.get(signal);
       if (key === undefined) return;
+      this.#noteStart(key);
       let next: Schedule;
       const causes = this.#takeCauses(key);
       try {
@@ -111,6 +118,18 @@ export class Controller {
       if (next.type === 'backoff') for (const cause of causes) this.enqueue(key, 0, cause);
       this.#apply(key, next);
       this.queue.done(key);
+    }
+  }
+
+  // Starts older than the longest spacing no longer delay anything: dropped as the map grows.
+  #noteStart(key: string): void {
+    if (this.#longestSpacingMs === 0) return;
+    const now = Date.now();
+    this.#started.delete(key);
+    this.#started.set(key, now);
+    for (const [k, at] of this.#started) {
+      if (at > now - this.#longestSpacingMs) break;
+      this.#started.delete(k);
     }
   }
 

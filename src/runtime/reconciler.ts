@@ -95,10 +95,17 @@ export interface WatchRule<W extends KubeObject = KubeObject> {
    * meanwhile add no pass (a burst of members joining a group recounts it once).
    */
   coalesceMs?: number;
+  /**
+   * Run the keys no sooner than this long after their previous pass started. The first wake
+   * after a quiet spell runs as usual; a key woken again and again (a binding whose hundred
+   * subjects report one after another) runs once per spacing, each pass seeing every change
+   * since the last, instead of once per change, each writing its status again.
+   */
+  spacingMs?: number;
 }
 
 /** Types a watch rule over objects of a known shape for a registration. */
-export function watch<W extends KubeObject>(kind: KindRef, map: WatchRule<W>['map'], options: { coalesceMs?: number } = {}): WatchRule {
+export function watch<W extends KubeObject>(kind: KindRef, map: WatchRule<W>['map'], options: { coalesceMs?: number; spacingMs?: number } = {}): WatchRule {
   return { kind, map: map as WatchRule['map'], ...options };
 }
 

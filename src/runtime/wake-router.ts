@@ -57,7 +57,7 @@ export class WakeRouter {
       }
       for (const rule of registration.watches ?? []) {
         if (kindId(this.cache.resolve(rule.kind)) !== id) continue;
-        for (const key of this.#map(rule, obj, event.type === 'update' ? event.old : undefined)) controller.enqueue(formatKey(key), rule.coalesceMs);
+        for (const key of this.#map(rule, obj, event.type === 'update' ? event.old : undefined)) controller.enqueue(formatKey(key), rule.coalesceMs, undefined, rule.spacingMs);
       }
     }
     for (const owner of this.references.ownersOf(kind, obj.metadata.namespace ?? '', obj.metadata.name)) {

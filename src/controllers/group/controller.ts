@@ -1,6 +1,6 @@
 import type { DashGroup, DashRoleBinding, DashUser } from '../../api/index.js';
 import { watch, type CacheReader } from '../../runtime/index.js';
-import { REPORT_BATCH_MS } from '../reported.js';
+import { REPORT_BATCH_MS, REPORT_SPACING_MS } from '../reported.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
 import {
   GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, groupsBehindGrants, inNamespace, keysByIndex, userFactsForGroups, waitingForReport, watchRealm,
@@ -37,8 +37,10 @@ export const groupController = (options: ControllerOptions) => dashController('D
     // their ancestors (whose subtree it is in): recounted every MEMBER_RECOUNT_MS at most.
     watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => (changed(old, u, userFactsForGroups) ? memberOf(u, old, cache) : []), { coalesceMs: MEMBER_RECOUNT_MS }),
     // The roles a member shows, for the groups waiting for it (reported.ts): a burst of reports
-    // (a hundred members of a subtree) is collected for REPORT_BATCH_MS, then one pass.
-    watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => waitingForReport(old, u, cache, 'DashGroup', Index.byPath, memberPaths(u, old)), { coalesceMs: REPORT_BATCH_MS }),
+    // (a hundred members of a subtree) is collected for REPORT_BATCH_MS, then one pass, at most
+    // one per REPORT_SPACING_MS.
+    watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => waitingForReport(old, u, cache, 'DashGroup', Index.byPath, memberPaths(u, old)),
+      { coalesceMs: REPORT_BATCH_MS, spacingMs: REPORT_SPACING_MS }),
     // The binding's grants on the group (subjects named by DashGroup name or by path) are its roles.
     watch<DashRoleBinding>(DASH_KINDS.DashRoleBinding, (b, cache, old) => [...changedSubjects(b, old).groups].flatMap((nameOrPath) => [
       ...(cache.get<DashGroup>(DASH_KINDS.DashGroup, b.metadata.namespace, nameOrPath) ? [{ namespace: b.metadata.namespace ?? '', name: nameOrPath }] : []),

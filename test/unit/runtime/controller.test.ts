@@ -4,7 +4,8 @@ import { EventRecorder } from '../../../src/runtime/events.js';
 import { createMetrics } from '../../../src/runtime/metrics.js';
 import { ObjectStore } from '../../../src/runtime/object-store.js';
 import { passSignal } from '../../../src/runtime/pass-signal.js';
-import type { ReconcileContext } from '../../../src/runtime/reconciler.js';
+import type { ReconcileContext, WatchRule } from '../../../src/runtime/reconciler.js';
+import { queueKey } from '../../../src/runtime/keys.js';
 import { ReferenceIndex } from '../../../src/runtime/references.js';
 import { FakeKube, WidgetKind, finalized, silentLogger, widget } from './fakes.js';
 
@@ -16,11 +17,12 @@ let holdMs: number;
 let signals: AbortSignal[];
 let passSignals: (AbortSignal | undefined)[];
 
-function controller(concurrency: number, resyncPeriodMs = 600_000): Controller {
+function controller(concurrency: number, resyncPeriodMs = 600_000, watches: WatchRule[] = []): Controller {
   const kube = new FakeKube(store);
   return new Controller({
     registration: {
       kind: WidgetKind,
+      watches,
       reconciler: {
         reconcile: async (obj, ctx: ReconcileContext) => {
           inFlight++;
@@ -81,6 +83,32 @@ describe('a controller', () => {
     expect(runs.get('idle')).toBe(1);
     await jest.advanceTimersByTimeAsync(31_000);
     expect(runs.get('idle')).toBe(5);
+    await stop(c);
+  });
+
+  it('runs a key woken with a spacing no sooner than that after its previous pass started; a wake after a quiet spell, or without spacing, runs at once', async () => {
+    const b = widget('b');
+    store.apply('add', WidgetKind, b);
+    holdMs = 50;
+    const c = controller(1, 600_000, [{ kind: WidgetKind, map: () => [], spacingMs: 500 }]);
+    await c.start();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(runs.get('b')).toBe(1);
+    c.enqueue(queueKey(b), 0, undefined, 500);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(runs.get('b')).toBe(2);
+    // Three wakes 100-200 ms after that pass started: one pass, 500 ms after it.
+    for (const _ of [1, 2, 3]) {
+      c.enqueue(queueKey(b), 0, undefined, 500);
+      await jest.advanceTimersByTimeAsync(50);
+    }
+    await jest.advanceTimersByTimeAsync(200);
+    expect(runs.get('b')).toBe(2);
+    await jest.advanceTimersByTimeAsync(200);
+    expect(runs.get('b')).toBe(3);
+    c.enqueue(queueKey(b));
+    await jest.advanceTimersByTimeAsync(10);
+    expect(runs.get('b')).toBe(4);
     await stop(c);
   });
 
