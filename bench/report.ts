@@ -26,6 +26,8 @@ export function benchResults(sizes: SizeResult[], extra: { concurrency: number; 
       steady_writes: s.steady.writes, steady_reads_per_object: round(s.steady.reads / s.objects),
       change_latency_ms: latencySummary(s.latencies),
       drift_latency_ms: driftSummary(s.drift), drift_poll_requests_per_minute: round(s.drift.pollRequestsPerMinute),
+      status_writes_per_object: round(s.statusWrites / s.objects),
+      converge_cpu_seconds: s.convergeCpu, floor_keycloak_cpu_seconds: s.floorCpu.keycloak ?? 0,
     })),
   };
 }
@@ -60,6 +62,10 @@ export function printTable(r: ReturnType<typeof benchResults>): void {
     row('converge ratio', (s) => String(s.converge_ratio), 'target <= 1.5'),
     row('converge seconds per 1,000 users', (s) => String(s.converge_seconds_per_1000_users)),
     row('Keycloak requests per object', (s) => String(s.requests_per_object)),
+    row('status writes per object', (s) => String(s.status_writes_per_object)),
+    row('CPU s converging: KC / apiserver+etcd / op', (s) => `${s.converge_cpu_seconds.keycloak} / ${round((s.converge_cpu_seconds['kube-apiserver'] ?? 0) + (s.converge_cpu_seconds.etcd ?? 0))} / ${s.converge_cpu_seconds.operator}`,
+      'two cores: 2 CPU s per second'),
+    row('CPU s of Keycloak in the floor', (s) => String(s.floor_keycloak_cpu_seconds)),
     row('resync period', (s) => s.resync),
     row('one resync: Keycloak writes', (s) => String(s.steady_writes), 'target 0'),
     row('one resync: reads per object', (s) => String(s.steady_reads_per_object), 'target <= 2'),

@@ -4,6 +4,7 @@ import type { TestEnv } from '../test/env/test-env.js';
 import { uniqueName } from '../test/env/test-env.js';
 import type { BenchCluster } from './cluster.js';
 import { expectedState, type ExpectedState } from './expected.js';
+import { cpuBetween, cpuSample, type CpuSample } from './cpu.js';
 import { runFloor } from './floor.js';
 import { measureDrift, type DriftResult } from './drift.js';
 import { readKeycloakState, stateMismatches } from './keycloak-state.js';
@@ -13,6 +14,8 @@ import { startBenchOperator, sumMetric } from './operator.js';
 import { benchShape } from './shape.js';
 import { measureOneResync, type SteadyResult } from './steady.js';
 import { KEYCLOAK_REQUESTS, sleep, waitQuiet } from './waits.js';
+
+const STATUS_WRITES = 'dash_keycloak_operator_status_writes_total';
 
 /** How one size is run. */
 export interface SizeOptions {
@@ -46,6 +49,11 @@ export interface SizeResult {
   peakRssMb: number;
   heapUsedMb: number;
   keycloakVerified: boolean;
+  /** Status patches the operator sent while converging. */
+  statusWrites: number;
+  /** CPU seconds by process while converging (kubectl apply to the end point), and Keycloak's during the floor. */
+  convergeCpu: CpuSample;
+  floorCpu: CpuSample;
 }
 
 const CONVERGE_TIMEOUT_MS = 60 * 60_000;
@@ -65,8 +73,10 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
   const log = (msg: string) => process.stderr.write(`[bench ${o.users}/${o.groups}] ${msg}\n`);
 
   const floorRealm = uniqueName('floor');
+  const floorCpuStart = cpuSample(0);
   const floor = await runFloor({ rest, realm: floorRealm, shape, concurrency: o.concurrency });
   const floorCheck = await checkKeycloak(rest, floorRealm, expectedState(shape), 0);
+  const floorCpu = cpuBetween(floorCpuStart, cpuSample(0));
   await rest.deleteRealm(floorRealm);
   log(`floor ${floor.seconds.toFixed(1)} s + check ${floorCheck.toFixed(1)} s`);
 
@@ -76,6 +86,7 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
   const op = await startBenchOperator(env, { leaseNamespace: namespace, resyncPeriod: o.resync, watchNamespaces: o.watchNamespaces && [namespace, ...o.watchNamespaces] });
   try {
     const expected = expectedState(shape);
+    const cpuStart = cpuSample(op.pid);
     const t0 = performance.now();
     cluster.kubectl(['apply', '-n', namespace, '-f', '-'], benchManifests(realm, shape).map((m) => stringify(m)).join('---\n'));
     // kubectl creates the objects one by one: the operator cannot finish before the last arrives.
@@ -83,8 +94,12 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
     const statusFinal = await waitStatusFinal(cluster, namespace, expected, objects, t0, log);
     const check = await checkKeycloak(rest, realm, expected, KEYCLOAK_GRACE_MS);
     const convergeSeconds = (performance.now() - t0) / 1000;
-    const keycloakRequests = sumMetric(await op.metrics(), KEYCLOAK_REQUESTS);
+    const convergeCpu = cpuBetween(cpuStart, cpuSample(op.pid));
+    const converged = await op.metrics();
+    const keycloakRequests = sumMetric(converged, KEYCLOAK_REQUESTS);
+    const statusWrites = sumMetric(converged, STATUS_WRITES);
     log(`converged in ${convergeSeconds.toFixed(1)} s (kubectl apply took ${applySeconds.toFixed(1)} s, statuses final at ${statusFinal.toFixed(1)} s), Keycloak verified`);
+    log(`CPU while converging: ${Object.entries(convergeCpu).map(([name, sec]) => `${name} ${sec} s`).join(', ')}; ${statusWrites} status writes`);
 
     await waitQuiet(op, 2000);
     const steady = await measureOneResync(op, rest, realm, objects, o.resyncMs);
@@ -101,6 +116,7 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
       users: o.users, groups: shape.groups.length, resync: o.resync, objects, convergeSeconds, applySeconds, statusFinalSeconds: statusFinal,
       floorSeconds: floor.seconds + floorCheck, checkSeconds: check, keycloakRequests, floorRequests: floor.requests, steady, latencies, drift,
       peakRssMb: op.peakRssMb(), heapUsedMb: sumMetric(metrics, 'dash_keycloak_operator_nodejs_heap_size_used_bytes') / (1 << 20), keycloakVerified: true,
+      statusWrites, convergeCpu, floorCpu,
     };
   } finally {
     await op.stop();
