@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import type { KeycloakRest } from '../test/integration/support/keycloak-rest.js';
 import type { TestEnv } from '../test/env/test-env.js';
 import { uniqueName } from '../test/env/test-env.js';
-import type { BenchCluster } from './cluster.js';
+import type { BenchCluster, StatusWatch } from './cluster.js';
 import { expectedState, type ExpectedState } from './expected.js';
 import { cpuBetween, cpuSample, type CpuSample } from './cpu.js';
 import { runFloor } from './floor.js';
@@ -83,6 +83,7 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
   const namespace = uniqueName('bench');
   const realm = uniqueName('bench');
   cluster.kubectl(['create', 'namespace', namespace]);
+  const statuses = await cluster.watchStatuses(namespace);
   const op = await startBenchOperator(env, { leaseNamespace: namespace, resyncPeriod: o.resync, watchNamespaces: o.watchNamespaces && [namespace, ...o.watchNamespaces] });
   try {
     const expected = expectedState(shape);
@@ -91,7 +92,7 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
     cluster.kubectl(['apply', '-n', namespace, '-f', '-'], benchManifests(realm, shape).map((m) => stringify(m)).join('---\n'));
     // kubectl creates the objects one by one: the operator cannot finish before the last arrives.
     const applySeconds = (performance.now() - t0) / 1000;
-    const statusFinal = await waitStatusFinal(cluster, namespace, expected, objects, t0, log);
+    const statusFinal = await waitStatusFinal(statuses, expected, objects, t0, log);
     const check = await checkKeycloak(rest, realm, expected, KEYCLOAK_GRACE_MS);
     const convergeSeconds = (performance.now() - t0) / 1000;
     const convergeCpu = cpuBetween(cpuStart, cpuSample(op.pid));
@@ -104,10 +105,10 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
     await waitQuiet(op, 2000);
     const steady = await measureOneResync(op, rest, realm, objects, o.resyncMs);
     log(`one resync: ${steady.reconciles} passes, ${steady.reads} reads, ${steady.writes} writes in ${steady.seconds.toFixed(1)} s`);
-    const latencies = await measureChanges({ cluster, rest, op, namespace, realm, shape, expected, resyncMs: o.resyncMs }, o.repeats);
+    const latencies = await measureChanges({ cluster, statuses, rest, op, namespace, realm, shape, expected, resyncMs: o.resyncMs }, o.repeats);
     const drift = await measureDrift(env, rest, op, realm, shape, expected, o.resyncMs, DRIFT_CHANGES);
     log(`drift: ${drift.latencies.length} outside changes changed back, ${drift.pollRequestsPerMinute.toFixed(1)} admin event reads per minute`);
-    await waitStatusFinal(cluster, namespace, expected, objects, performance.now(), log);
+    await waitStatusFinal(statuses, expected, objects, performance.now(), log);
     await checkKeycloak(rest, realm, expected, KEYCLOAK_GRACE_MS);
     log('changes and drift corrections verified in Keycloak');
 
@@ -119,6 +120,7 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
       statusWrites, convergeCpu, floorCpu,
     };
   } finally {
+    await statuses.stop();
     await op.stop();
     await cluster.purge(namespace);
     await rest.deleteRealm(realm);
@@ -126,17 +128,17 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
 }
 
 /** Polls statuses until final; resolves with seconds since `t0`. Logs the first gaps every 30 s. */
-async function waitStatusFinal(cluster: BenchCluster, namespace: string, expected: ExpectedState, objects: number, t0: number, log: (m: string) => void): Promise<number> {
+async function waitStatusFinal(statuses: StatusWatch, expected: ExpectedState, objects: number, t0: number, log: (m: string) => void): Promise<number> {
   let told = performance.now();
   for (;;) {
-    const gaps = await cluster.statusGaps(namespace, expected, objects);
+    const gaps = statuses.gaps(expected, objects);
     if (gaps.length === 0) return (performance.now() - t0) / 1000;
     if (performance.now() - t0 > CONVERGE_TIMEOUT_MS) throw new Error(`statuses not final after ${CONVERGE_TIMEOUT_MS / 60_000} min:\n  ${gaps.join('\n  ')}`);
     if (performance.now() - told > 30_000) {
       log(`waiting for statuses: ${gaps.slice(0, 3).join('; ')}`);
       told = performance.now();
     }
-    await sleep(500);
+    await sleep(250);
   }
 }
 

@@ -1,7 +1,7 @@
 import { USER_OWNER_ATTRIBUTE } from '../api/constants.js';
 import { normalizeGroupPath } from '../api/rules.js';
 import { defaultRolesName } from '../keycloak/clients.js';
-import type { KeycloakPort, KeycloakUser, RealmSession, RoleGraph, RoleRef, UserLockout } from '../keycloak/port.js';
+import type { KeycloakGroup, KeycloakPort, KeycloakUser, RealmSession, RoleGraph, RoleRef, UserLockout } from '../keycloak/port.js';
 import type { MappingTarget, SubjectId } from './subject-id.js';
 
 /**
@@ -49,7 +49,8 @@ type Membership = Map<string, Set<string>>;
 export type MembershipChange =
   | { kind: 'join' | 'leave'; userId: string; path: string }
   | { kind: 'userGroups'; userId: string; paths: readonly string[] }
-  | { kind: 'groupCreated' | 'groupDeleted'; path: string }
+  | { kind: 'groupCreated'; group: KeycloakGroup }
+  | { kind: 'groupDeleted'; path: string }
   | { kind: 'groupsRenamed' };
 
 /**
@@ -106,6 +107,8 @@ export class RealmView {
   #memberChanges: { atMs: number; change: MembershipChange }[] = [];
   /** When memberships were last changed in a way the view cannot apply: the next read must be newer. */
   #membershipChangedAt = 0;
+  /** Groups as passes of this process last read or created them, by id. */
+  readonly #groupReads = new Map<string, { group: KeycloakGroup; atMs: number }>();
 
   constructor(private readonly kc: KeycloakPort, private readonly realm: string, clientUuid: string, private readonly nowMs: () => number, private readonly ttlMs = REALM_VIEW_TTL_MS) {
     this.#roles = new Snapshot(() => loadRoles(kc, realm, clientUuid), ttlMs, nowMs, (snapshot, startedAt) => {
@@ -178,9 +181,27 @@ export class RealmView {
     return ids;
   }
 
+  /**
+   * The group as a pass of this process read or created it less than the view's TTL ago, unless
+   * a change to groups or memberships made outside this process was seen since: a group woken
+   * again and again while its members are created needs no read of its own each time, and a
+   * rename by hand is still seen within the TTL (or at once, from the admin events).
+   */
+  group(id: string): KeycloakGroup | undefined {
+    const read = this.#groupReads.get(id);
+    if (!read || read.atMs < this.nowMs() - this.ttlMs || read.atMs < this.#membershipChangedAt) return undefined;
+    return read.group;
+  }
+
+  /** Records a group a pass just read from Keycloak. */
+  recordGroupRead(group: KeycloakGroup): void {
+    this.#groupReads.set(group.id, { group, atMs: this.nowMs() });
+  }
+
   /** Records a membership change this process made or read (call after Keycloak answered). */
   recordMembership(change: MembershipChange): void {
     const atMs = this.nowMs();
+    this.#recordGroupChange(change, atMs);
     if (change.kind === 'groupsRenamed') {
       this.#membershipChangedAt = atMs;
       return;
@@ -189,6 +210,15 @@ export class RealmView {
     this.#memberChanges.push({ atMs, change });
     const current = this.#members.peek();
     if (current) applyMembershipChange(current, change);
+  }
+
+  #recordGroupChange(change: MembershipChange, atMs: number): void {
+    if (change.kind === 'groupCreated') this.#groupReads.set(change.group.id, { group: change.group, atMs });
+    if (change.kind !== 'groupDeleted') return;
+    for (const [id, { group }] of this.#groupReads) {
+      const path = normalizeGroupPath(group.path);
+      if (path === change.path || path.startsWith(`${change.path}/`)) this.#groupReads.delete(id);
+    }
   }
 
   /** Names of the `dash` roles every user gets through default-roles-<realm>, sorted. */
@@ -350,9 +380,11 @@ function applyMembershipChange(membership: Membership, change: MembershipChange)
       for (const members of membership.values()) members.delete(change.userId);
       for (const path of change.paths) membership.set(path, (membership.get(path) ?? new Set()).add(change.userId));
       break;
-    case 'groupCreated':
-      if (!membership.has(change.path)) membership.set(change.path, new Set());
+    case 'groupCreated': {
+      const path = normalizeGroupPath(change.group.path);
+      if (!membership.has(path)) membership.set(path, new Set());
       break;
+    }
     case 'groupDeleted':
       for (const path of [...membership.keys()]) if (path === change.path || path.startsWith(`${change.path}/`)) membership.delete(path);
       break;

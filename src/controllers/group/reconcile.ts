@@ -127,9 +127,20 @@ function refuseSecondClaim(group: DashGroup, path: string, deps: ControllerDeps)
   if (earlier) throw conflict(`Keycloak group ${path} is already managed by DashGroup ${earlier.metadata.name}`);
 }
 
+/**
+ * The group status recorded, as a pass read it less than the realm view's TTL ago, when that
+ * copy plans nothing (ours by id, and with the desired name no rename): a group woken again and
+ * again while its members are created costs no read of its own each time. Anything else is
+ * read from Keycloak, so a rename back or a create rests on a fresh read.
+ */
 async function findGroup(ref: RealmRef, knownId: string | undefined, desired: DesiredGroup): Promise<KeycloakGroup | undefined> {
+  const recent = knownId ? ref.view.group(knownId) : undefined;
+  if (recent?.name === desired.name) return recent;
   const byId = knownId ? await ref.kc.getGroup(ref.name, knownId) : undefined;
-  if (byId) return byId;
+  if (byId) {
+    ref.view.recordGroupRead(byId);
+    return byId;
+  }
   return desired.parentId
     ? ref.kc.findChildGroup(ref.name, desired.parentId, desired.name)
     : ref.kc.findTopLevelGroup(ref.name, desired.name);
@@ -144,10 +155,12 @@ async function applyGroupSteps(ref: RealmRef, steps: GroupStep[], path: string):
   let created: string | undefined;
   for (const step of steps) {
     switch (step.kind) {
-      case 'createGroup':
-        created = await ref.kc.createGroup(ref.name, { name: step.name, attributes: { [OWNER_ATTRIBUTE]: [step.owner] } }, step.parentId);
-        ref.view.recordMembership({ kind: 'groupCreated', path });
+      case 'createGroup': {
+        const attributes = { [OWNER_ATTRIBUTE]: [step.owner] };
+        created = await ref.kc.createGroup(ref.name, { name: step.name, attributes }, step.parentId);
+        ref.view.recordMembership({ kind: 'groupCreated', group: { id: created, name: step.name, path: `/${path}`, parentId: step.parentId, attributes, subGroupCount: 0 } });
         break;
+      }
       case 'renameGroup':
         await ref.kc.updateGroup(ref.name, step.id, { name: step.name });
         ref.view.recordMembership({ kind: 'groupsRenamed' });

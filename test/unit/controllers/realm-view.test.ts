@@ -124,7 +124,7 @@ describe('RealmView', () => {
     view.recordMembership({ kind: 'join', userId: 'u4', path: 'team/ops' });
     view.recordMembership({ kind: 'leave', userId: 'u1', path: 'team' });
     view.recordMembership({ kind: 'userGroups', userId: 'u3', paths: ['team'] }); // a read of u3's groups: no longer in other
-    view.recordMembership({ kind: 'groupCreated', path: 'new' });
+    view.recordMembership({ kind: 'groupCreated', group: { id: 'g-new', name: 'new', path: '/new', attributes: {} } });
     expect(await view.members('team', { subtree: true })).toEqual(new Set(['u2', 'u3', 'u4']));
     expect(await view.members('other')).toEqual(new Set());
     expect(await view.members('new')).toEqual(new Set());
@@ -132,6 +132,28 @@ describe('RealmView', () => {
     now += 30_000; // longer than the realm view's TTL: memberships are kept longer (MEMBERSHIP_TTL_MS)
     expect(await view.members('other')).toEqual(new Set());
     expect(state.reads).toBe(4);
+  });
+
+  it('answers for a group a pass read or created within the TTL, until a change made outside this process is seen or it is deleted', async () => {
+    const { port, state } = fakeKeycloak();
+    const view = new RealmView(port, 'r', 'c', clock, 10_000);
+    const ops = { id: 'g-ops', name: 'ops', path: '/team/ops', attributes: {} };
+    view.recordGroupRead(ops);
+    now += 9_999;
+    expect(view.group('g-ops')).toEqual(ops);
+    now += 2;
+    expect(view.group('g-ops')).toBeUndefined(); // older than the TTL: the pass reads it itself
+    view.recordGroupRead(ops);
+    now += 1;
+    view.recordExternalChange({ userIds: [], roles: false, memberships: true }); // e.g. a rename by hand in the admin events
+    expect(view.group('g-ops')).toBeUndefined();
+    view.recordMembership({ kind: 'groupCreated', group: { id: 'g-team', name: 'team', path: '/team', attributes: {} } });
+    view.recordGroupRead(ops);
+    expect(view.group('g-team')?.name).toBe('team');
+    view.recordMembership({ kind: 'groupDeleted', path: 'team' }); // its subgroups go with it
+    expect(view.group('g-team')).toBeUndefined();
+    expect(view.group('g-ops')).toBeUndefined();
+    expect(state.reads).toBe(0);
   });
 
   it('reads memberships again for a group it does not know and after a change made outside this process', async () => {
