@@ -1,5 +1,5 @@
 import type { KeycloakRest } from '../test/integration/support/keycloak-rest.js';
-import { isFinal, type BenchCluster, type StatusWatch } from './cluster.js';
+import { isFinal, type BenchCluster } from './cluster.js';
 import type { ExpectedState } from './expected.js';
 import { ADMIN_BINDING, GROUP_BINDING, groupObjectName } from './manifests.js';
 import type { BenchOperator } from './operator.js';
@@ -21,8 +21,6 @@ export interface Latency {
 /** What a change needs: where to patch, where to read Keycloak, and the expected state to keep current. */
 export interface ChangeContext {
   cluster: BenchCluster;
-  /** Statuses are read from watches: polling the API server every 20 ms would load it. */
-  statuses: StatusWatch;
   rest: KeycloakRest;
   op: BenchOperator;
   namespace: string;
@@ -68,7 +66,7 @@ export async function measureChanges(ctx: ChangeContext, repeats: number): Promi
 }
 
 async function changeOf(ctx: ChangeContext, uuid: string, kind: ChangeKind, i: number): Promise<Change> {
-  const { cluster, statuses, rest, namespace, realm, shape, expected } = ctx;
+  const { cluster, rest, namespace, realm, shape, expected } = ctx;
   const r = encodeURIComponent(realm);
   if (kind === 'binding_edit') {
     const username = shape.users[(shape.directAdmins.length + i) % shape.users.length]?.username ?? '';
@@ -78,8 +76,7 @@ async function changeOf(ctx: ChangeContext, uuid: string, kind: ChangeKind, i: n
       patch: () => cluster.patch(namespace, 'DashRoleBinding', ADMIN_BINDING, [{ op: 'add', path: '/spec/subjects/-', value: { kind: 'User', name: username } }]),
       inKeycloak: async () => ((await rest.get<{ name: string }[]>(`/${r}/users/${id}/role-mappings/clients/${uuid}`)) ?? []).some((x) => x.name === shape.groupRole),
       inStatus: async (g) => {
-        const b = statuses.get('DashRoleBinding', ADMIN_BINDING);
-        if (!b) return false;
+        const b = await cluster.get(namespace, 'DashRoleBinding', ADMIN_BINDING);
         const subjects = (b.status?.subjects as { name?: string; resolved: boolean; grants?: string[]; pending?: string[] }[] | undefined) ?? [];
         const s = subjects.find((x) => x.name === username);
         return isCurrent(b, g) && !!s?.resolved && !!s.grants?.includes(shape.groupRole) && !s.pending?.length;
@@ -95,9 +92,9 @@ async function changeOf(ctx: ChangeContext, uuid: string, kind: ChangeKind, i: n
       patch: () => cluster.patch(namespace, 'DashRoleBinding', GROUP_BINDING, [{ op: 'replace', path: '/spec/roles', value: roles }]),
       inKeycloak: async () => ((await rest.get<unknown[]>(`/${r}/clients/${uuid}/roles/viewer/groups?briefRepresentation=true&first=0&max=100000`)) ?? []).length === (add ? tops.length : 0),
       inStatus: async (g) => {
-        if (!isCurrent(statuses.get('DashRoleBinding', GROUP_BINDING), g)) return false;
+        if (!isCurrent(await cluster.get(namespace, 'DashRoleBinding', GROUP_BINDING), g)) return false;
         const names = new Set(tops.map((t) => groupObjectName(t.path)));
-        const groups = statuses.list('DashGroup').filter((o) => names.has(o.metadata.name));
+        const groups = (await cluster.list(namespace, 'DashGroup')).filter((o) => names.has(o.metadata.name));
         return groups.length === tops.length && groups.every((o) => ((o.status?.roles as string[] | undefined) ?? []).includes('viewer') === add);
       },
     };
@@ -110,11 +107,10 @@ async function changeOf(ctx: ChangeContext, uuid: string, kind: ChangeKind, i: n
   return {
     patch: () => cluster.patch(namespace, 'DashUser', username, [{ op: 'add', path: '/spec/firstName', value: firstName }]),
     inKeycloak: async () => (await rest.get<{ firstName?: string }>(`/${r}/users/${id}`))?.firstName === firstName,
-    inStatus: async (g) => isCurrent(statuses.get('DashUser', username), g),
+    inStatus: async (g) => isCurrent(await cluster.get(namespace, 'DashUser', username), g),
   };
 }
 
-function isCurrent(o: Parameters<typeof isFinal>[0] | undefined, generation: number): boolean {
-  if (!o) return false;
+function isCurrent(o: Parameters<typeof isFinal>[0], generation: number): boolean {
   return (o.status?.observedGeneration ?? 0) >= generation && isFinal(o);
 }

@@ -83,16 +83,16 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
   const namespace = uniqueName('bench');
   const realm = uniqueName('bench');
   cluster.kubectl(['create', 'namespace', namespace]);
-  const statuses = await cluster.watchStatuses(namespace);
   const op = await startBenchOperator(env, { leaseNamespace: namespace, resyncPeriod: o.resync, watchNamespaces: o.watchNamespaces && [namespace, ...o.watchNamespaces] });
   try {
     const expected = expectedState(shape);
+    const statuses = await cluster.watchStatuses(namespace);
     const cpuStart = cpuSample(op.pid);
     const t0 = performance.now();
     cluster.kubectl(['apply', '-n', namespace, '-f', '-'], benchManifests(realm, shape).map((m) => stringify(m)).join('---\n'));
     // kubectl creates the objects one by one: the operator cannot finish before the last arrives.
     const applySeconds = (performance.now() - t0) / 1000;
-    const statusFinal = await waitStatusFinal(statuses, expected, objects, t0, log);
+    const statusFinal = await waitStatusFinal(statuses, expected, objects, t0, log).finally(() => statuses.stop());
     const check = await checkKeycloak(rest, realm, expected, KEYCLOAK_GRACE_MS);
     const convergeSeconds = (performance.now() - t0) / 1000;
     const convergeCpu = cpuBetween(cpuStart, cpuSample(op.pid));
@@ -105,10 +105,12 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
     await waitQuiet(op, 2000);
     const steady = await measureOneResync(op, rest, realm, objects, o.resyncMs);
     log(`one resync: ${steady.reconciles} passes, ${steady.reads} reads, ${steady.writes} writes in ${steady.seconds.toFixed(1)} s`);
-    const latencies = await measureChanges({ cluster, statuses, rest, op, namespace, realm, shape, expected, resyncMs: o.resyncMs }, o.repeats);
+    const latencies = await measureChanges({ cluster, rest, op, namespace, realm, shape, expected, resyncMs: o.resyncMs }, o.repeats);
     const drift = await measureDrift(env, rest, op, realm, shape, expected, o.resyncMs, DRIFT_CHANGES);
     log(`drift: ${drift.latencies.length} outside changes changed back, ${drift.pollRequestsPerMinute.toFixed(1)} admin event reads per minute`);
-    await waitStatusFinal(statuses, expected, objects, performance.now(), log);
+    // A watch of its own: one kept open for the half hour of measurements could have been closed by then.
+    const again = await cluster.watchStatuses(namespace);
+    await waitStatusFinal(again, expected, objects, performance.now(), log).finally(() => again.stop());
     await checkKeycloak(rest, realm, expected, KEYCLOAK_GRACE_MS);
     log('changes and drift corrections verified in Keycloak');
 
@@ -120,7 +122,6 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
       statusWrites, convergeCpu, floorCpu,
     };
   } finally {
-    await statuses.stop();
     await op.stop();
     await cluster.purge(namespace);
     await rest.deleteRealm(realm);
