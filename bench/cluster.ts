@@ -112,11 +112,6 @@ export class StatusWatch {
     return this.informers.find((i) => i.kind === kind)?.informer.list() ?? [];
   }
 
-  /** One watched object of `kind`, if the watch has seen it. */
-  get(kind: Kind, name: string): BenchObject | undefined {
-    return this.list(kind).find((o) => o.metadata.name === name);
-  }
-
   /**
    * Why the namespace's statuses are not final yet, one line per object (first `max`); empty
    * when every object is Ready=True with observedGeneration == generation and every DashUser's

@@ -171,7 +171,7 @@ describe('RealmView', () => {
     expect(state.reads).toBe(4 + 5 + 5);
   });
 
-  it('replays a membership change made while memberships were loading', async () => {
+  it('replays every membership change made while memberships were loading', async () => {
     const { port, state } = fakeKeycloak();
     const view = new RealmView(port, 'r', 'c', clock, 10_000);
     state.hold = true;
@@ -179,8 +179,10 @@ describe('RealmView', () => {
     await new Promise((r) => setImmediate(r));
     await new Promise((r) => setImmediate(r));
     view.recordMembership({ kind: 'join', userId: 'u9', path: 'other' });
+    now += 1;
+    view.recordMembership({ kind: 'join', userId: 'u8', path: 'other' }); // a second write must not push the first out of the log
     expect(state.held).toHaveLength(3);
     state.held.forEach((release) => release());
-    expect(await loading).toEqual(new Set(['u3', 'u9']));
+    expect(await loading).toEqual(new Set(['u3', 'u8', 'u9']));
   });
 });
