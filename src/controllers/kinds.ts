@@ -90,7 +90,9 @@ function reportDrift<S extends object>(kind: Kind, result: ReconcileResult<S>, w
   const writes = passWrites();
   if (writes.length === 0) return result;
   options.driftMetrics?.recordCorrection(kind);
-  const event = { type: 'Normal' as const, reason: DRIFT_CORRECTED, message: `changed back what was changed outside the operator: ${writes.join('; ')}` };
+  // The same drift corrected again while the object did not change (its status showed the
+  // grant throughout) is a second correction, recorded as such.
+  const event = { type: 'Normal' as const, reason: DRIFT_CORRECTED, message: `changed back what was changed outside the operator: ${writes.join('; ')}`, occurrence: new Date().toISOString() };
   return { ...result, events: [...(result.events ?? []), event] };
 }
 

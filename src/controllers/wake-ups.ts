@@ -3,6 +3,7 @@ import { ANNOTATIONS, type DashGroup, type DashRealm, type DashRoleBinding, type
 import type { KubeObject } from '../kube/object.js';
 import { PROGRESSING, objectKey, readyOf, watch, type CacheReader, type IndexFunction, type ObjectKey, type WatchRule } from '../runtime/index.js';
 import { DASH_KINDS } from './kinds.js';
+import { userReporter } from './reported.js';
 import { pathChain } from './user/effective-roles.js';
 
 // What wakes whom. Each controller declares watch rules on the kinds it reads (in its
@@ -80,14 +81,41 @@ export const keysByIndex = (cache: CacheReader, kind: Kind, index: IndexName, va
 /**
  * When what a DashUser reports changed (Ready, effective roles), the keys of those `kind`
  * objects an index lists under `values` that wait for reports (Ready=False, reason
- * Progressing; see reported.ts): a thousand users reporting their roles must not run their
- * groups and bindings a thousand times.
+ * Progressing; see reported.ts), or whose status says the user must show a role (`expects`)
+ * that its report now lacks: the user re-read its roles while someone outside the operator had
+ * taken one away, and the waiter, Ready already, must look again (then it waits, and
+ * `usersBehindGrants`/`membersBehindRoles` wake the user). A thousand users reporting their
+ * roles must not run their groups and bindings a thousand times.
  */
-export function waitingForReport(old: DashUser | undefined, u: DashUser, cache: CacheReader, kind: Kind, index: IndexName, values: readonly string[]): ObjectKey[] {
+export function waitingForReport<T extends DashGroup | DashRoleBinding>(old: DashUser | undefined, u: DashUser, cache: CacheReader,
+  kind: T['kind'], index: IndexName, values: readonly string[], expects: (waiter: T, u: DashUser) => readonly string[]): ObjectKey[] {
   if (!changed(old, u, userReport)) return [];
-  return values.flatMap((value) => cache.byIndex(DASH_KINDS[kind], index, value))
-    .filter((o) => readyOf(o)?.reason === PROGRESSING)
+  return values.flatMap((value) => cache.byIndex<T>(DASH_KINDS[kind], index, value))
+    .filter((o) => readyOf(o)?.reason === PROGRESSING || behind(u, expects(o, u)))
     .map(objectKey);
+}
+
+/** The grants a binding's status says it mapped for the user (for `waitingForReport`). */
+export const grantsMappedFor = (b: DashRoleBinding, u: DashUser): string[] =>
+  mappedGrants(b.status?.subjects?.find((s) => s.kind === 'User' && s.name === u.spec.username) ?? {});
+
+/** The roles a group's status says the user, in its subtree now, must show (for `waitingForReport`). */
+export const rolesGivenTo = (g: DashGroup, u: DashUser): string[] =>
+  (g.status?.path && (u.status?.groups ?? []).flatMap(pathChain).includes(g.status.path) ? groupGives(g) : []);
+
+const groupGives = (g: DashGroup): string[] => [...new Set([...(g.status?.roles ?? []), ...(g.status?.inheritedRoles ?? [])])];
+
+/** Whether a user that reports (reported.ts) does not show one of `roles`. */
+const behind = (u: DashUser, roles: readonly string[]): boolean => {
+  const shows = userReporter(u)?.shows;
+  return shows !== undefined && roles.some((r) => !shows.includes(r));
+};
+
+/** Whether a grant maker's Ready just turned Progressing, or now names differently whom it waits for. */
+function startsWaiting(o: DashGroup | DashRoleBinding, old: DashGroup | DashRoleBinding | undefined): boolean {
+  const ready = readyOf(o);
+  const before = old && readyOf(old);
+  return ready?.reason === PROGRESSING && (before?.reason !== PROGRESSING || before.message !== ready.message);
 }
 
 /**
@@ -98,16 +126,33 @@ export function waitingForReport(old: DashUser | undefined, u: DashUser, cache: 
  * binding's own grants did not move, so the `changedSubjects` rule wakes nobody.
  */
 export function groupsBehindGrants(b: DashRoleBinding, cache: CacheReader, old?: DashRoleBinding): ObjectKey[] {
-  const ready = readyOf(b);
-  const before = old && readyOf(old);
-  if (ready?.reason !== PROGRESSING || (before?.reason === PROGRESSING && before.message === ready.message)) return [];
+  if (!startsWaiting(b, old)) return [];
   const namespace = b.metadata.namespace;
   return (b.status?.subjects ?? []).filter((s) => s.kind === 'Group' && s.resolved).flatMap((s) => {
     const group = (s.name && cache.get<DashGroup>(DASH_KINDS.DashGroup, namespace, s.name))
       || (s.path ? cache.byIndex<DashGroup>(DASH_KINDS.DashGroup, Index.byPath, inNamespace(namespace, s.path))[0] : undefined);
-    const mapped = (s.grants ?? []).filter((g) => !s.pending?.includes(g));
-    return group && mapped.some((g) => !(group.status?.roles ?? []).includes(g)) ? [objectKey(group)] : [];
+    return group && mappedGrants(s).some((g) => !(group.status?.roles ?? []).includes(g)) ? [objectKey(group)] : [];
   });
+}
+
+/**
+ * Likewise its user subjects that report but do not show the grants it mapped for them: such a
+ * user re-read its roles while a second administrator's removal of a grant was being corrected
+ * (an admin event wakes only the binding, but the user may run for another reason meanwhile).
+ */
+export function usersBehindGrants(b: DashRoleBinding, cache: CacheReader, old?: DashRoleBinding): ObjectKey[] {
+  if (!startsWaiting(b, old)) return [];
+  const namespace = b.metadata.namespace;
+  return (b.status?.subjects ?? []).filter((s) => s.kind === 'User' && s.resolved && s.name).flatMap((s) =>
+    cache.byIndex<DashUser>(DASH_KINDS.DashUser, Index.byUsername, inNamespace(namespace, s.name ?? ''))
+      .filter((u) => behind(u, mappedGrants(s))).map(objectKey));
+}
+
+/** When a group starts waiting for its members' reports, the members that report but do not show the roles it gives (as `usersBehindGrants`). */
+export function membersBehindRoles(g: DashGroup, cache: CacheReader, old?: DashGroup): ObjectKey[] {
+  if (!startsWaiting(g, old) || !g.status?.path) return [];
+  return cache.byIndex<DashUser>(DASH_KINDS.DashUser, Index.byGroupPath, inNamespace(g.metadata.namespace, g.status.path))
+    .filter((u) => behind(u, groupGives(g))).map(objectKey);
 }
 
 /** The rule of a kind that lives in a realm: a change of what it reads of its DashRealm wakes the realm's objects of that kind. */

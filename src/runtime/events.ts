@@ -11,6 +11,12 @@ export interface EventRequest {
   type: 'Normal' | 'Warning';
   reason: string;
   message: string;
+  /**
+   * Tells apart occurrences of the same event about the same object version, e.g. a drift
+   * corrected a second time while nothing of the object changed in between (its writes are
+   * the occurrence: a retry finds nothing left to write). Without it: one per version.
+   */
+  occurrence?: string;
 }
 
 /** Who reports events: `reportingController` (e.g. `dashops.dev/dash-keycloak-operator`) and this replica. */
@@ -40,8 +46,9 @@ export class EventRecorder {
 
   /** Records `event` about `obj` of `kind` once per `dedupeKey`. */
   async record(kind: ResourceKind, obj: KubeObject, event: EventRequest, dedupeKey: string): Promise<void> {
+    const occurrenceKey = event.occurrence === undefined ? dedupeKey : `${dedupeKey}\0${event.occurrence}`;
     const namespace = kind.namespaced ? obj.metadata.namespace ?? 'default' : 'default';
-    const body = this.eventBody(kind, obj, event, namespace, dedupeKey);
+    const body = this.eventBody(kind, obj, event, namespace, occurrenceKey);
     try {
       await this.client.create(EventKind, namespace, body);
     } catch (err) {

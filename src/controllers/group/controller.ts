@@ -3,7 +3,7 @@ import { watch, type CacheReader } from '../../runtime/index.js';
 import { REPORT_BATCH_MS, REPORT_SPACING_MS } from '../reported.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
 import {
-  GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, groupsBehindGrants, inNamespace, keysByIndex, userFactsForGroups, waitingForReport, watchRealm,
+  GROUP_INDEXES, Index, changed, changedSubjects, groupFacts, groupsBehindGrants, inNamespace, keysByIndex, rolesGivenTo, userFactsForGroups, waitingForReport, watchRealm,
 } from '../wake-ups.js';
 import { pathChain } from '../user/effective-roles.js';
 import { finalizeGroup, reconcileGroup } from './reconcile.js';
@@ -39,7 +39,7 @@ export const groupController = (options: ControllerOptions) => dashController('D
     // The roles a member shows, for the groups waiting for it (reported.ts): a burst of reports
     // (a hundred members of a subtree) is collected for REPORT_BATCH_MS, then one pass, at most
     // one per REPORT_SPACING_MS.
-    watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => waitingForReport(old, u, cache, 'DashGroup', Index.byPath, memberPaths(u, old)),
+    watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => waitingForReport(old, u, cache, 'DashGroup', Index.byPath, memberPaths(u, old), rolesGivenTo),
       { coalesceMs: REPORT_BATCH_MS, spacingMs: REPORT_SPACING_MS }),
     // The binding's grants on the group (subjects named by DashGroup name or by path) are its roles.
     watch<DashRoleBinding>(DASH_KINDS.DashRoleBinding, (b, cache, old) => [...changedSubjects(b, old).groups].flatMap((nameOrPath) => [

@@ -2,7 +2,9 @@ import type { DashGroup, DashUser } from '../../api/index.js';
 import { watch } from '../../runtime/index.js';
 import { REPORT_BATCH_MS, REPORT_SPACING_MS } from '../reported.js';
 import { DASH_KINDS, dashController, type ControllerOptions } from '../kinds.js';
-import { BINDING_INDEXES, Index, changed, groupFacts, keysByIndex, subjectValue, userFactsForBindings, waitingForReport, watchRealm } from '../wake-ups.js';
+import {
+  BINDING_INDEXES, Index, changed, grantsMappedFor, groupFacts, keysByIndex, subjectValue, userFactsForBindings, waitingForReport, watchRealm,
+} from '../wake-ups.js';
 import { finalizeBinding, reconcileBinding } from './reconcile.js';
 
 /**
@@ -24,7 +26,7 @@ export const bindingController = (options: ControllerOptions) => dashController(
       ? keysByIndex(cache, 'DashRoleBinding', Index.bySubject, subjectValue(u.metadata.namespace, 'User', u.spec.username)) : []),
     { spacingMs: REPORT_SPACING_MS }),
     watch<DashUser>(DASH_KINDS.DashUser, (u, cache, old) => (changed(old, u, userFactsForBindings) ? []
-      : waitingForReport(old, u, cache, 'DashRoleBinding', Index.bySubject, [subjectValue(u.metadata.namespace, 'User', u.spec.username)])),
+      : waitingForReport(old, u, cache, 'DashRoleBinding', Index.bySubject, [subjectValue(u.metadata.namespace, 'User', u.spec.username)], grantsMappedFor)),
     { coalesceMs: REPORT_BATCH_MS, spacingMs: REPORT_SPACING_MS }),
   ],
 });

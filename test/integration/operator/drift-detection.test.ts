@@ -68,6 +68,14 @@ describe('drift corrected from admin events (driftDetection AdminEvents, resync 
     }, ['DashUser', 'alice'], async () => (await memberships(rest, base, ids.alice)).join() === '/team'],
     ['a client role mapping of the user removed', () => outside.revoke({ kind: 'users', id: ids.alice }, ['licensed_user']),
       ['DashRoleBinding', 'alice-licensed'], async () => (await outside.direct({ kind: 'users', id: ids.alice })).includes('licensed_user')],
+    // Both the binding and the user run: the user may re-read its roles before the binding has
+    // mapped the grant again, and must then be woken to report it (wake-ups.ts usersBehindGrants).
+    ['a client role mapping of the user removed while the user is edited', async () => {
+      await outside.revoke({ kind: 'users', id: ids.alice }, ['licensed_user']);
+      const rep = await outsider.get<Record<string, unknown>>(`${base}/users/${ids.alice}`);
+      await outsider.write('PUT', `${base}/users/${ids.alice}`, { ...rep, firstName: 'Mallory' });
+    }, ['DashRoleBinding', 'alice-licensed'], async () => (await outside.direct({ kind: 'users', id: ids.alice })).includes('licensed_user')
+      && (await rest.get<{ firstName?: string }>(`${base}/users/${ids.alice}`))?.firstName === 'Alice'],
     ['a client role mapping of the group removed', () => outside.revoke({ kind: 'groups', id: ids.team }, ['admin']),
       ['DashRoleBinding', 'team-admin'], async () => (await outside.direct({ kind: 'groups', id: ids.team })).includes('admin')],
     ['a login switch flipped', () => outsider.updateRealm(op.realm, { rememberMe: true }),
@@ -101,6 +109,9 @@ describe('drift corrected from admin events (driftDetection AdminEvents, resync 
     // And every status is final again without the resync (a subject that reported the drift
     // before the correction would leave its binding waiting for a report until then).
     for (const [k, n] of OBJECTS) await op.waitReady(k, n, 15_000);
+    // Ready and right: alice's status shows its grant and its group's role again.
+    await op.waitFor<{ status?: { effectiveRoleNames?: string[] } }>('DashUser', 'alice',
+      (u) => ['admin', 'licensed_user'].every((r) => u.status?.effectiveRoleNames?.includes(r)), 15_000);
   }, 60_000);
 
   it('the operator\'s own writes wake no pass', async () => {

@@ -136,6 +136,38 @@ describe('who a change wakes', () => {
     expect(woken('DashRoleBinding', entry({}), mapped, bobShows([]))).toEqual([]);
   });
 
+  it('a user that re-reads its roles without a grant its binding mapped wakes the binding, Ready or not; the binding then waiting wakes the user', () => {
+    const ready = { type: 'Ready', status: 'True', reason: 'Reconciled' };
+    const ann = withStatus(first('DashUser'), { conditions: [ready], effectiveRoleNames: ['admin', 'licensed_user', 'viewer'] });
+    const annLost = withStatus(ann, { effectiveRoleNames: ['admin', 'viewer'] });
+    const world = { ...objects, DashUser: [annLost, objects.DashUser[1]!] } as typeof objects;
+    // A second administrator took licensed_user away and ann re-read its roles before the binding mapped it again.
+    expect(woken('DashUser', annLost, ann, world)).toEqual(['DashRealm/dash', 'DashRoleBinding/licensed']);
+    // Losing a role the binding does not map for it wakes only the seat count.
+    expect(woken('DashUser', withStatus(ann, { effectiveRoleNames: ['admin', 'licensed_user'] }), ann, world)).toEqual(['DashRealm/dash']);
+    const binding = first('DashRoleBinding');
+    const waiting = withStatus(binding, { conditions: [{ type: 'Ready', status: 'False', reason: 'Progressing', message: 'waiting for the status of DashUser ann to show it' }] });
+    expect(woken('DashRoleBinding', waiting, binding, world)).toEqual(['DashUser/ann']);
+    expect(woken('DashRoleBinding', withStatus(waiting, { warnings: [] }), waiting, world)).toEqual([]);
+    // A user whose status shows the grant, or that does not report yet, has nothing to read again.
+    expect(woken('DashRoleBinding', waiting, binding, { ...world, DashUser: [ann, objects.DashUser[1]!] } as typeof objects)).toEqual([]);
+    expect(woken('DashRoleBinding', waiting, binding, { ...world, DashUser: [withStatus(annLost, { conditions: [] }), objects.DashUser[1]!] } as typeof objects)).toEqual([]);
+  });
+
+  it('a member that re-reads its roles without one its groups give wakes those groups; a group then waiting wakes the members behind', () => {
+    const ready = { type: 'Ready', status: 'True', reason: 'Reconciled' };
+    const ann = withStatus(first('DashUser'), { conditions: [ready], effectiveRoleNames: ['admin', 'licensed_user', 'viewer'] });
+    const annLost = withStatus(ann, { effectiveRoleNames: ['licensed_user', 'viewer'] });
+    const world = { ...objects, DashUser: [annLost, objects.DashUser[1]!] } as typeof objects;
+    // eng gives admin, ops inherits it: both must look again.
+    expect(woken('DashUser', annLost, ann, world)).toEqual(['DashGroup/eng', 'DashGroup/ops', 'DashRealm/dash']);
+    const eng = first('DashGroup');
+    const waiting = withStatus(eng, { conditions: [{ type: 'Ready', status: 'False', reason: 'Progressing', message: 'waiting for the status of DashUser ann to show it' }] });
+    // bob does not report (no Ready): only ann.
+    expect(woken('DashGroup', waiting, eng, world)).toEqual(['DashUser/ann']);
+    expect(woken('DashGroup', withStatus(waiting, { members: 3 }), waiting, world)).toEqual([]);
+  });
+
   it('a binding that starts waiting for reports wakes a group subject whose status does not show its mapped grants, once', () => {
     const granted = { kind: 'Group', name: 'ops', path: 'eng/ops', resolved: true, grants: ['admin'] };
     const groupBinding = {
