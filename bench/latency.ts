@@ -11,6 +11,9 @@ export const CHANGE_KINDS = ['binding_edit', 'group_roles', 'user_field'] as con
 /** One of CHANGE_KINDS. */
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
+/** How long a change may take to reach status before the run fails. */
+const STATUS_MAX_MS = 600_000;
+
 /** How long one change took to reach Keycloak and to reach status, in ms from the patch. */
 export interface Latency {
   kind: ChangeKind;
@@ -55,9 +58,12 @@ export async function measureChanges(ctx: ChangeContext, repeats: number): Promi
       const change = await changeOf(ctx, uuid, kind, i);
       const start = performance.now();
       const generation = change.patch();
+      // Status is polled every 20 ms, except that of the top-level groups: a LIST of every
+      // DashGroup that often loaded the API server under test at 500 groups. A slow change is
+      // a figure to report, not a failed run: status gets STATUS_MAX_MS.
       const [keycloak, status] = await Promise.all([
         pollUntil(`${kind} #${i} in Keycloak`, start, change.inKeycloak),
-        generation.then((g) => pollUntil(`${kind} #${i} in status`, start, () => change.inStatus(g))),
+        generation.then((g) => pollUntil(`${kind} #${i} in status`, start, () => change.inStatus(g), kind === 'group_roles' ? 250 : 20, STATUS_MAX_MS)),
       ]);
       out.push({ kind, keycloak: Math.round(keycloak), status: Math.round(status) });
     }
