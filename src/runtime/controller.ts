@@ -28,6 +28,12 @@ export class Controller {
   #stopping: Promise<unknown> = Promise.resolve();
   /** Why a key queued by `enqueue` with a cause was woken, until its next pass takes it. */
   readonly #causes = new Map<string, Set<string>>();
+  /**
+   * The causes of each pass in flight, by key. A cause queued while its key runs reaches that
+   * pass too: the pass may read Keycloak after the change it names and be the one that
+   * corrects it (the next pass, woken for it, then finds nothing to write).
+   */
+  readonly #running = new Map<string, Set<string>>();
   /** When each key's last pass started, for watch rules with a spacing; kept only for the longest spacing. */
   readonly #started = new Map<string, number>();
   readonly #longestSpacingMs: number;
@@ -46,6 +52,7 @@ export class Controller {
     if (cause !== undefined) {
       const causes = this.#causes.get(key) ?? new Set<string>();
       this.#causes.set(key, causes.add(cause));
+      this.#running.get(key)?.add(cause);
     }
     const started = spacingMs > 0 ? this.#started.get(key) : undefined;
     const spaced = started === undefined ? 0 : started + spacingMs - Date.now();
@@ -106,13 +113,16 @@ export class Controller {
       if (key === undefined) return;
       this.#noteStart(key);
       let next: Schedule;
-      const causes = this.#takeCauses(key);
+      const causes = new Set(this.#takeCauses(key));
+      this.#running.set(key, causes);
       try {
         const signal = this.#passes.signal;
         next = await runInPass(signal, () => runKey(this.deps, key, signal, causes));
       } catch (err) {
         this.deps.logger.error({ err, key }, 'reconcile pass crashed');
         next = { type: 'backoff' };
+      } finally {
+        this.#running.delete(key);
       }
       // A retry is still the answer to what woke the failed pass.
       if (next.type === 'backoff') for (const cause of causes) this.enqueue(key, 0, cause);

@@ -29,7 +29,8 @@ export interface ReconcileContext {
   readonly signal: AbortSignal;
   /**
    * The causes callers gave when they queued this key through `Manager.enqueue` since its last
-   * pass (opaque tags, e.g. an external change feed); empty for watch events and the resync.
+   * pass, and while this pass runs (opaque tags, e.g. an external change feed); empty for
+   * watch events and the resync.
    */
   readonly wokenBy: ReadonlySet<string>;
 }

@@ -16,6 +16,8 @@ let runs: Map<string, number>;
 let holdMs: number;
 let signals: AbortSignal[];
 let passSignals: (AbortSignal | undefined)[];
+/** The causes each pass saw in ctx.wokenBy when it ended. */
+let causesSeen: string[][];
 
 function controller(concurrency: number, resyncPeriodMs = 600_000, watches: WatchRule[] = []): Controller {
   const kube = new FakeKube(store);
@@ -31,6 +33,7 @@ function controller(concurrency: number, resyncPeriodMs = 600_000, watches: Watc
           passSignals.push(passSignal());
           runs.set(obj.metadata.name, (runs.get(obj.metadata.name) ?? 0) + 1);
           await new Promise((r) => setTimeout(r, holdMs));
+          causesSeen.push([...ctx.wokenBy]);
           inFlight--;
           return {};
         },
@@ -59,6 +62,7 @@ beforeEach(() => {
   holdMs = 100;
   signals = [];
   passSignals = [];
+  causesSeen = [];
 });
 afterEach(() => {
   jest.useRealTimers();
@@ -109,6 +113,18 @@ describe('a controller', () => {
     c.enqueue(queueKey(b));
     await jest.advanceTimersByTimeAsync(10);
     expect(runs.get('b')).toBe(4);
+    await stop(c);
+  });
+
+  it('gives a cause queued while its key runs to that pass too, and to the next one', async () => {
+    store.apply('add', WidgetKind, widget('b'));
+    const c = controller(1);
+    await c.start();
+    await jest.advanceTimersByTimeAsync(10);
+    // The pass may read after the change the cause names: it may be the one that corrects it.
+    c.enqueue('ns/b', 0, 'feed');
+    await jest.advanceTimersByTimeAsync(300);
+    expect(causesSeen).toEqual([['feed'], ['feed']]);
     await stop(c);
   });
 
