@@ -113,7 +113,7 @@ export class Controller {
       if (key === undefined) return;
       this.#noteStart(key);
       let next: Schedule;
-      const causes = new Set(this.#takeCauses(key));
+      const causes = this.#takeCauses(key);
       this.#running.set(key, causes);
       try {
         const signal = this.#passes.signal;
@@ -143,7 +143,7 @@ export class Controller {
     }
   }
 
-  #takeCauses(key: string): ReadonlySet<string> {
+  #takeCauses(key: string): Set<string> {
     const causes = this.#causes.get(key) ?? new Set<string>();
     this.#causes.delete(key);
     return causes;
