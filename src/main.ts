@@ -7,7 +7,7 @@ import { usage } from './config-options.js';
 import { runDiff } from './diff/command.js';
 import { runExport } from './export/command.js';
 import { commandUsage, loadCommand } from './tool-config.js';
-import { classifyFailure, controllers, driftMetrics, driftPoller, logoutPendingMetrics, seatMetrics } from './controllers/index.js';
+import { CorrectionLedger, classifyFailure, controllers, driftMetrics, driftPoller, logoutPendingMetrics, seatMetrics } from './controllers/index.js';
 import { KeycloakConnectionRegistry, keycloakRequestMetrics } from './keycloak/index.js';
 import { KubeRestClient } from './kube/client.js';
 import { loadKubeConfig } from './kube/kubeconfig.js';
@@ -56,7 +56,7 @@ async function runOperator(config: OperatorConfig): Promise<number> {
   logoutPendingMetrics(metrics.registry, METRICS_PREFIX, manager.cache);
   const options = {
     registry, secretData: new ReferencedDataReader(client), defaultKeycloak: config.keycloak, allowedKeycloakUrls: config.allowedKeycloakUrls, allowedSmtpHosts: config.allowedSmtpHosts,
-    cleanupTimeoutMs: config.cleanupTimeoutMs, driftMetrics: drift, seatMetrics: seatMetrics(metrics.registry, METRICS_PREFIX),
+    cleanupTimeoutMs: config.cleanupTimeoutMs, driftMetrics: drift, driftCorrections: new CorrectionLedger(), seatMetrics: seatMetrics(metrics.registry, METRICS_PREFIX),
   };
   const registrations = controllers(options);
   for (const registration of registrations) manager.register(registration);

@@ -13,6 +13,7 @@ import { userController } from './user/controller.js';
 export { classifyFailure } from './errors.js';
 export { DASH_KINDS, controllerDeps, type ControllerOptions } from './kinds.js';
 export { driftMetrics, type DriftMetrics } from './drift/metrics.js';
+export { CorrectionLedger } from './drift/corrections.js';
 export { logoutPendingMetrics } from './user/logout-metrics.js';
 export { seatMetrics, type SeatMetrics } from './realm/seats.js';
 
@@ -34,6 +35,7 @@ export function driftPoller(
     cache: runtime.cache,
     connect: (realm: DashRealm) => deps.keycloak.forRealm(realm),
     enqueue: (kind, keys, cause) => runtime.enqueue(DASH_KINDS[kind], keys, cause),
+    noteOutsideChange: (kind, key, atMs) => options.driftCorrections.noteOutsideChange(kind, key, atMs),
     ...settings,
   });
 }

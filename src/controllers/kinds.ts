@@ -8,11 +8,12 @@ import { SecretKind, type ResourceKind } from '../kube/resource-kind.js';
 import type { ReferencedDataReader } from '../kube/secrets.js';
 import {
   defineController, passWrites, type CacheReader, type ConditionRequest, type ControllerRegistration, type FinalizeResult, type IndexFunction,
-  type ReconcileResult, type WatchRule,
+  type ReconcileContext, type ReconcileResult, type WatchRule,
 } from '../runtime/index.js';
 import { boundedCleanup } from './cleanup.js';
 import type { DriftMetrics } from './drift/metrics.js';
 import { DRIFT_CAUSES } from './drift/causes.js';
+import type { CorrectionLedger } from './drift/corrections.js';
 import type { ControllerDeps, ResourceCache, SecretReader } from './context.js';
 import { RealmKeycloakConnections } from './keycloak-connections.js';
 
@@ -38,6 +39,8 @@ export interface ControllerOptions {
   secretData: ReferencedDataReader;
   /** Counts drift corrections (DriftCorrected events); absent: not counted. */
   driftMetrics?: Pick<DriftMetrics, 'recordCorrection'>;
+  /** Which pass corrected an outside change; the drift poller notes the changes. */
+  driftCorrections: CorrectionLedger;
   /** The seat gauges (licensed_users, users per realm); absent: not exported. */
   seatMetrics?: SeatMetrics;
 }
@@ -70,7 +73,7 @@ export function dashController<K extends Kind>(kind: K, options: ControllerOptio
     indexes: controller.indexes,
     fitStatus: (status) => fitWithCondition(kind, status),
     reconciler: {
-      reconcile: async (obj, ctx) => reportDrift(kind, await controller.reconcile(obj, controllerDeps(ctx.cache, options)), ctx.wokenBy, options),
+      reconcile: async (obj, ctx) => reportDrift(kind, ctx, await controller.reconcile(obj, controllerDeps(ctx.cache, options)), options),
       finalize: (obj, ctx) => {
         const deps = controllerDeps(ctx.cache, options);
         // One of the four kinds, which TypeScript cannot see through the generic K.
@@ -82,12 +85,15 @@ export function dashController<K extends Kind>(kind: K, options: ControllerOptio
 
 /**
  * A pass woken by an admin event (or a gap in the event feed) that then wrote to Keycloak
- * corrected a drift: its DriftCorrected event names the writes it sent (port operations,
- * which name fields and mappings, never values). Must run inside the pass (pass-signal.ts).
+ * corrected a drift, and so did an earlier pass that wrote after the change, before the event
+ * was read (corrections.ts): the DriftCorrected event names the writes (port operations, which
+ * name fields and mappings, never values). Must run inside the pass (pass-signal.ts).
  */
-function reportDrift<S extends object>(kind: Kind, result: ReconcileResult<S>, wokenBy: ReadonlySet<string>, options: ControllerOptions): ReconcileResult<S> {
-  if (!Object.values(DRIFT_CAUSES).some((c) => wokenBy.has(c))) return result;
-  const writes = passWrites();
+function reportDrift<S extends object>(
+  kind: Kind, ctx: Pick<ReconcileContext, 'key' | 'wokenBy'>, result: ReconcileResult<S>, options: ControllerOptions,
+): ReconcileResult<S> {
+  const woken = Object.values(DRIFT_CAUSES).some((c) => ctx.wokenBy.has(c));
+  const writes = options.driftCorrections.settle(kind, ctx.key, passWrites(), woken);
   if (writes.length === 0) return result;
   options.driftMetrics?.recordCorrection(kind);
   // The same drift corrected again while the object did not change (its status showed the

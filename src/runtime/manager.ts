@@ -5,6 +5,7 @@ import { kindId, type ResourceKind } from '../kube/resource-kind.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { Controller } from './controller.js';
 import { WakeRouter } from './wake-router.js';
+import { formatKey } from './keys.js';
 import { EventRecorder, type EventSource } from './events.js';
 import { startHttpServers, type HttpEndpoints, type HttpOptions } from './http-server.js';
 import { InformerSet } from './informer-set.js';
@@ -191,6 +192,7 @@ export class Manager {
         metrics: this.deps.metrics,
         dependencyWaitMs: this.options.dependencyWaitMs ?? 5000,
         now: this.deps.now ?? (() => new Date()),
+        wake: (kind, keys) => this.enqueue(this.#store.resolve(kind), keys.map(formatKey)),
       }, {
         concurrency: registration.concurrency ?? this.options.concurrency,
         resyncPeriodMs: this.options.resyncPeriodMs,

@@ -5,9 +5,9 @@ import type { KubeObject } from '../kube/object.js';
 import { kindId } from '../kube/resource-kind.js';
 import type { EventRecorder } from './events.js';
 import { FinalizerStep, finalizerPatch, finalizerStep } from './finalizer.js';
-import { parseKey } from './keys.js';
+import { parseKey, type ObjectKey } from './keys.js';
 import type { OperatorMetrics } from './metrics.js';
-import type { CacheReader } from './object-store.js';
+import type { CacheReader, KindRef } from './object-store.js';
 import { NextRun, OUTCOMES, Outcome, classifyError, type Classified, type ErrorClassifier } from './outcome.js';
 import { StatusRejectedError, readyCondition, recordEvents, writeStatus } from './status-write.js';
 import type { ControllerRegistration, FinalizeResult, ReconcileResult } from './reconciler.js';
@@ -36,6 +36,8 @@ export interface RunDeps {
   /** The fixed wait of a Waiting outcome and of a cleanup that is not done. */
   dependencyWaitMs: number;
   now: () => Date;
+  /** Queues keys of a registered kind (a pass's `wake`). */
+  wake: (kind: KindRef, keys: readonly ObjectKey[]) => void;
 }
 
 const FORGET: Schedule = { type: 'forget' };
@@ -108,6 +110,7 @@ async function apply(deps: RunDeps, obj: KubeObject, key: string, log: Logger, s
     ? { fields: result.status, conditions: [ready, ...(result.conditions ?? [])], keepOtherConditions: false }
     : { conditions: [ready], keepOtherConditions: true };
   if (!(await writeStatus(deps, obj, decision, result?.events ?? []))) return BACKOFF;
+  for (const { kind, keys } of result?.wake ?? []) deps.wake(kind, keys);
   if (!failure) log.debug('reconciled');
   return schedule(deps, outcome, result?.requeueAfterMs ?? (result?.progressing ? PROGRESSING_RECHECK_MS : undefined));
 }

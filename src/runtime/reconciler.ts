@@ -59,6 +59,12 @@ export interface ReconcileResult<S extends object = Record<string, unknown>> {
    * unless `requeueAfterMs` says otherwise), once the written status can be in the cache.
    */
   progressing?: string;
+  /**
+   * Objects to run after this pass, once its status is written: ones that report what this pass
+   * changed outside Kubernetes when nothing a watch rule sees changed with it (a role mapping
+   * made again after someone removed it: the grant's record in status stays as it was).
+   */
+  wake?: { kind: KindRef; keys: readonly ObjectKey[] }[];
 }
 
 /** What a cleanup returns: whether the finalizer may go, why not yet, and events. */

@@ -26,6 +26,8 @@ export interface DriftPollerDeps {
   connect(realm: DashRealm): Promise<BoundKeycloak>;
   /** Queues keys of one kind, tagged with a cause. */
   enqueue(kind: Kind, keys: string[], cause: string): void;
+  /** An event showed a change to this object at `atMs` (Keycloak's clock), for whichever pass corrects it (corrections.ts). */
+  noteOutsideChange(kind: Kind, key: string, atMs: number): void;
   metrics: DriftMetrics;
   logger: Logger;
   intervalMs: number;
@@ -123,10 +125,14 @@ export class DriftPoller implements LeaderTask {
     const now = this.#now();
     const keys: KeysByKind = new Map();
     const targets = events.flatMap((event) => {
-      const before = countKeys(keys);
       const touched = driftTargets(event);
-      for (const target of touched) keysForTarget(this.deps.cache, realm, target, keys);
-      if (countKeys(keys) > before) this.deps.metrics.observeDetection((now - event.timeMs) / 1000);
+      const woken: KeysByKind = new Map();
+      for (const target of touched) keysForTarget(this.deps.cache, realm, target, woken);
+      if (countKeys(woken) > 0) this.deps.metrics.observeDetection((now - event.timeMs) / 1000);
+      for (const [kind, set] of woken) {
+        for (const key of set) this.deps.noteOutsideChange(kind, key, event.timeMs);
+        keys.set(kind, new Set([...(keys.get(kind) ?? []), ...set]));
+      }
       return touched;
     });
     if (targets.length === 0) return;

@@ -1,15 +1,17 @@
 import { ANNOTATIONS, REASONS, type DashRoleBinding, type DashRoleBindingStatus } from '../../api/index.js';
-import type { FinalizeResult, OutcomeError, ReconcileResult } from '../../runtime/index.js';
-import type { ControllerDeps } from '../context.js';
+import { objectKey, type FinalizeResult, type OutcomeError, type ReconcileResult } from '../../runtime/index.js';
+import type { ControllerDeps, ResourceCache } from '../context.js';
 import { observedResult, observing } from '../management-policy.js';
 import { planOnView } from '../plan-on-view.js';
-import { groupSubject, subjectKey, userSubject, type SubjectKey } from '../subject-id.js';
+import { groupSubject, subjectKey, userSubject, type SubjectId, type SubjectKey } from '../subject-id.js';
 import { describeBindingPlan } from './describe.js';
 import { realmGone, resolveRealm, type RealmRef } from '../realm-ref.js';
 import { applyBindingSteps } from './apply.js';
 import { grantsFor } from './grants.js';
 import { observeBinding, rereadTouched, type BindingObservation } from './observe.js';
-import { planBinding, type BindingPlan } from './plan.js';
+import { planBinding, type BindingPlan, type BindingStep } from './plan.js';
+import { DASH_KINDS } from '../kinds.js';
+import { Index, inNamespace } from '../wake-ups.js';
 import { bindingStatus, licenseEvents } from './status.js';
 import { waitFor } from '../errors.js';
 import type { SeatRefusal } from '../seat-gate.js';
@@ -35,7 +37,25 @@ export async function reconcileBinding(binding: DashRoleBinding, deps: Controlle
   const refused = new Map<SubjectKey, SeatRefusal>();
   const applied = await applyBindingSteps(ref, plan.steps, observed, refused);
   if (refused.size > 0) throw seatLimitReached(binding, ref, refused);
-  return bindingStatus(binding, observed, plan, applied, deps.now());
+  return { ...bindingStatus(binding, observed, plan, applied, deps.now()), wake: reportersOfRemade(binding, plan.steps, observed.subjects.map((s) => s.subject), deps.cache) };
+}
+
+/**
+ * The DashUsers and DashGroups reporting the subjects of mappings this pass made again though
+ * its status had recorded them (someone outside removed them): the binding's status does not
+ * move, so no watch rule wakes them, and one may have read its roles during the removal; its
+ * status must show the grant again before the binding is Ready (reported.ts).
+ */
+export function reportersOfRemade(
+  binding: DashRoleBinding, steps: readonly BindingStep[], subjects: readonly SubjectId[], cache: ResourceCache,
+): ReconcileResult['wake'] {
+  const recorded = recordedBefore(binding);
+  const remade = new Set(steps.filter((s) => s.kind === 'addRoles' && s.roles.every((r) => recorded.get(s.subject)?.includes(r))).map((s) => s.subject));
+  const namespace = binding.metadata.namespace;
+  const touched = subjects.filter((s) => remade.has(subjectKey(s)));
+  const users = touched.flatMap((s) => (s.kind === 'User' ? cache.byIndex('DashUser', Index.byUsername, inNamespace(namespace, s.name)) : []));
+  const groups = touched.flatMap((s) => (s.kind === 'Group' ? cache.byIndex('DashGroup', Index.byPath, inNamespace(namespace, s.path)) : []));
+  return [{ kind: DASH_KINDS.DashUser, keys: users.map(objectKey) }, { kind: DASH_KINDS.DashGroup, keys: groups.map(objectKey) }].filter((w) => w.keys.length > 0);
 }
 
 /**

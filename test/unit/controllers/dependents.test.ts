@@ -5,7 +5,10 @@ import { parseKey } from '../../../src/runtime/keys.js';
 import { ReferenceIndex } from '../../../src/runtime/references.js';
 import { WakeRouter } from '../../../src/runtime/wake-router.js';
 import { silentLogger } from '../runtime/fakes.js';
-import { objectStore, registrations } from './object-cache.js';
+import type { BindingStep } from '../../../src/controllers/rolebinding/plan.js';
+import { reportersOfRemade } from '../../../src/controllers/rolebinding/reconcile.js';
+import { groupSubject, userSubject } from '../../../src/controllers/subject-id.js';
+import { objectCache, objectStore, registrations } from './object-cache.js';
 
 const ns = 'dash';
 const meta = (name: string) => ({ name, namespace: ns, uid: name, generation: 1 });
@@ -181,5 +184,27 @@ describe('who a change wakes', () => {
     // A group whose status already shows the grant has nothing to read again.
     const showing = { ...world, DashGroup: world.DashGroup.map((g) => withStatus(g, { roles: ['admin'] })) } as typeof objects;
     expect(woken('DashRoleBinding', waiting, groupBinding, showing)).toEqual([]);
+  });
+});
+
+describe('a binding pass that maps a recorded grant again (someone removed it in Keycloak)', () => {
+  const [licensed] = objects.DashRoleBinding;
+  const cache = objectCache(objects);
+  const keys = (wake: ReturnType<typeof reportersOfRemade>) => (wake ?? []).flatMap((w) => w.keys.map((k) => `${typeof w.kind === 'string' ? w.kind : w.kind.kind}/${k.name}`));
+
+  it('wakes the DashUser reporting it: the binding\'s status does not move, so no watch rule would', () => {
+    const steps = [{ kind: 'addRoles', subject: 'User:ann', id: 'u1', roles: ['licensed_user'] }] satisfies BindingStep[];
+    expect(keys(reportersOfRemade(licensed!, steps, [userSubject('ann'), userSubject('bob')], cache))).toEqual(['DashUser/ann']);
+  });
+
+  it('wakes nobody for a grant its status did not record yet: recording it moves the status, and its rules wake the user', () => {
+    const steps = [{ kind: 'addRoles', subject: 'User:bob', id: 'u2', roles: ['licensed_user'] }] satisfies BindingStep[];
+    expect(keys(reportersOfRemade(licensed!, steps, [userSubject('ann'), userSubject('bob')], cache))).toEqual([]);
+  });
+
+  it('wakes the DashGroup of a group subject by its path', () => {
+    const binding = { ...licensed!, status: { subjects: [{ kind: 'Group', path: 'eng/ops', resolved: true, grants: ['admin'] }] } } as typeof licensed;
+    const steps = [{ kind: 'addRoles', subject: 'Group:eng/ops', id: 'g2', roles: ['admin'] }] satisfies BindingStep[];
+    expect(keys(reportersOfRemade(binding!, steps, [groupSubject('eng/ops')], cache))).toEqual(['DashGroup/ops']);
   });
 });

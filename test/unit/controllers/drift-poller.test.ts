@@ -28,6 +28,7 @@ const quietMetrics = { recordCorrection: () => undefined, observeDetection: () =
 /** A poller over the production indexes and a Keycloak that answers `pages` in turn (an Error: the read fails). */
 function pollerWith(pages: (AdminEvent[] | Error)[]) {
   const queued: { kind: Kind; key: string; cause: string }[] = [];
+  const noted: string[] = [];
   const reads: number[] = [];
   const kc = {
     actingUserId: async () => OPERATOR,
@@ -41,8 +42,9 @@ function pollerWith(pages: (AdminEvent[] | Error)[]) {
   const poller = new DriftPoller({
     cache: objectStore(objects), connect: async () => kc, metrics: quietMetrics, logger: pino({ level: 'silent' }), intervalMs: 1000, now: () => 10_000,
     enqueue: (kind, keys, cause) => queued.push(...keys.map((key) => ({ kind, key, cause }))),
+    noteOutsideChange: (kind, key, atMs) => noted.push(`${kind} ${key} ${atMs}`),
   });
-  return { poller, queued, reads };
+  return { poller, queued, noted, reads };
 }
 
 describe('DriftPoller', () => {
@@ -50,6 +52,16 @@ describe('DriftPoller', () => {
     const { poller, queued } = pollerWith([[event('own', 9_000, OPERATOR), event('theirs', 9_500, 'console-admin')]]);
     await poller.pollOnce();
     expect(queued).toEqual([{ kind: 'DashUser', key: 'ns/alice', cause: 'AdminEvent' }]);
+  });
+
+  it('notes when each woken object was changed outside (the latest change), for whichever pass corrects it', async () => {
+    const { poller, queued, noted } = pollerWith([[
+      event('first', 9_200, 'console-admin'), event('own', 9_300, OPERATOR), event('second', 9_600, 'console-admin'),
+      event('bob', 9_400, 'console-admin', 'users/other-id'),
+    ]]);
+    await poller.pollOnce();
+    expect(noted).toEqual(['DashUser ns/alice 9200', 'DashUser ns/alice 9600', 'DashUser ns/bob 9400']);
+    expect(queued).toEqual([{ kind: 'DashUser', key: 'ns/alice', cause: 'AdminEvent' }, { kind: 'DashUser', key: 'ns/bob', cause: 'AdminEvent' }]);
   });
 
   it('a role mapping change of a user wakes the bindings naming it, not the user (who would report the drift before it is corrected)', async () => {
@@ -83,7 +95,7 @@ describe('DriftPoller', () => {
     const connected: string[] = [];
     const poller = new DriftPoller({
       cache: objectStore(realms), connect: async (r) => { connected.push(r.metadata.name); throw new Error('no Keycloak here'); },
-      enqueue: () => undefined, logger: pino({ level: 'silent' }), intervalMs: 1000, metrics: quietMetrics,
+      enqueue: () => undefined, noteOutsideChange: () => undefined, logger: pino({ level: 'silent' }), intervalMs: 1000, metrics: quietMetrics,
     });
     await poller.pollOnce();
     expect(connected).toEqual([]);

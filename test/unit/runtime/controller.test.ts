@@ -41,7 +41,7 @@ function controller(concurrency: number, resyncPeriodMs = 600_000, watches: Watc
     },
     cache: store, client: kube, references: new ReferenceIndex(), owner: (key) => ({ controller: 'widgets', key }),
     events: new EventRecorder(kube, { controller: 'c', instance: 'i' }, silentLogger), classifiers: [], logger: silentLogger,
-    metrics: createMetrics({ collectDefaults: false }), dependencyWaitMs: 5000, now: () => new Date(),
+    metrics: createMetrics({ collectDefaults: false }), dependencyWaitMs: 5000, now: () => new Date(), wake: () => undefined,
   }, { concurrency, resyncPeriodMs, backoff: { baseMs: 5, maxMs: 1000 } });
 }
 

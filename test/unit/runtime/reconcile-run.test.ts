@@ -17,6 +17,8 @@ let kube: FakeKube;
 let references: ReferenceIndex;
 let clock: Date;
 let calls: { reconcile: Widget[]; finalize: Widget[] };
+/** What passes asked to run after them (`wake`), as `Kind namespace/name`. */
+let woken: string[];
 let reconcile: (obj: Widget) => Promise<ReconcileResult>;
 let finalize: (obj: Widget) => Promise<FinalizeResult>;
 
@@ -42,6 +44,7 @@ function deps(overrides: Partial<ControllerRegistration> = {}): RunDeps {
     registration, cache: store, client: kube, references, owner: (key) => ({ controller: 'widgets', key }),
     events: new EventRecorder(kube, { controller: 'test/controller', instance: 'me' }, silentLogger, () => clock),
     classifiers: [], logger: silentLogger, metrics: createMetrics({ collectDefaults: false }), dependencyWaitMs: 5000, now: () => clock,
+    wake: (kind, keys) => woken.push(...keys.map((k) => `${typeof kind === 'string' ? kind : kind.kind} ${k.namespace}/${k.name}`)),
   };
 }
 const run = (d: RunDeps = deps(), key = 'ns/w') => runKey(d, key, new AbortController().signal);
@@ -57,6 +60,7 @@ beforeEach(() => {
   references = new ReferenceIndex();
   clock = new Date('2026-01-01T00:00:00Z');
   calls = { reconcile: [], finalize: [] };
+  woken = [];
   reconcile = async (obj) => ({ status: { seen: obj.spec?.value ?? null } });
   finalize = async () => ({ done: true });
 });
@@ -93,6 +97,19 @@ describe('a pass that reports progress', () => {
     kube.seed(finalized(widget()));
     expect(await run()).toEqual({ type: 'forget', afterMs: 100 });
     expect(ready()).toMatchObject({ status: 'False', reason: 'Progressing', message: 'recorded 1 grant; mapped on the next pass' });
+  });
+
+  it('wakes the objects it names once its status is written, and none when the write fails', async () => {
+    reconcile = async () => ({ status: {}, wake: [{ kind: SecretKind, keys: [{ namespace: 'ns', name: 'reporter' }] }] });
+    kube.seed(finalized(widget()));
+    await run();
+    expect(kube.statusWrites).toHaveLength(1);
+    expect(woken).toEqual(['Secret ns/reporter']);
+    woken = [];
+    kube.failNextStatus = new KubeApiError(409, 'Conflict', 'the object has been modified');
+    reconcile = async () => ({ status: { changed: true }, wake: [{ kind: SecretKind, keys: [{ namespace: 'ns', name: 'reporter' }] }] });
+    expect(await run()).toEqual({ type: 'backoff' });
+    expect(woken).toEqual([]);
   });
 
   it('keeps a requeue the reconciler asked for', async () => {

@@ -18,7 +18,7 @@ function controllerFor(registration: ControllerRegistration): Controller {
   const controller: Controller = new Controller({
     registration, cache: store, client: kube, references, owner: (key) => ({ controller: controller.id, key }),
     events: new EventRecorder(kube, { controller: 'c', instance: 'i' }, silentLogger), classifiers: [], logger: silentLogger,
-    metrics: createMetrics({ collectDefaults: false }), dependencyWaitMs: 5000, now: () => new Date(),
+    metrics: createMetrics({ collectDefaults: false }), dependencyWaitMs: 5000, now: () => new Date(), wake: () => undefined,
   }, { concurrency: 1, resyncPeriodMs: 60_000, backoff: { baseMs: 5, maxMs: 1000 } });
   router.add(controller, registration);
   return controller;
