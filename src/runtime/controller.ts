@@ -59,6 +59,14 @@ export class Controller {
     this.queue.addAfter(key, Math.max(delayMs, spaced));
   }
 
+  /**
+   * Queues a key for a change of its own object (spec, metadata, deletion): ahead of keys woken
+   * by other objects, admin events and resyncs (WorkQueue.addUrgent).
+   */
+  enqueueOwnChange(key: string): void {
+    this.queue.addUrgent(key);
+  }
+
   /** True while workers take keys. */
   get running(): boolean {
     return this.#taking !== undefined;

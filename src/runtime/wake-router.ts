@@ -53,7 +53,7 @@ export class WakeRouter {
     const id = kindId(kind);
     for (const { controller, registration } of this.#routes) {
       if (controller.id === id && !(event.type === 'update' && event.old && isStatusOnlyChange(event.old, obj))) {
-        controller.enqueue(queueKey(obj));
+        controller.enqueueOwnChange(queueKey(obj));
       }
       for (const rule of registration.watches ?? []) {
         if (kindId(this.cache.resolve(rule.kind)) !== id) continue;

@@ -10,10 +10,18 @@ interface Delayed {
  * a key being processed is never handed to a second worker, and if it is added meanwhile it
  * is queued again when the worker calls `done` (so the change is seen). `addAfter` keeps the
  * earliest pending time per key; `addRateLimited` waits the key's exponential backoff, which
- * `forget` resets.
+ * `forget` resets. `addUrgent` (an object's own change) goes before every key queued by
+ * `add`, as controller-runtime's priority queue does: at 5,000 users a role change on the
+ * top-level groups queues every user for minutes, and a user whose spec was edited meanwhile
+ * must not wait behind them.
  */
 export class WorkQueue {
   readonly #queue: string[] = [];
+  readonly #urgent: string[] = [];
+  /** Keys whose place is in #urgent; an older entry of theirs left in #queue is skipped. */
+  readonly #inUrgent = new Set<string>();
+  /** Keys in work that had an urgent add meanwhile: `done` queues them as urgent. */
+  readonly #urgentAfterDone = new Set<string>();
   readonly #dirty = new Set<string>();
   readonly #processing = new Set<string>();
   readonly #delayed = new Map<string, Delayed>();
@@ -29,14 +37,19 @@ export class WorkQueue {
   add(key: string): void {
     if (this.#shutDown || this.#dirty.has(key)) return;
     this.#dirty.add(key);
-    if (this.#processing.has(key)) return;
-    const waiter = this.#waiters.shift();
-    if (waiter) {
-      this.#take(key);
-      waiter(key);
-    } else {
-      this.#queue.push(key);
+    if (!this.#processing.has(key)) this.#handOut(key, this.#queue);
+  }
+
+  /** Like `add`, ahead of every key queued by `add`; a key already queued that way moves ahead. */
+  addUrgent(key: string): void {
+    if (this.#shutDown || this.#inUrgent.has(key)) return;
+    if (this.#processing.has(key)) {
+      this.#dirty.add(key);
+      this.#urgentAfterDone.add(key);
+      return;
     }
+    this.#dirty.add(key);
+    this.#handOut(key, this.#urgent);
   }
 
   /** Queues `key` after `delayMs`; an earlier pending time for the key wins over a later one. */
@@ -81,7 +94,7 @@ export class WorkQueue {
    */
   get(signal?: AbortSignal): Promise<string | undefined> {
     if (this.#shutDown || signal?.aborted) return Promise.resolve(undefined);
-    const key = this.#queue.shift();
+    const key = this.#next();
     if (key !== undefined) {
       this.#take(key);
       return Promise.resolve(key);
@@ -104,19 +117,16 @@ export class WorkQueue {
   /** Ends the work on `key`; if it was added meanwhile it is queued again. */
   done(key: string): void {
     this.#processing.delete(key);
+    const urgent = this.#urgentAfterDone.delete(key);
     if (!this.#dirty.has(key) || this.#shutDown) return;
-    const waiter = this.#waiters.shift();
-    if (waiter) {
-      this.#take(key);
-      waiter(key);
-    } else {
-      this.#queue.push(key);
-    }
+    this.#handOut(key, urgent ? this.#urgent : this.#queue);
   }
 
   /** Keys ready to be worked on (not counting delayed ones or keys in work). */
   get length(): number {
-    return this.#queue.length;
+    let inWork = 0;
+    for (const key of this.#processing) if (this.#dirty.has(key)) inWork++;
+    return this.#dirty.size - inWork;
   }
 
   /** Keys waiting for a delayed add. */
@@ -137,8 +147,31 @@ export class WorkQueue {
     for (const waiter of this.#waiters.splice(0)) waiter(undefined);
   }
 
+  /** Gives a dirty key not in work to a waiting worker, else queues it on `line`. */
+  #handOut(key: string, line: string[]): void {
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      this.#take(key);
+      waiter(key);
+      return;
+    }
+    line.push(key);
+    if (line === this.#urgent) this.#inUrgent.add(key);
+  }
+
+  /** The next key to hand out: urgent ones first; entries of keys taken or moved ahead meanwhile are skipped. */
+  #next(): string | undefined {
+    const urgent = this.#urgent.shift();
+    if (urgent !== undefined) return urgent;
+    for (;;) {
+      const key = this.#queue.shift();
+      if (key === undefined || (this.#dirty.has(key) && !this.#inUrgent.has(key) && !this.#processing.has(key))) return key;
+    }
+  }
+
   #take(key: string): void {
     this.#processing.add(key);
     this.#dirty.delete(key);
+    this.#inUrgent.delete(key);
   }
 }

@@ -41,7 +41,8 @@ function woken<K extends Kind>(kind: K, obj: DashResource<K>, old?: DashResource
   const router = new WakeRouter(store, new ReferenceIndex(), silentLogger);
   const keys = new Set<string>();
   for (const registration of registrations()) {
-    const controller = { id: kindId(registration.kind), enqueue: (key: string) => keys.add(`${registration.kind.kind}/${parseKey(key).name}`) };
+    const enqueue = (key: string) => keys.add(`${registration.kind.kind}/${parseKey(key).name}`);
+    const controller = { id: kindId(registration.kind), enqueue, enqueueOwnChange: enqueue };
     router.add(controller as unknown as Controller, registration);
   }
   const resource = store.resolve(kind);

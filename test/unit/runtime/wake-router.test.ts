@@ -61,6 +61,13 @@ describe('routing cache changes to work', () => {
     expect(widgets.queue.length).toBe(1);
   });
 
+  it('queues an object\'s own change ahead of keys its controller was woken for otherwise', async () => {
+    const widgets = controllerFor({ kind: WidgetKind, reconciler });
+    widgets.enqueue('ns/woken-by-a-rule');
+    store.apply('add', WidgetKind, widget('w'));
+    expect(await widgets.queue.get()).toBe('ns/w');
+  });
+
   it('wakes the owners that referenced an object, on any change (status included) and when it appears', () => {
     const widgets = controllerFor({ kind: WidgetKind, reconciler });
     references.set({ controller: widgets.id, key: 'ns/waiting' }, 'reads', [{ kind: GadgetKind, namespace: 'ns', name: 'g' }]);

@@ -81,6 +81,58 @@ describe('a key in work', () => {
   });
 });
 
+describe('urgent adds (an object\'s own change)', () => {
+  it('go before every key queued by add, first in first out among themselves', async () => {
+    const q = new WorkQueue();
+    for (const k of ['a', 'b']) q.add(k);
+    q.addUrgent('x');
+    q.addUrgent('y');
+    q.add('c');
+    expect(q.length).toBe(5);
+    const order = [];
+    for (let i = 0; i < 5; i++) order.push(await q.get());
+    expect(order).toEqual(['x', 'y', 'a', 'b', 'c']);
+    expect(await next(q)).toBe('pending');
+  });
+
+  it('move a key already queued by add ahead, handed out once', async () => {
+    const q = new WorkQueue();
+    for (const k of ['a', 'b', 'c']) q.add(k);
+    q.addUrgent('c');
+    q.addUrgent('c');
+    q.add('c');
+    expect(q.length).toBe(3);
+    expect([await q.get(), await q.get(), await q.get()]).toEqual(['c', 'a', 'b']);
+    expect(q.length).toBe(0);
+    // Its old place hands it out once more only after it was queued again, never a second time.
+    q.done('c');
+    q.add('c');
+    expect(await q.get()).toBe('c');
+    expect(await next(q)).toBe('pending');
+  });
+
+  it('of a key in work queue it ahead once it is done, never to a second worker meanwhile', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    expect(await q.get()).toBe('a');
+    q.add('b');
+    q.addUrgent('a');
+    expect(await q.get()).toBe('b');
+    expect(q.length).toBe(0); // a waits for its worker's done
+    q.add('c');
+    q.done('a');
+    expect([await q.get(), await q.get()]).toEqual(['a', 'c']);
+  });
+
+  it('wake a waiting worker', async () => {
+    const q = new WorkQueue();
+    const waiting = q.get();
+    q.addUrgent('a');
+    expect(await waiting).toBe('a');
+    expect(q.length).toBe(0);
+  });
+});
+
 describe('delayed adds', () => {
   it('queues the key only after the delay', async () => {
     const q = new WorkQueue();
