@@ -45,18 +45,28 @@ const warmUp = await runFloor({ rest, realm: warm, shape: benchShape(warmShape.u
 await rest.deleteRealm(warm);
 process.stderr.write(`[bench] Keycloak warmed up: a discarded floor run of ${warmShape.users} users took ${warmUp.seconds.toFixed(1)} s\n`);
 const sizes: SizeResult[] = [];
+// A size that fails is named in the results with its error; the sizes measured are still written.
+const failed: { users: number; groups: number; error: string }[] = [];
 try {
   for (const size of args.sizes) {
     const resync = args.resync ?? resyncFor(size.users);
-    sizes.push(await runSize(env, cluster, rest, { ...size, repeats: args.repeats, resync, resyncMs: parseDuration(resync), concurrency: CONCURRENCY, watchNamespaces: args.scoped ? noise : undefined }));
+    try {
+      sizes.push(await runSize(env, cluster, rest, { ...size, repeats: args.repeats, resync, resyncMs: parseDuration(resync), concurrency: CONCURRENCY, watchNamespaces: args.scoped ? noise : undefined }));
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`[bench ${size.users}/${size.groups}] FAILED: ${error}\n`);
+      failed.push({ ...size, error });
+    }
   }
 } finally {
   await deleteNoise(cluster, noise);
 }
 
-const results = benchResults(sizes, { concurrency: CONCURRENCY, watch: args.scoped ? 'bench and noise namespaces (--scoped)' : 'all namespaces', noise_objects: args.noise });
+const results = { ...benchResults(sizes, { concurrency: CONCURRENCY, watch: args.scoped ? 'bench and noise namespaces (--scoped)' : 'all namespaces', noise_objects: args.noise }), failed_sizes: failed };
 const out = args.out ?? (args.defaultSizes ? join(repoRoot, 'bench', 'results', 'latest.json') : `/tmp/dko-bench-${args.sizes.map((s) => `${s.users}x${s.groups}`).join('-')}.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 printTable(results);
+for (const f of failed) process.stdout.write(`size ${f.users} / ${f.groups} FAILED: ${f.error}\n`);
 process.stdout.write(`\nwrote ${out}\n`);
+if (failed.length > 0) process.exitCode = 1;

@@ -37,3 +37,16 @@ export async function pollUntil(what: string, start: number, check: () => Promis
     await sleep(everyMs);
   }
 }
+
+/**
+ * `pollUntil`, but a change that is not reached in time is a figure (null: not reached within
+ * the limit), not a failed run: the bench goes on and the summary counts it.
+ */
+export async function pollOrMiss(what: string, start: number, check: () => Promise<boolean>, everyMs = 20, maxMs = 120_000): Promise<number | null> {
+  try {
+    return Math.round(await pollUntil(what, start, check, everyMs, maxMs));
+  } catch (err) {
+    process.stderr.write(`[bench] ${err instanceof Error ? err.message : String(err)}: counted as not reached\n`);
+    return null;
+  }
+}
