@@ -87,3 +87,14 @@ export function sumMetric(metrics: Map<string, number>, name: string, labels: st
   }
   return sum;
 }
+
+/** Sums of a metric's series by the value of one label (series without it under ''), largest first. */
+export function sumByLabel(metrics: Map<string, number>, name: string, label: string): [string, number][] {
+  const sums = new Map<string, number>();
+  for (const [series, value] of metrics) {
+    if (series !== name && !series.startsWith(`${name}{`)) continue;
+    const found = new RegExp(`[{,]${label}="([^"]*)"`).exec(series)?.[1] ?? '';
+    sums.set(found, (sums.get(found) ?? 0) + value);
+  }
+  return [...sums].sort((a, b) => b[1] - a[1]);
+}

@@ -29,6 +29,7 @@ export function benchResults(sizes: SizeResult[], extra: { concurrency: number; 
       drift_latency_ms: driftSummary(s.drift), drift_poll_requests_per_minute: round(s.drift.pollRequestsPerMinute),
       status_writes_per_object: round(s.statusWrites / s.objects),
       converge_cpu_seconds: s.convergeCpu, floor_keycloak_cpu_seconds: s.floorCpu.keycloak ?? 0,
+      requests_by_route: s.requestsByRoute,
     })),
   };
 }
@@ -85,6 +86,10 @@ export function printTable(r: ReturnType<typeof benchResults>): void {
     row('drift changed back in KC: median / p95', (s) => `${s.drift_latency_ms.median} / ${s.drift_latency_ms.p95} ms${missed(s.drift_latency_ms.not_reached)}`, 'target < 2000 / < 5000 ms'),
     row('admin event reads per minute (one realm)', (s) => String(s.drift_poll_requests_per_minute), '30 at the 2 s default'),
   ].join(''));
+  for (const s of r.scale) {
+    process.stdout.write(`\nKeycloak requests while converging ${s.users} / ${s.groups}, by route (per object):\n`);
+    for (const { route, requests, per_object } of s.requests_by_route.slice(0, 12)) process.stdout.write(`  ${String(requests).padStart(8)}  ${String(per_object).padStart(6)}  ${route}\n`);
+  }
 }
 
 function median(values: number[]): number {

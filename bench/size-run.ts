@@ -10,7 +10,7 @@ import { measureDrift, type DriftResult } from './drift.js';
 import { readKeycloakState, stateMismatches } from './keycloak-state.js';
 import { measureChanges, type Latency } from './latency.js';
 import { benchManifests, objectCount } from './manifests.js';
-import { startBenchOperator, sumMetric } from './operator.js';
+import { startBenchOperator, sumByLabel, sumMetric } from './operator.js';
 import { benchShape } from './shape.js';
 import { measureOneResync, type SteadyResult } from './steady.js';
 import { KEYCLOAK_REQUESTS, sleep, waitQuiet } from './waits.js';
@@ -51,6 +51,8 @@ export interface SizeResult {
   keycloakVerified: boolean;
   /** Whether statuses were final and Keycloak as expected again after the changes and drift corrections. */
   changesVerified: boolean;
+  /** The operator's Keycloak requests while converging, by route (metrics label), largest first. */
+  requestsByRoute: { route: string; requests: number; per_object: number }[];
   /** Status patches the operator sent while converging. */
   statusWrites: number;
   /** CPU seconds by process while converging (kubectl apply to the end point), and Keycloak's during the floor. */
@@ -102,6 +104,8 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
     const convergeCpu = cpuBetween(cpuStart, cpuSample(op.pid));
     const converged = await op.metrics();
     const keycloakRequests = sumMetric(converged, KEYCLOAK_REQUESTS);
+    // What the converge cost by admin API call: the first place to look when requests per object grow.
+    const requestsByRoute = sumByLabel(converged, KEYCLOAK_REQUESTS, 'route').map(([route, n]) => ({ route, requests: n, per_object: Math.round((n / objects) * 100) / 100 }));
     const statusWrites = sumMetric(converged, STATUS_WRITES);
     log(`converged in ${convergeSeconds.toFixed(1)} s (kubectl apply took ${applySeconds.toFixed(1)} s, statuses final at ${statusFinal.toFixed(1)} s), Keycloak verified`);
     log(`CPU while converging: ${Object.entries(convergeCpu).map(([name, sec]) => `${name} ${sec} s`).join(', ')}; ${statusWrites} status writes`);
@@ -119,7 +123,7 @@ export async function runSize(env: TestEnv, cluster: BenchCluster, rest: Keycloa
       users: o.users, groups: shape.groups.length, resync: o.resync, objects, convergeSeconds, applySeconds, statusFinalSeconds: statusFinal,
       floorSeconds: floor.seconds + floorCheck, checkSeconds: check, keycloakRequests, floorRequests: floor.requests, steady, latencies, drift,
       peakRssMb: op.peakRssMb(), heapUsedMb: sumMetric(metrics, 'dash_keycloak_operator_nodejs_heap_size_used_bytes') / (1 << 20), keycloakVerified: true, changesVerified,
-      statusWrites, convergeCpu, floorCpu,
+      statusWrites, convergeCpu, floorCpu, requestsByRoute,
     };
   } finally {
     await op.stop();

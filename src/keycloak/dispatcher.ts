@@ -1,9 +1,10 @@
 import { Agent, type Dispatcher } from 'undici';
 import { notePassWrite, passSignal, passStopped } from '../runtime/pass-signal.js';
 import { currentOperation } from './operation-context.js';
+import { requestRoute } from './route.js';
 
-/** Called once per HTTP request to Keycloak: method, status (0 when no answer came) and duration in seconds. */
-export type RequestObserver = (method: string, status: number, seconds: number) => void;
+/** Called once per HTTP request to Keycloak: method, status (0 when no answer came), duration in seconds and route (route.ts). */
+export type RequestObserver = (method: string, status: number, seconds: number, route: string) => void;
 
 /** A connection's HTTP client: its own pool and CA bundle, and an observer of every request. */
 export interface KeycloakDispatcher {
@@ -27,7 +28,7 @@ export function createDispatcher(options: { caBundle?: string; onRequest?: Reque
     if (typeof handler.onResponseStart !== 'function') return dispatch(opts, handler);
     const started = performance.now();
     let status = 0;
-    const report = () => safely(() => observe(String(opts.method), status, (performance.now() - started) / 1000));
+    const report = () => safely(() => observe(String(opts.method), status, (performance.now() - started) / 1000, requestRoute(opts.path)));
     return dispatch(opts, {
       onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
       onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),

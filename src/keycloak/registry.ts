@@ -52,9 +52,9 @@ export class KeycloakConnectionRegistry {
     const connection = this.create({
       ...this.tuning,
       ...target,
-      onRequest: (method, status, seconds) => {
+      onRequest: (method, status, seconds, route) => {
         use.lastUsedMs = this.#now();
-        onRequest?.(method, status, seconds);
+        onRequest?.(method, status, seconds, route);
       },
     });
     this.#connections.set(key, { connection, use });

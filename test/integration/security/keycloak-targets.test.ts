@@ -40,11 +40,12 @@ async function listener(answer: (res: { writeHead(status: number, headers?: Reco
   };
 }
 
-/** Answered POSTs the operator sent to Keycloak (its own metrics): logins, and creates, which these tests send none of meanwhile. */
+/** Answered logins the operator sent to Keycloak (its own metrics: POSTs to the token endpoint). */
 async function successfulLogins(op: OperatorUnderTest): Promise<number> {
   const text = await (await fetch(op.metricsUrl)).text();
-  const line = text.split('\n').find((l) => l.startsWith('dash_keycloak_operator_keycloak_requests_total{') && l.includes('method="POST"') && l.includes('status="200"'));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  return text.split('\n').filter((l) => l.startsWith('dash_keycloak_operator_keycloak_requests_total{') && l.includes('method="POST"') && l.includes('status="200"')
+    && l.includes('route="/realms/*/protocol/openid-connect/token"'))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -14,7 +14,7 @@ function registry(idleMs = DEFAULT_IDLE_MS) {
   const made: FakeConnection[] = [];
   const observed: string[] = [];
   const create = (options: KeycloakConnectionOptions) => {
-    const fake: FakeConnection = { options, closed: false, request: () => options.onRequest?.('GET', 200, 0.01) };
+    const fake: FakeConnection = { options, closed: false, request: () => options.onRequest?.('GET', 200, 0.01, '/admin/realms/*/users') };
     made.push(fake);
     return { fake, close: async () => { fake.closed = true; } } as unknown as KeycloakConnection;
   };

@@ -44,7 +44,7 @@ describe('the logger', () => {
 describe('the HTTP endpoints', () => {
   it("answer /healthz always, /readyz by the probe, and /metrics with the operator metrics (the Keycloak port's too)", async () => {
     const metrics = createMetrics({ collectDefaults: false });
-    keycloakRequestMetrics(metrics.registry, METRICS_PREFIX)('get', 200, 0.02);
+    keycloakRequestMetrics(metrics.registry, METRICS_PREFIX)('get', 200, 0.02, '/admin/realms/*/users');
     metrics.recordReconcile('DashUser', 'Reconciled', 0.1);
     metrics.registerQueue('DashUser', () => 3);
     metrics.setLeader(true);
@@ -59,7 +59,7 @@ describe('the HTTP endpoints', () => {
       const scraped = await get(http.metricsPort, '/metrics');
       expect(scraped.status).toBe(200);
       for (const line of [
-        'dash_keycloak_operator_keycloak_requests_total{method="GET",status="200"} 1',
+        'dash_keycloak_operator_keycloak_requests_total{method="GET",status="200",route="/admin/realms/*/users"} 1',
         'dash_keycloak_operator_reconcile_total{kind="DashUser",result="Reconciled"} 1',
         'dash_keycloak_operator_workqueue_depth{kind="DashUser"} 3',
         'dash_keycloak_operator_leader 1',
