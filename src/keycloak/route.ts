@@ -9,7 +9,7 @@ const ROUTE_WORDS = new Set([
   'profile', 'client-scopes', 'protocol', 'openid-connect', 'token', 'logout', 'credentials', 'group-by-path', 'execute-actions-email',
   'reset-password', 'config', 'available', 'effective', 'service-account-user', 'client-secret', 'default-groups', 'components', 'keys',
   'logout-all', 'consents', 'federated-identity', 'offline-sessions', 'send-verify-email', 'identity-provider', 'instances', 'mappers',
-  'user-profile', 'metadata', 'default-default-client-scopes', 'default-optional-client-scopes', 'localization', 'management', 'permissions',
+  'composites', 'user-profile', 'metadata', 'default-default-client-scopes', 'default-optional-client-scopes', 'localization', 'management', 'permissions',
 ]);
 
 /** The route of a request path for metrics: `/admin/realms/*\/users/*\/role-mappings/clients/*`, query left out. */

@@ -61,11 +61,21 @@ describe('routing cache changes to work', () => {
     expect(widgets.queue.length).toBe(1);
   });
 
-  it('queues an object\'s own change ahead of keys its controller was woken for otherwise', async () => {
+  it('queues an edit of an object (new generation, deletion) ahead of keys its controller was woken for otherwise', async () => {
+    const widgets = controllerFor({ kind: WidgetKind, reconciler });
+    store.apply('add', WidgetKind, widget('w'));
+    expect(await widgets.queue.get()).toBe('ns/w');
+    widgets.queue.done('ns/w');
+    widgets.enqueue('ns/woken-by-a-rule');
+    store.apply('update', WidgetKind, widget('w', {}, { generation: 2 }));
+    expect(await widgets.queue.get()).toBe('ns/w');
+  });
+
+  it('queues a new object, or a metadata change, in turn: a thousand objects applied at once must not starve the other wakes', async () => {
     const widgets = controllerFor({ kind: WidgetKind, reconciler });
     widgets.enqueue('ns/woken-by-a-rule');
     store.apply('add', WidgetKind, widget('w'));
-    expect(await widgets.queue.get()).toBe('ns/w');
+    expect(await widgets.queue.get()).toBe('ns/woken-by-a-rule');
   });
 
   it('wakes the owners that referenced an object, on any change (status included) and when it appears', () => {
