@@ -24,6 +24,8 @@ const { env } = await ensureEnv();
 const cluster = new BenchCluster(env);
 const rest = new KeycloakRest(env);
 cluster.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=dko-bench', '-f', join(repoRoot, 'crds')]);
+// On a fresh environment the kinds are served only once their CRDs are Established.
+cluster.kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(repoRoot, 'crds')]);
 
 // A cluster-wide operator would reconcile every Dash object of the environment, other
 // people's tests included: refuse rather than fight them (--scoped watches only ours).
