@@ -60,8 +60,8 @@ export class Controller {
   }
 
   /**
-   * Queues a key for a change of its own object (spec, metadata, deletion): ahead of keys woken
-   * by other objects, admin events and resyncs (WorkQueue.addUrgent).
+   * Queues a key for an edit of its own object (a new generation, its deletion): ahead of keys
+   * woken by other objects, admin events, resyncs and new objects (WorkQueue.addUrgent).
    */
   enqueueOwnChange(key: string): void {
     this.queue.addUrgent(key);

@@ -10,7 +10,7 @@ interface Delayed {
  * a key being processed is never handed to a second worker, and if it is added meanwhile it
  * is queued again when the worker calls `done` (so the change is seen). `addAfter` keeps the
  * earliest pending time per key; `addRateLimited` waits the key's exponential backoff, which
- * `forget` resets. `addUrgent` (an object's own change) goes before every key queued by
+ * `forget` resets. `addUrgent` (an edit of an object: wake-router.ts) goes before every key queued by
  * `add`, as controller-runtime's priority queue does: at 5,000 users a role change on the
  * top-level groups queues every user for minutes, and a user whose spec was edited meanwhile
  * must not wait behind them.

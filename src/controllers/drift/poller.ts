@@ -130,8 +130,12 @@ export class DriftPoller implements LeaderTask {
       for (const target of touched) keysForTarget(this.deps.cache, realm, target, woken);
       if (countKeys(woken) > 0) this.deps.metrics.observeDetection((now - event.timeMs) / 1000);
       for (const [kind, set] of woken) {
-        for (const key of set) this.deps.noteOutsideChange(kind, key, event.timeMs);
-        keys.set(kind, new Set([...(keys.get(kind) ?? []), ...set]));
+        const all = keys.get(kind) ?? new Set<string>();
+        keys.set(kind, all);
+        for (const key of set) {
+          this.deps.noteOutsideChange(kind, key, event.timeMs);
+          all.add(key);
+        }
       }
       return touched;
     });
