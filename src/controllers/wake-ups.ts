@@ -197,7 +197,8 @@ export function changedSubjects(b: DashRoleBinding, old: DashRoleBinding | undef
 }
 
 /** The grants of a binding status entry that are mapped in Keycloak (recorded, not pending). */
-const mappedGrants = (s: { grants?: string[]; pending?: string[] }) => (s.grants ?? []).filter((g) => !s.pending?.includes(g));
+/** The grants a status entry records as mapped in Keycloak (recorded, not pending). */
+export const mappedGrants = (s: { grants?: string[]; pending?: string[] }) => (s.grants ?? []).filter((g) => !s.pending?.includes(g));
 
 /**
  * The DashUsers a binding change may leave with a stale status: those `changedSubjects` names,

@@ -11,7 +11,7 @@ import { grantsFor } from './grants.js';
 import { observeBinding, rereadTouched, type BindingObservation } from './observe.js';
 import { planBinding, type BindingPlan, type BindingStep } from './plan.js';
 import { DASH_KINDS } from '../kinds.js';
-import { Index, inNamespace } from '../wake-ups.js';
+import { Index, inNamespace, mappedGrants } from '../wake-ups.js';
 import { bindingStatus, licenseEvents } from './status.js';
 import { waitFor } from '../errors.js';
 import type { SeatRefusal } from '../seat-gate.js';
@@ -49,7 +49,8 @@ export async function reconcileBinding(binding: DashRoleBinding, deps: Controlle
 export function reportersOfRemade(
   binding: DashRoleBinding, steps: readonly BindingStep[], subjects: readonly SubjectId[], cache: ResourceCache,
 ): ReconcileResult['wake'] {
-  const recorded = recordedBefore(binding);
+  // A grant recorded but still pending was never mapped: its first mapping moves the status.
+  const recorded = recordedBefore(binding, 'mapped');
   const remade = new Set(steps.filter((s) => s.kind === 'addRoles' && s.roles.every((r) => recorded.get(s.subject)?.includes(r))).map((s) => s.subject));
   const namespace = binding.metadata.namespace;
   const touched = subjects.filter((s) => remade.has(subjectKey(s)));
@@ -99,11 +100,12 @@ export async function finalizeBinding(binding: DashRoleBinding, deps: Controller
 }
 
 /** The grants status recorded before this pass, by subject key. */
-function recordedBefore(binding: DashRoleBinding): Map<SubjectKey, string[]> {
+function recordedBefore(binding: DashRoleBinding, which: 'recorded' | 'mapped' = 'recorded'): Map<SubjectKey, string[]> {
   const out = new Map<SubjectKey, string[]>();
   for (const s of binding.status?.subjects ?? []) {
     const id = s.kind === 'User' ? (s.name !== undefined ? userSubject(s.name) : undefined) : (s.path !== undefined ? groupSubject(s.path) : undefined);
-    if (id && s.grants?.length) out.set(subjectKey(id), [...s.grants]);
+    const grants = which === 'mapped' ? mappedGrants(s) : s.grants ?? [];
+    if (id && grants.length) out.set(subjectKey(id), [...grants]);
   }
   return out;
 }

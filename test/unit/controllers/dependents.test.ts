@@ -42,7 +42,7 @@ function woken<K extends Kind>(kind: K, obj: DashResource<K>, old?: DashResource
   const keys = new Set<string>();
   for (const registration of registrations()) {
     const enqueue = (key: string) => keys.add(`${registration.kind.kind}/${parseKey(key).name}`);
-    const controller = { id: kindId(registration.kind), enqueue, enqueueOwnChange: enqueue };
+    const controller = { id: kindId(registration.kind), enqueue, enqueueUrgent: enqueue };
     router.add(controller as unknown as Controller, registration);
   }
   const resource = store.resolve(kind);
@@ -201,6 +201,12 @@ describe('a binding pass that maps a recorded grant again (someone removed it in
   it('wakes nobody for a grant its status did not record yet: recording it moves the status, and its rules wake the user', () => {
     const steps = [{ kind: 'addRoles', subject: 'User:bob', id: 'u2', roles: ['licensed_user'] }] satisfies BindingStep[];
     expect(keys(reportersOfRemade(licensed!, steps, [userSubject('ann'), userSubject('bob')], cache))).toEqual([]);
+  });
+
+  it('wakes nobody for a grant its status recorded as pending (never mapped): mapping it moves the status', () => {
+    const binding = { ...licensed!, status: { subjects: [{ kind: 'User', name: 'ann', resolved: true, grants: ['licensed_user'], pending: ['licensed_user'] }] } } as typeof licensed;
+    const steps = [{ kind: 'addRoles', subject: 'User:ann', id: 'u1', roles: ['licensed_user'] }] satisfies BindingStep[];
+    expect(keys(reportersOfRemade(binding!, steps, [userSubject('ann')], cache))).toEqual([]);
   });
 
   it('wakes the DashGroup of a group subject by its path', () => {
