@@ -41,4 +41,10 @@ export interface ControllerDeps {
   allowedSmtpHosts?: readonly string[];
   /** The seat gauges; absent: not exported. */
   seatMetrics?: SeatMetrics;
+  /**
+   * The pass is a resync (or the first pass after start): it must not trust what the realm view
+   * keeps longer only because the admin events showed no change (RealmView FOLLOWED_TTL_MS),
+   * since changes made with the operator's own credentials are not drift there.
+   */
+  resync?: boolean;
 }

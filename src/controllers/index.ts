@@ -1,7 +1,7 @@
 // The controllers' public surface: what main wires into the runtime.
 import type { Logger } from 'pino';
 import type { DashRealm } from '../api/index.js';
-import type { CacheReader, ControllerRegistration } from '../runtime/index.js';
+import type { CacheReader, ControllerRegistration, WakePriority } from '../runtime/index.js';
 import { DriftPoller } from './drift/poller.js';
 import type { DriftMetrics } from './drift/metrics.js';
 import { groupController } from './group/controller.js';
@@ -27,14 +27,14 @@ export function controllers(options: ControllerOptions): ControllerRegistration[
  * manager's), one read per followed realm every `intervalMs`.
  */
 export function driftPoller(
-  options: ControllerOptions, runtime: { cache: CacheReader; enqueue(kind: (typeof DASH_KINDS)[keyof typeof DASH_KINDS], keys: string[], cause: string): void },
+  options: ControllerOptions, runtime: { cache: CacheReader; enqueue(kind: (typeof DASH_KINDS)[keyof typeof DASH_KINDS], keys: string[], cause: string, priority?: WakePriority): void },
   settings: { intervalMs: number; metrics: DriftMetrics; logger: Logger },
 ): DriftPoller {
   const deps = controllerDeps(runtime.cache, options);
   return new DriftPoller({
     cache: runtime.cache,
     connect: (realm: DashRealm) => deps.keycloak.forRealm(realm),
-    enqueue: (kind, keys, cause) => runtime.enqueue(DASH_KINDS[kind], keys, cause),
+    enqueue: (kind, keys, cause, priority) => runtime.enqueue(DASH_KINDS[kind], keys, cause, priority),
     noteOutsideChange: (kind, key, atMs) => options.driftCorrections.noteOutsideChange(kind, key, atMs),
     ...settings,
   });

@@ -7,7 +7,7 @@ import type { KeycloakConnectionRegistry, KeycloakTarget } from '../keycloak/ind
 import { SecretKind, type ResourceKind } from '../kube/resource-kind.js';
 import type { ReferencedDataReader } from '../kube/secrets.js';
 import {
-  defineController, passWrites, type CacheReader, type ConditionRequest, type ControllerRegistration, type FinalizeResult, type IndexFunction,
+  RESYNC_CAUSE, defineController, passWrites, type CacheReader, type ConditionRequest, type ControllerRegistration, type FinalizeResult, type IndexFunction,
   type ReconcileContext, type ReconcileResult, type WatchRule,
 } from '../runtime/index.js';
 import { boundedCleanup } from './cleanup.js';
@@ -73,7 +73,7 @@ export function dashController<K extends Kind>(kind: K, options: ControllerOptio
     indexes: controller.indexes,
     fitStatus: (status) => fitWithCondition(kind, status),
     reconciler: {
-      reconcile: async (obj, ctx) => reportDrift(kind, ctx, await controller.reconcile(obj, controllerDeps(ctx.cache, options)), options),
+      reconcile: async (obj, ctx) => reportDrift(kind, ctx, await controller.reconcile(obj, { ...controllerDeps(ctx.cache, options), resync: ctx.wokenBy.has(RESYNC_CAUSE) }), options),
       finalize: (obj, ctx) => {
         const deps = controllerDeps(ctx.cache, options);
         // One of the four kinds, which TypeScript cannot see through the generic K.

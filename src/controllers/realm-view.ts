@@ -23,6 +23,16 @@ export const USER_OWNER_DISPLAY_NAME = 'Dash operator owner';
  */
 export const MEMBERSHIP_TTL_MS = 60_000;
 
+/**
+ * How long group reads and memberships are reused while the drift poller reads the realm's
+ * admin events (recordFeedRead): a change made outside the operator then reaches the view
+ * through its event (recordExternalChange) within a poll interval, and a gap in the feed drops
+ * everything, so age alone is no reason to read 500 groups again. At 5,000 users, the groups
+ * waiting for their members' reports re-read themselves every 10 s and the memberships every
+ * 60 s: 2.4 and 0.6 requests per object of the converge.
+ */
+export const FOLLOWED_TTL_MS = 5 * 60_000;
+
 /** How long our own mapping writes are kept to replay onto a load that started before them (far beyond any load). */
 const WRITE_LOG_MS = 10 * 60_000;
 
@@ -109,6 +119,8 @@ export class RealmView {
   #membershipChangedAt = 0;
   /** Groups as passes of this process last read or created them, by id. */
   readonly #groupReads = new Map<string, { group: KeycloakGroup; atMs: number }>();
+  /** The admin events read without a break (recordFeedRead): from when, and when the last read started. */
+  #feed = { fromMs: 0, readAtMs: Number.NEGATIVE_INFINITY };
 
   constructor(private readonly kc: KeycloakPort, private readonly realm: string, clientUuid: string, private readonly nowMs: () => number, private readonly ttlMs = REALM_VIEW_TTL_MS) {
     this.#roles = new Snapshot(() => loadRoles(kc, realm, clientUuid), ttlMs, nowMs, (snapshot, startedAt) => {
@@ -119,7 +131,7 @@ export class RealmView {
       const lockouts = this.#lockoutsAsked;
       return { lockouts, byId: new Map((await kc.listUsers(realm, { lockouts })).map((u) => [u.id, u])) };
     }, ttlMs, nowMs);
-    this.#members = new Snapshot(() => loadMembership(kc, realm), Math.max(ttlMs, MEMBERSHIP_TTL_MS), nowMs, (membership, startedAt) => {
+    this.#members = new Snapshot(() => loadMembership(kc, realm), Math.max(ttlMs, FOLLOWED_TTL_MS), nowMs, (membership, startedAt) => {
       for (const c of this.#memberChanges) if (c.atMs >= startedAt) applyMembershipChange(membership, c.change);
     });
   }
@@ -170,8 +182,8 @@ export class RealmView {
    * Read at or after `notBeforeMs`; a group the view does not know makes it read them again
    * once (a group created outside this process), then counts as empty (gone).
    */
-  async members(path: string, options: { subtree?: boolean; notBeforeMs?: number } = {}): Promise<Set<string>> {
-    let membership = await this.#members.get(Math.max(options.notBeforeMs ?? 0, this.#membershipChangedAt));
+  async members(path: string, options: { subtree?: boolean; notBeforeMs?: number; resync?: boolean } = {}): Promise<Set<string>> {
+    let membership = await this.#members.get(Math.max(options.notBeforeMs ?? 0, this.#membershipChangedAt, this.#oldestReusable(MEMBERSHIP_TTL_MS, options.resync)));
     if (!membership.has(path)) membership = await this.#members.get(this.nowMs());
     const below = `${path}/`;
     const ids = new Set<string>();
@@ -182,15 +194,45 @@ export class RealmView {
   }
 
   /**
-   * The group as a pass of this process read or created it less than the view's TTL ago, unless
-   * a change to groups or memberships made outside this process was seen since: a group woken
-   * again and again while its members are created needs no read of its own each time, and a
-   * rename by hand is still seen within the TTL (or at once, from the admin events).
+   * The group as a pass of this process read or created it less than the view's TTL ago
+   * (FOLLOWED_TTL_MS while the admin events are read), unless a change to groups or memberships
+   * made outside this process was seen since: a group woken again and again while its members
+   * are created needs no read of its own each time, and a rename by hand is still seen within
+   * the TTL (or at once, from the admin events).
    */
-  group(id: string): KeycloakGroup | undefined {
+  group(id: string, options: { resync?: boolean } = {}): KeycloakGroup | undefined {
     const read = this.#groupReads.get(id);
-    if (!read || read.atMs < this.nowMs() - this.ttlMs || read.atMs < this.#membershipChangedAt) return undefined;
+    if (!read || read.atMs < this.#oldestReusable(this.ttlMs, options.resync) || read.atMs < this.#membershipChangedAt) return undefined;
     return read.group;
+  }
+
+  /**
+   * Records a complete read of the realm's admin events from `fromMs`, started at `startedAtMs`
+   * (the drift poller's, after it reported what they changed through recordExternalChange).
+   */
+  recordFeedRead(read: { fromMs: number; startedAtMs: number }): void {
+    if (this.#followedSince() === undefined) this.#feed = { fromMs: read.fromMs, readAtMs: read.startedAtMs };
+    else this.#feed.readAtMs = Math.max(this.#feed.readAtMs, read.startedAtMs);
+  }
+
+  /**
+   * Since when changes made outside this process reach the view through the admin events:
+   * the start of the feed the poller has read without a break, if a read of it started within
+   * the TTL; undefined otherwise (a poller that stopped or fails: the TTLs apply). Only what the
+   * view read since then may be kept for FOLLOWED_TTL_MS.
+   */
+  /**
+   * The oldest moment a group read or the memberships may come from: `ttlMs` ago, or
+   * FOLLOWED_TTL_MS ago while followed, except for a resync pass (ControllerDeps.resync).
+   */
+  #oldestReusable(ttlMs: number, resync = false): number {
+    const since = resync ? undefined : this.#followedSince();
+    const now = this.nowMs();
+    return since === undefined ? now - Math.max(this.ttlMs, ttlMs) : Math.min(now - Math.max(this.ttlMs, ttlMs), Math.max(since, now - FOLLOWED_TTL_MS));
+  }
+
+  #followedSince(): number | undefined {
+    return this.#feed.readAtMs >= this.nowMs() - this.ttlMs ? this.#feed.fromMs : undefined;
   }
 
   /** Records a group a pass just read from Keycloak. */

@@ -14,6 +14,13 @@ export interface ControllerOptions {
 }
 
 /**
+ * The `ctx.wokenBy` cause of the passes every object gets at start and every resync period: the
+ * safety net for changes nothing else reported, so such a pass does not trust what was kept
+ * only because nothing reported a change (controllers/realm-view.ts).
+ */
+export const RESYNC_CAUSE = 'Resync';
+
+/**
  * The queue and workers of one kind. Workers run only between `start` and `stop` (while this
  * replica leads); the queue collects keys at all times. `concurrency` workers share the
  * queue, which never hands one key to two of them.
@@ -49,22 +56,28 @@ export class Controller {
    * A `cause` (an opaque tag of the caller's) reaches the key's next pass as `ctx.wokenBy`.
    */
   enqueue(key: string, delayMs = 0, cause?: string, spacingMs = 0): void {
-    if (cause !== undefined) {
-      const causes = this.#causes.get(key) ?? new Set<string>();
-      this.#causes.set(key, causes.add(cause));
-      this.#running.get(key)?.add(cause);
-    }
+    this.#noteCause(key, cause);
     const started = spacingMs > 0 ? this.#started.get(key) : undefined;
     const spaced = started === undefined ? 0 : started + spacingMs - Date.now();
     this.queue.addAfter(key, Math.max(delayMs, spaced));
   }
 
   /**
-   * Queues a key for an edit of its own object (a new generation, its deletion): ahead of keys
-   * woken by other objects, admin events, resyncs and new objects (WorkQueue.addUrgent).
+   * Queues a key ahead of keys woken by other objects, resyncs and new objects
+   * (WorkQueue.addUrgent): for an edit of its own object (a new generation, its deletion) and
+   * for a change made outside the operator that an admin event showed. Both are few, and at
+   * 5,000 users the queue can hold minutes of passes of the others.
    */
-  enqueueOwnChange(key: string): void {
+  enqueueUrgent(key: string, cause?: string): void {
+    this.#noteCause(key, cause);
     this.queue.addUrgent(key);
+  }
+
+  #noteCause(key: string, cause: string | undefined): void {
+    if (cause === undefined) return;
+    const causes = this.#causes.get(key) ?? new Set<string>();
+    this.#causes.set(key, causes.add(cause));
+    this.#running.get(key)?.add(cause);
   }
 
   /** True while workers take keys. */
@@ -175,6 +188,6 @@ export class Controller {
   }
 
   #queueAll(): void {
-    for (const obj of this.deps.cache.list(this.deps.registration.kind)) this.queue.add(queueKey(obj));
+    for (const obj of this.deps.cache.list(this.deps.registration.kind)) this.enqueue(queueKey(obj), 0, RESYNC_CAUSE);
   }
 }

@@ -5,7 +5,7 @@ export { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export {
   ConditionStatus, READY, readConditions, readyOf, rfc3339, setCondition, transitions, type Condition, type ConditionRequest,
 } from './conditions.js';
-export { Controller, type ControllerOptions } from './controller.js';
+export { Controller, RESYNC_CAUSE, type ControllerOptions } from './controller.js';
 export { isStatusOnlyChange } from './wake-router.js';
 export { EventRecorder, type EventRequest, type EventSource } from './events.js';
 export { FinalizerStep, finalizerPatch, finalizerStep } from './finalizer.js';
@@ -27,4 +27,4 @@ export {
 export { ReferenceIndex, type ObjectRef, type Owner } from './references.js';
 export { canonical, mergePatchDiff, nextStatus, statusPatch, type StatusDecision } from './status.js';
 export { PROGRESSING } from './status-write.js';
-export { WorkQueue } from './work-queue.js';
+export { WorkQueue, type WakePriority } from './work-queue.js';

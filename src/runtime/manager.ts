@@ -15,6 +15,7 @@ import { ObjectStore, type CacheReader } from './object-store.js';
 import type { ErrorClassifier } from './outcome.js';
 import type { ControllerRegistration } from './reconciler.js';
 import { ReferenceIndex } from './references.js';
+import type { WakePriority } from './work-queue.js';
 
 /** How the manager runs its controllers. */
 export interface ManagerOptions {
@@ -119,11 +120,15 @@ export class Manager {
   /**
    * Queues keys (`namespace/name`) of a registered kind at once, each tagged with `cause`,
    * which its next pass sees in `ctx.wokenBy`: the way for something outside the informers
-   * (a poller) to wake objects. Keys of a kind without a controller are ignored.
+   * (a poller) to wake objects. Keys of a kind without a controller are ignored. `urgent`
+   * queues them ahead of other work (Controller.enqueueUrgent).
    */
-  enqueue(kind: ResourceKind, keys: readonly string[], cause?: string): void {
+  enqueue(kind: ResourceKind, keys: readonly string[], cause?: string, priority: WakePriority = 'normal'): void {
     const controller = this.#controllers.find((c) => c.id === kindId(kind));
-    for (const key of keys) controller?.enqueue(key, 0, cause);
+    for (const key of keys) {
+      if (priority === 'urgent') controller?.enqueueUrgent(key, cause);
+      else controller?.enqueue(key, 0, cause);
+    }
   }
 
   /** Caches a kind without a controller (e.g. Secrets that reconcilers read). */

@@ -63,7 +63,7 @@ export class WakeRouter {
     const id = kindId(kind);
     for (const { controller, registration } of this.#routes) {
       if (controller.id === id && !(event.type === 'update' && event.old && isStatusOnlyChange(event.old, obj))) {
-        if (event.type === 'update' && event.old && isEdit(event.old, obj)) controller.enqueueOwnChange(queueKey(obj));
+        if (event.type === 'update' && event.old && isEdit(event.old, obj)) controller.enqueueUrgent(queueKey(obj));
         else controller.enqueue(queueKey(obj));
       }
       for (const rule of registration.watches ?? []) {

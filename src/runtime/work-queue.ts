@@ -5,15 +5,18 @@ interface Delayed {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** Where a woken key goes: behind the keys queued (`add`) or ahead of them (`addUrgent`). */
+export type WakePriority = 'normal' | 'urgent';
+
 /**
  * A keyed work queue with client-go's semantics. A key is queued at most once (the dirty set);
  * a key being processed is never handed to a second worker, and if it is added meanwhile it
  * is queued again when the worker calls `done` (so the change is seen). `addAfter` keeps the
  * earliest pending time per key; `addRateLimited` waits the key's exponential backoff, which
- * `forget` resets. `addUrgent` (an edit of an object: wake-router.ts) goes before every key queued by
- * `add`, as controller-runtime's priority queue does: at 5,000 users a role change on the
- * top-level groups queues every user for minutes, and a user whose spec was edited meanwhile
- * must not wait behind them.
+ * `forget` resets. `addUrgent` (an edit of an object, a change an admin event showed:
+ * Controller.enqueueUrgent) goes before every key queued by `add`, as controller-runtime's
+ * priority queue does: at 5,000 users a role change on the top-level groups queues every user
+ * for minutes, and a user whose spec was edited meanwhile must not wait behind them.
  */
 export class WorkQueue {
   readonly #queue: string[] = [];

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { DRIFT_DETECTION_CONDITION, parseSpec, type DashRealm, type Kind } from '../../api/index.js';
 import type { AdminEvent } from '../../keycloak/port.js';
-import { formatKey, objectKey, readConditions, type CacheReader, type LeaderTask } from '../../runtime/index.js';
+import { formatKey, objectKey, readConditions, type CacheReader, type LeaderTask, type WakePriority } from '../../runtime/index.js';
 import type { BoundKeycloak } from '../context.js';
 import { existingRealmView } from '../realm-view.js';
 import { DASH_KINDS } from '../kinds.js';
@@ -24,8 +24,8 @@ export interface DriftPollerDeps {
   cache: CacheReader;
   /** The Keycloak connection of a DashRealm (spec parsed, defaults applied). */
   connect(realm: DashRealm): Promise<BoundKeycloak>;
-  /** Queues keys of one kind, tagged with a cause. */
-  enqueue(kind: Kind, keys: string[], cause: string): void;
+  /** Queues keys of one kind, tagged with a cause; `urgent` ahead of other work. */
+  enqueue(kind: Kind, keys: string[], cause: string, priority?: WakePriority): void;
   /** An event showed a change to this object at `atMs` (Keycloak's clock), for whichever pass corrects it (corrections.ts). */
   noteOutsideChange(kind: Kind, key: string, atMs: number): void;
   metrics: DriftMetrics;
@@ -93,6 +93,8 @@ export class DriftPoller implements LeaderTask {
       const realm = withParsedSpec(raw);
       const kc = await this.#connection(realm, feed);
       const self = await kc.actingUserId();
+      const read = { fromMs: feed.cursor.fromMs, startedAtMs: this.#now() };
+      let caughtUp = false;
       for (let page = 0; page < MAX_PAGES_PER_TICK; page++) {
         const events = await kc.readAdminEvents(realm.spec.realm, feed.cursor.fromMs, PAGE_SIZE);
         this.deps.metrics.recordPoll('ok');
@@ -100,10 +102,15 @@ export class DriftPoller implements LeaderTask {
         feed.cursor = step.cursor;
         if (step.gap) feed.gap ??= step.gap;
         this.#wake(realm, kc, step.fresh.filter((e) => self === undefined || e.authUserId !== self));
-        if (!step.more) break;
+        if (!step.more) {
+          caughtUp = true;
+          break;
+        }
       }
       if (feed.gap) this.#resync(realm, kc, feed.gap, log);
       feed.gap = undefined;
+      // Outside changes up to this read are in the view now: it may keep its group reads longer.
+      if (caughtUp) existingRealmView(kc, realm.spec.realm, realm.status?.clientUuid ?? '')?.recordFeedRead(read);
     } catch (err) {
       this.deps.metrics.recordPoll('error');
       feed.connection = undefined;
@@ -147,7 +154,8 @@ export class DriftPoller implements LeaderTask {
       // users/{id}/groups/{groupId} is a user event; a group event may move or delete a subtree.
       memberships: targets.some((t) => t.kind === 'user' || t.kind === 'group'),
     });
-    for (const [kind, set] of keys) this.deps.enqueue(kind, [...set], DRIFT_CAUSES.adminEvent);
+    // Outside changes are few; at 5,000 users they would otherwise wait behind minutes of passes.
+    for (const [kind, set] of keys) this.deps.enqueue(kind, [...set], DRIFT_CAUSES.adminEvent, 'urgent');
   }
 
   #resync(realm: DashRealm, kc: BoundKeycloak, gap: string, log: Logger): void {

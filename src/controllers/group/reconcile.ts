@@ -33,7 +33,7 @@ export async function reconcileGroup(group: DashGroup, deps: ControllerDeps): Pr
   const desired: DesiredGroup = { name: keycloakGroupName(group), parentId: parent.id, owner: ownerMark(group) };
   const path = childPath(parent.path, desired.name);
   refuseSecondClaim(group, path, deps);
-  const found = await findGroup(ref, group.status?.keycloakId, desired);
+  const found = await findGroup(ref, group.status?.keycloakId, desired, deps.resync);
   const claim = classifyGroup(desired, found && ownerOf(found), group.status?.keycloakId, group.metadata.annotations?.[ANNOTATIONS.adopt] === 'true');
   if (claim === 'foreign') {
     throw conflict(`Keycloak group ${path} is managed by ${found?.attributes[OWNER_ATTRIBUTE]?.[0]}: change nothing`);
@@ -133,8 +133,8 @@ function refuseSecondClaim(group: DashGroup, path: string, deps: ControllerDeps)
  * again while its members are created costs no read of its own each time. Anything else is
  * read from Keycloak, so a rename back or a create rests on a fresh read.
  */
-async function findGroup(ref: RealmRef, knownId: string | undefined, desired: DesiredGroup): Promise<KeycloakGroup | undefined> {
-  const recent = knownId ? ref.view.group(knownId) : undefined;
+async function findGroup(ref: RealmRef, knownId: string | undefined, desired: DesiredGroup, resync = false): Promise<KeycloakGroup | undefined> {
+  const recent = knownId ? ref.view.group(knownId, { resync }) : undefined;
   if (recent?.name === desired.name) return recent;
   const byId = knownId ? await ref.kc.getGroup(ref.name, knownId) : undefined;
   if (byId) {
@@ -171,7 +171,7 @@ async function applyGroupSteps(ref: RealmRef, steps: GroupStep[], path: string):
 }
 
 async function groupStatus(group: DashGroup, ref: RealmRef, id: string, path: string, parent: Parent, adopted: boolean, inSubtree: readonly DashUser[], deps: ControllerDeps): Promise<DashGroupStatus> {
-  const [roles, members] = await Promise.all([ref.view.directRoles({ kind: 'Group', path }), ref.view.members(path)]);
+  const [roles, members] = await Promise.all([ref.view.directRoles({ kind: 'Group', path }), ref.view.members(path, { resync: deps.resync })]);
   const inheritedRoles = parent.roles;
   return {
     keycloakId: id, adopted, path, roles, inheritedRoles, members: members.size,

@@ -3,6 +3,7 @@ import type { DashResource, Kind } from '../../../src/api/index.js';
 import type { BoundKeycloak } from '../../../src/controllers/context.js';
 import { DriftPoller } from '../../../src/controllers/drift/poller.js';
 import type { AdminEvent } from '../../../src/keycloak/port.js';
+import type { WakePriority } from '../../../src/runtime/index.js';
 import { objectStore } from './object-cache.js';
 
 const OPERATOR = 'operator-sa-user';
@@ -27,7 +28,7 @@ const quietMetrics = { recordCorrection: () => undefined, observeDetection: () =
 
 /** A poller over the production indexes and a Keycloak that answers `pages` in turn (an Error: the read fails). */
 function pollerWith(pages: (AdminEvent[] | Error)[]) {
-  const queued: { kind: Kind; key: string; cause: string }[] = [];
+  const queued: { kind: Kind; key: string; cause: string; priority?: WakePriority }[] = [];
   const noted: string[] = [];
   const reads: number[] = [];
   const kc = {
@@ -41,7 +42,7 @@ function pollerWith(pages: (AdminEvent[] | Error)[]) {
   } as unknown as BoundKeycloak;
   const poller = new DriftPoller({
     cache: objectStore(objects), connect: async () => kc, metrics: quietMetrics, logger: pino({ level: 'silent' }), intervalMs: 1000, now: () => 10_000,
-    enqueue: (kind, keys, cause) => queued.push(...keys.map((key) => ({ kind, key, cause }))),
+    enqueue: (kind, keys, cause, priority) => queued.push(...keys.map((key) => ({ kind, key, cause, ...(priority ? { priority } : {}) }))),
     noteOutsideChange: (kind, key, atMs) => noted.push(`${kind} ${key} ${atMs}`),
   });
   return { poller, queued, noted, reads };
@@ -51,7 +52,7 @@ describe('DriftPoller', () => {
   it('wakes the user an outside change touched, and nothing for the operator\'s own changes', async () => {
     const { poller, queued } = pollerWith([[event('own', 9_000, OPERATOR), event('theirs', 9_500, 'console-admin')]]);
     await poller.pollOnce();
-    expect(queued).toEqual([{ kind: 'DashUser', key: 'ns/alice', cause: 'AdminEvent' }]);
+    expect(queued).toEqual([{ kind: 'DashUser', key: 'ns/alice', cause: 'AdminEvent', priority: 'urgent' }]);
   });
 
   it('notes when each woken object was changed outside (the latest change), for whichever pass corrects it', async () => {
@@ -61,13 +62,13 @@ describe('DriftPoller', () => {
     ]]);
     await poller.pollOnce();
     expect(noted).toEqual(['DashUser ns/alice 9200', 'DashUser ns/alice 9600', 'DashUser ns/bob 9400']);
-    expect(queued).toEqual([{ kind: 'DashUser', key: 'ns/alice', cause: 'AdminEvent' }, { kind: 'DashUser', key: 'ns/bob', cause: 'AdminEvent' }]);
+    expect(queued).toEqual([{ kind: 'DashUser', key: 'ns/alice', cause: 'AdminEvent', priority: 'urgent' }, { kind: 'DashUser', key: 'ns/bob', cause: 'AdminEvent', priority: 'urgent' }]);
   });
 
   it('a role mapping change of a user wakes the bindings naming it, not the user (who would report the drift before it is corrected)', async () => {
     const { poller, queued } = pollerWith([[event('theirs', 9_500, 'console-admin', `users/${ALICE}/role-mappings/clients/c`)]]);
     await poller.pollOnce();
-    expect(queued).toEqual([{ kind: 'DashRoleBinding', key: 'ns/alice-licensed', cause: 'AdminEvent' }]);
+    expect(queued).toEqual([{ kind: 'DashRoleBinding', key: 'ns/alice-licensed', cause: 'AdminEvent', priority: 'urgent' }]);
   });
 
   it('one read per realm per poll, continuing from the last event read', async () => {
@@ -82,6 +83,7 @@ describe('DriftPoller', () => {
     await poller.pollOnce();
     expect(queued).toEqual([]);
     await poller.pollOnce();
+    expect(queued.filter((q) => q.priority !== undefined)).toEqual([]); // a gap wakes everything: no queue jumping
     expect(queued.map((q) => `${q.kind} ${q.key} ${q.cause}`).sort()).toEqual([
       'DashRealm ns/dash AdminEventGap', 'DashRoleBinding ns/alice-licensed AdminEventGap', 'DashUser ns/alice AdminEventGap', 'DashUser ns/bob AdminEventGap',
     ]);

@@ -156,6 +156,46 @@ describe('RealmView', () => {
     expect(state.reads).toBe(0);
   });
 
+  it('keeps group reads and memberships taken since the admin events were followed for FOLLOWED_TTL_MS, while the poller keeps reading them', async () => {
+    const { port, state } = fakeKeycloak();
+    const view = new RealmView(port, 'r', 'c', clock, 10_000);
+    const ops = { id: 'g-ops', name: 'ops', path: '/team/ops', attributes: {} };
+    view.recordGroupRead(ops); // before the feed covers anything: only the TTL applies to it
+    await view.members('team');
+    expect(state.reads).toBe(4);
+    now += 1;
+    view.recordFeedRead({ fromMs: now, startedAtMs: now });
+    now += 10_001;
+    view.recordFeedRead({ fromMs: now - 2_000, startedAtMs: now });
+    expect(view.group('g-ops')).toBeUndefined();
+    view.recordGroupRead(ops);
+    await view.members('team', { notBeforeMs: now }); // read again, now within the followed feed
+    expect(state.reads).toBe(8);
+    for (let i = 0; i < 29; i++) { // 290 s of polls every 10 s: nothing read again
+      now += 10_000;
+      view.recordFeedRead({ fromMs: now - 2_000, startedAtMs: now });
+    }
+    expect(view.group('g-ops')).toEqual(ops);
+    expect(await view.members('team')).toEqual(new Set(['u1']));
+    expect(state.reads).toBe(8);
+    now += 10_001; // FOLLOWED_TTL_MS passed
+    view.recordFeedRead({ fromMs: now - 2_000, startedAtMs: now });
+    expect(view.group('g-ops')).toBeUndefined();
+    view.recordGroupRead(ops);
+    await view.members('team');
+    expect(state.reads).toBe(12);
+    for (let i = 0; i < 7; i++) { // 70 s of polls: a resync pass trusts only the TTLs (a change made with the operator's own credentials is no drift in the events)
+      now += 10_000;
+      view.recordFeedRead({ fromMs: now - 2_000, startedAtMs: now });
+    }
+    expect(view.group('g-ops')).toEqual(ops);
+    expect(view.group('g-ops', { resync: true })).toBeUndefined();
+    await view.members('team', { resync: true });
+    expect(state.reads).toBe(16);
+    now += 10_001; // the poller stopped reading: back to the TTLs
+    expect(view.group('g-ops')).toBeUndefined();
+  });
+
   it('reads memberships again for a group it does not know and after a change made outside this process', async () => {
     const { port, state } = fakeKeycloak();
     const view = new RealmView(port, 'r', 'c', clock, 10_000);

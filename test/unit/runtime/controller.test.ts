@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { Controller } from '../../../src/runtime/controller.js';
+import { Controller, RESYNC_CAUSE } from '../../../src/runtime/controller.js';
 import { EventRecorder } from '../../../src/runtime/events.js';
 import { createMetrics } from '../../../src/runtime/metrics.js';
 import { ObjectStore } from '../../../src/runtime/object-store.js';
@@ -124,7 +124,29 @@ describe('a controller', () => {
     // The pass may read after the change the cause names: it may be the one that corrects it.
     c.enqueue('ns/b', 0, 'feed');
     await jest.advanceTimersByTimeAsync(300);
-    expect(causesSeen).toEqual([['feed'], ['feed']]);
+    expect(causesSeen).toEqual([[RESYNC_CAUSE, 'feed'], ['feed']]);
+    await stop(c);
+  });
+
+  it('tags the passes at start and every resync period with RESYNC_CAUSE, and no other', async () => {
+    store.apply('add', WidgetKind, widget('b'));
+    const c = controller(1, 1_000);
+    await c.start();
+    await jest.advanceTimersByTimeAsync(500);
+    c.enqueue('ns/b');
+    await jest.advanceTimersByTimeAsync(700);
+    expect(causesSeen).toEqual([[RESYNC_CAUSE], [], [RESYNC_CAUSE]]);
+    await stop(c);
+  });
+
+  it('runs a key woken urgently ahead of the keys queued before it, and gives it the cause', async () => {
+    for (const name of ['a', 'b', 'c', 'd']) store.apply('add', WidgetKind, widget(name));
+    const c = controller(1);
+    await c.start(); // queues a, b, c, d; a is taken at once
+    c.enqueueUrgent('ns/d', 'feed');
+    await jest.advanceTimersByTimeAsync(250);
+    expect([...runs.keys()]).toEqual(['a', 'd', 'b']);
+    expect(causesSeen[1]).toEqual([RESYNC_CAUSE, 'feed']);
     await stop(c);
   });
 
