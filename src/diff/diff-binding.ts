@@ -57,6 +57,6 @@ function ledgerOf(ctx: DiffContext, realm: string): BindingGrants[] {
   return ctx.objects.flatMap((o) => {
     if (o.kind !== 'DashRoleBinding' || ctx.realmOf(o.namespace, o.spec.realmRef)?.realm !== realm) return [];
     const subjects = o.spec.subjects.map((s) => subjectIdOf(ctx, o.namespace, s)).filter((s): s is SubjectId => typeof s !== 'string').map(subjectKey);
-    return [{ binding: `${o.namespace}/${o.name}`, roles: o.spec.roles, subjects, deleting: false, owned: new Map() }];
+    return [{ binding: `${o.namespace}/${o.name}`, roles: o.spec.roles, subjects: new Set(subjects), deleting: false, owned: new Map() }];
   });
 }

@@ -5,7 +5,8 @@ export interface BindingGrants {
   /** `namespace/name` of the binding. */
   binding: string;
   roles: readonly string[];
-  subjects: readonly SubjectKey[];
+  /** A set: every binding pass asks it for each of its subjects, over every binding of the realm. */
+  subjects: ReadonlySet<SubjectKey>;
   /** A binding being deleted grants nothing any more. */
   deleting: boolean;
   /**
@@ -32,7 +33,7 @@ export interface SubjectRolePlan {
 export function grantsFor(subject: SubjectKey, bindings: readonly BindingGrants[]): Map<string, string[]> {
   const grants = new Map<string, string[]>();
   for (const b of bindings) {
-    if (b.deleting || !b.subjects.includes(subject)) continue;
+    if (b.deleting || !b.subjects.has(subject)) continue;
     for (const role of b.roles) grants.set(role, [...(grants.get(role) ?? []), b.binding].sort());
   }
   return grants;
@@ -52,7 +53,7 @@ export function ownedBy(subject: SubjectKey, bindings: readonly BindingGrants[])
 export function recordedByOthers(subject: SubjectKey, self: string, bindings: readonly BindingGrants[]): Set<string> {
   const roles = new Set<string>();
   for (const b of bindings) {
-    if (b.binding === self || b.deleting || !b.subjects.includes(subject)) continue;
+    if (b.binding === self || b.deleting || !b.subjects.has(subject)) continue;
     for (const role of b.owned.get(subject) ?? []) if (b.roles.includes(role)) roles.add(role);
   }
   return roles;

@@ -78,7 +78,7 @@ export function planBinding(input: BindingPlanInput): BindingPlan {
     // A role recorded before the subject existed and held by an adopted user may be manual.
     const disowned = new Set((subject.unconfirmed ?? []).filter((r) => present.has(r)));
     const myRecord = new Set((self?.owned.get(key) ?? []).filter((r) => !disowned.has(r)));
-    const mine = new Set(self && !self.deleting && self.subjects.includes(key) ? self.roles : []);
+    const mine = new Set(self && !self.deleting && self.subjects.has(key) ? self.roles : []);
     if (!subject.id) {
       const record = subject.awaitingCreation ? [...mine].filter((r) => input.manageable.has(r)) : subject.missing ? [] : [...myRecord];
       if (record.length > 0) plan.owned.set(key, [...new Set(record)].sort());

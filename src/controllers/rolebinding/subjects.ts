@@ -150,7 +150,7 @@ export function grantLedger(binding: DashRoleBinding, ref: RealmRef, deletingSel
     return {
       binding: `${ns}/${source.metadata.name}`,
       roles: source.spec.roles,
-      subjects: source.spec.subjects.flatMap((s) => { const id = subjectIdOf(s, ns, deps, source); return id ? [subjectKey(id)] : []; }),
+      subjects: new Set(source.spec.subjects.flatMap((s) => { const id = subjectIdOf(s, ns, deps, source); return id ? [subjectKey(id)] : []; })),
       deleting: self ? deletingSelf : source.metadata.deletionTimestamp !== undefined,
       owned: recordedGrants(source, deps),
     };

@@ -5,7 +5,7 @@ import { planBinding, type BindingPlanInput } from '../../../src/controllers/rol
 const aliceId: SubjectId = { kind: 'User', name: 'alice' };
 const alice = subjectKey(aliceId);
 const b = (name: string, roles: string[], over: Partial<BindingGrants> = {}): BindingGrants => ({
-  binding: `ns/${name}`, roles, subjects: [alice], deleting: false, owned: new Map(), ...over,
+  binding: `ns/${name}`, roles, subjects: new Set([alice]), deleting: false, owned: new Map(), ...over,
 });
 const input = (over: Partial<BindingPlanInput>): BindingPlanInput => ({
   binding: 'ns/one', subjects: [{ subject: aliceId, id: 'u1', present: [] }], ledger: [],
@@ -131,10 +131,10 @@ describe('planBinding', () => {
     const group = subjectKey(groupId);
     const rec = new Map([[group, ['admin']]]);
     const subjects = [{ subject: groupId, id: 'g1', present: ['admin'], addable: false }];
-    const live = planBinding(input({ subjects, ledger: [b('one', ['admin'], { subjects: [group], owned: rec })] }));
+    const live = planBinding(input({ subjects, ledger: [b('one', ['admin'], { subjects: new Set([group]), owned: rec })] }));
     expect(live).toMatchObject({ steps: [], owned: rec });
-    const gone = planBinding(input({ subjects, ledger: [b('one', ['admin'], { subjects: [group], owned: rec, deleting: true })] }));
+    const gone = planBinding(input({ subjects, ledger: [b('one', ['admin'], { subjects: new Set([group]), owned: rec, deleting: true })] }));
     expect(gone.steps).toEqual([{ kind: 'removeRoles', subject: group, id: 'g1', roles: ['admin'] }]);
-    expect(planBinding(input({ subjects: [{ ...subjects[0]!, present: [] }], ledger: [b('one', ['admin'], { subjects: [group], owned: rec })] })).steps).toEqual([]);
+    expect(planBinding(input({ subjects: [{ ...subjects[0]!, present: [] }], ledger: [b('one', ['admin'], { subjects: new Set([group]), owned: rec })] })).steps).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { grantsFor, ownedBy, planSubjectRoles, recordedByOthers, type BindingGra
 
 const manageable = new Set(['viewer', 'licensed_user', 'admin']);
 const binding = (name: string, roles: string[], over: Partial<BindingGrants> = {}): BindingGrants => ({
-  binding: `ns/${name}`, roles, subjects: ['User:alice'], deleting: false, owned: new Map(), ...over,
+  binding: `ns/${name}`, roles, subjects: new Set(['User:alice']), deleting: false, owned: new Map(), ...over,
 });
 const set = (xs: string[]) => new Set(xs);
 /** A plan where this binding grants `mine`, the ledger grants `granted`, and records are as given. */
