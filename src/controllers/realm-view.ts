@@ -216,12 +216,6 @@ export class RealmView {
   }
 
   /**
-   * Since when changes made outside this process reach the view through the admin events:
-   * the start of the feed the poller has read without a break, if a read of it started within
-   * the TTL; undefined otherwise (a poller that stopped or fails: the TTLs apply). Only what the
-   * view read since then may be kept for FOLLOWED_TTL_MS.
-   */
-  /**
    * The oldest moment a group read or the memberships may come from: `ttlMs` ago, or
    * FOLLOWED_TTL_MS ago while followed, except for a resync pass (ControllerDeps.resync).
    */
@@ -231,6 +225,12 @@ export class RealmView {
     return since === undefined ? now - Math.max(this.ttlMs, ttlMs) : Math.min(now - Math.max(this.ttlMs, ttlMs), Math.max(since, now - FOLLOWED_TTL_MS));
   }
 
+  /**
+   * Since when changes made outside this process reach the view through the admin events:
+   * the start of the feed the poller has read without a break, if a read of it started within
+   * the TTL; undefined otherwise (a poller that stopped or fails: the TTLs apply). Only what the
+   * view read since then may be kept for FOLLOWED_TTL_MS.
+   */
   #followedSince(): number | undefined {
     return this.#feed.readAtMs >= this.nowMs() - this.ttlMs ? this.#feed.fromMs : undefined;
   }

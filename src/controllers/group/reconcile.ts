@@ -128,10 +128,11 @@ function refuseSecondClaim(group: DashGroup, path: string, deps: ControllerDeps)
 }
 
 /**
- * The group status recorded, as a pass read it less than the realm view's TTL ago, when that
- * copy plans nothing (ours by id, and with the desired name no rename): a group woken again and
- * again while its members are created costs no read of its own each time. Anything else is
- * read from Keycloak, so a rename back or a create rests on a fresh read.
+ * The group status recorded, as a pass read it recently (RealmView.group: within the view's TTL,
+ * or FOLLOWED_TTL_MS while the admin events are followed and this is no resync), when that copy
+ * plans nothing (ours by id, and with the desired name no rename): a group woken again and again
+ * while its members are created costs no read of its own each time. Anything else is read from
+ * Keycloak, so a rename back or a create rests on a fresh read.
  */
 async function findGroup(ref: RealmRef, knownId: string | undefined, desired: DesiredGroup, resync = false): Promise<KeycloakGroup | undefined> {
   const recent = knownId ? ref.view.group(knownId, { resync }) : undefined;
