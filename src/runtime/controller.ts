@@ -145,8 +145,10 @@ export class Controller {
       } finally {
         this.#running.delete(key);
       }
-      // A retry is still the answer to what woke the failed pass.
-      if (next.type === 'backoff') for (const cause of causes) this.enqueue(key, 0, cause);
+      // A retry is still the answer to what woke the failed pass: its causes wait for it. Not
+      // queued now: that skipped the backoff, and a pass failing without I/O (a conflict found
+      // in the cache) then retried in a microtask loop that froze the process.
+      if (next.type === 'backoff') for (const cause of causes) this.#noteCause(key, cause);
       this.#apply(key, next);
       this.queue.done(key);
     }

@@ -18,6 +18,8 @@ let signals: AbortSignal[];
 let passSignals: (AbortSignal | undefined)[];
 /** The causes each pass saw in ctx.wokenBy when it ended. */
 let causesSeen: string[][];
+/** Names whose first 50 passes throw at once. */
+let failing: Set<string>;
 
 function controller(concurrency: number, resyncPeriodMs = 600_000, watches: WatchRule[] = []): Controller {
   const kube = new FakeKube(store);
@@ -32,6 +34,12 @@ function controller(concurrency: number, resyncPeriodMs = 600_000, watches: Watc
           signals.push(ctx.signal);
           passSignals.push(passSignal());
           runs.set(obj.metadata.name, (runs.get(obj.metadata.name) ?? 0) + 1);
+          if (failing.has(obj.metadata.name) && (runs.get(obj.metadata.name) ?? 0) <= 50) {
+            // Fails without I/O, as a conflict found in the cache does.
+            causesSeen.push([...ctx.wokenBy]);
+            inFlight--;
+            throw new Error('conflict found in the cache');
+          }
           await new Promise((r) => setTimeout(r, holdMs));
           causesSeen.push([...ctx.wokenBy]);
           inFlight--;
@@ -63,6 +71,7 @@ beforeEach(() => {
   signals = [];
   passSignals = [];
   causesSeen = [];
+  failing = new Set();
 });
 afterEach(() => {
   jest.useRealTimers();
@@ -125,6 +134,20 @@ describe('a controller', () => {
     c.enqueue('ns/b', 0, 'feed');
     await jest.advanceTimersByTimeAsync(300);
     expect(causesSeen).toEqual([[RESYNC_CAUSE, 'feed'], ['feed']]);
+    await stop(c);
+  });
+
+  it('retries a failed pass after its backoff, not at once, and gives the retry the causes that woke it', async () => {
+    store.apply('add', WidgetKind, widget('f'));
+    failing.add('f');
+    const c = controller(1);
+    await c.start(); // the first pass carries RESYNC_CAUSE and fails
+    await jest.advanceTimersByTimeAsync(1);
+    expect(runs.get('f')).toBe(1);
+    await jest.advanceTimersByTimeAsync(10); // the test backoff starts at 5 ms
+    expect(runs.get('f')).toBeGreaterThanOrEqual(2);
+    expect(runs.get('f')).toBeLessThanOrEqual(3);
+    expect(causesSeen[1]).toEqual([RESYNC_CAUSE]);
     await stop(c);
   });
 
