@@ -222,7 +222,10 @@ export class RealmView {
   #oldestReusable(ttlMs: number, resync = false): number {
     const since = resync ? undefined : this.#followedSince();
     const now = this.nowMs();
-    return since === undefined ? now - Math.max(this.ttlMs, ttlMs) : Math.min(now - Math.max(this.ttlMs, ttlMs), Math.max(since, now - FOLLOWED_TTL_MS));
+    const byTtl = now - Math.max(this.ttlMs, ttlMs);
+    if (since === undefined) return byTtl;
+    // Followed: also anything read since the feed began, up to FOLLOWED_TTL_MS old.
+    return Math.min(byTtl, Math.max(since, now - FOLLOWED_TTL_MS));
   }
 
   /**

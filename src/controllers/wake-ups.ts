@@ -196,7 +196,6 @@ export function changedSubjects(b: DashRoleBinding, old: DashRoleBinding | undef
   return { users: names('User'), groups: names('Group') };
 }
 
-/** The grants of a binding status entry that are mapped in Keycloak (recorded, not pending). */
 /** The grants a status entry records as mapped in Keycloak (recorded, not pending). */
 export const mappedGrants = (s: { grants?: string[]; pending?: string[] }) => (s.grants ?? []).filter((g) => !s.pending?.includes(g));
 

@@ -82,7 +82,7 @@ function trackSharingBindings(binding: DashRoleBinding, ledger: readonly Binding
   const self = `${binding.metadata.namespace ?? ''}/${binding.metadata.name}`;
   const keys = new Set(resolved.flatMap((r) => (r.key ? [r.key] : [])));
   for (const other of ledger) {
-    if (other.binding === self || !([...other.subjects].some((k) => keys.has(k)) || [...other.owned.keys()].some((k) => keys.has(k)))) continue;
+    if (other.binding === self || !([...keys].some((k) => other.subjects.has(k)) || [...other.owned.keys()].some((k) => keys.has(k)))) continue;
     const [ns = '', name = ''] = other.binding.split('/');
     deps.cache.get('DashRoleBinding', ns, name);
   }
