@@ -35,11 +35,19 @@ describe('realm-wide reads through the Keycloak port', () => {
     expect(await kc.listRoleHolders(realm, { clientUuid: client, name: 'no-such-role' })).toEqual({ users: [], groupPaths: [] });
   });
 
-  it('lists every user across pages, as getUser reads them', async () => {
+  // 105 users: more than Keycloak's default page of 100, so a server that capped the requested
+  // page (USER_PAGE_SIZE) would end either list early here.
+  it('lists every user beyond 100 users, as getUser reads them', async () => {
     const all = await kc.listUsers(realm);
     expect(all).toHaveLength(105);
     const one = all.find((u) => u.id === users.u7);
     expect(one).toEqual(await kc.getUser(realm, users.u7!));
+  });
+
+  it('lists every user beyond 100 users with its lockout, from the brute-force user list', async () => {
+    const all = await kc.listUsers(realm, { lockouts: true });
+    expect(new Set(all.map((u) => u.id))).toEqual(new Set(Object.values(users)));
+    expect(all.every((u) => u.lockout?.disabled === false)).toBe(true);
   });
 
   it('reads the role graph: default-roles contains the dash viewer role', async () => {

@@ -26,6 +26,16 @@ describe('who a grant waits for before its maker reports Ready', () => {
 
   it('says whom it waits for, five at most', () => {
     expect(waitingForReports(['DashUser a', 'DashGroup g'])).toBe('granted in Keycloak; waiting for the status of DashUser a, DashGroup g to show it');
-    expect(waitingForReports(['a', 'b', 'c', 'd', 'e', 'f', 'g'])).toContain('a, b, c, d, e and 2 more');
+    const five = ['a', 'b', 'c', 'd', 'e'].map((name) => `DashUser ${name}`);
+    expect(waitingForReports(five)).toContain('DashUser a, DashUser b, DashUser c, DashUser d, DashUser e to show it');
+  });
+
+  it('beyond five, a message that does not change as reports arrive (each change is a status write)', () => {
+    const users = (count: number) => Array.from({ length: count }, (_, i) => `DashUser u${i}`);
+    const many = waitingForReports(users(37));
+    expect(many).toBe('granted in Keycloak; waiting for the status of more than 5 DashUsers to show it (named once 5 or fewer are left)');
+    expect(waitingForReports(users(36).slice(1))).toBe(many);
+    expect(waitingForReports(users(6))).toBe(many);
+    expect(waitingForReports([...users(6), 'DashGroup ops'])).toContain('more than 5 DashGroups and DashUsers to show it');
   });
 });
