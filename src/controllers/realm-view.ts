@@ -37,13 +37,6 @@ export const FOLLOWED_TTL_MS = 5 * 60_000;
 const WRITE_LOG_MS = 10 * 60_000;
 
 /**
- * How long after a roles load that knows a user this process created the view still remembers
- * the creation (recordUserCreated): its time by our clock tells a load that knows the user
- * without the clock-skew margin a Keycloak timestamp needs.
- */
-const CREATED_HERE_KEPT_MS = 60_000;
-
-/**
  * Whose direct roles the view answers for: a user found in Keycloak (held by its id, the only
  * thing Keycloak's role-holder lists give), or a group (held by its path; no id needed).
  */
@@ -110,8 +103,6 @@ export class RealmView {
   readonly #unlocked = new Map<string, number>();
   /** When this process last wrote each user: the view knows a user only if read after that. */
   readonly #userWrites = new Map<string, number>();
-  /** Users this process created, and when (pruned a minute after a roles load that knows them). */
-  readonly #createdHere = new Map<string, number>();
   /** Our own mapping writes, replayed onto a load that started before them. */
   readonly #writes: { atMs: number; subject: MappingTarget; roles: string[]; op: 'add' | 'remove' }[] = [];
   /** When we last ended a user's sessions: their sessions must be read after that. */
@@ -134,7 +125,6 @@ export class RealmView {
   constructor(private readonly kc: KeycloakPort, private readonly realm: string, clientUuid: string, private readonly nowMs: () => number, private readonly ttlMs = REALM_VIEW_TTL_MS) {
     this.#roles = new Snapshot(() => loadRoles(kc, realm, clientUuid), ttlMs, nowMs, (snapshot, startedAt) => {
       for (const w of this.#writes) if (w.atMs >= startedAt) applyWrite(snapshot, w.subject, w.roles, w.op);
-      for (const [id, atMs] of this.#createdHere) if (atMs < startedAt - CREATED_HERE_KEPT_MS) this.#createdHere.delete(id);
     });
     this.#sessions = new Snapshot(() => kc.listRealmSessions(realm), ttlMs, nowMs);
     this.#users = new Snapshot(async () => {
@@ -285,23 +275,15 @@ export class RealmView {
    * read answers): roles reached from the user's own mappings and those of its groups and
    * their ancestors (`groupPaths` with ancestors). `knownSince`: the view must have been read
    * after that moment (a user or membership newer than the view), else undefined: read
-   * Keycloak instead; `created now`: the caller just created the user. A user this process
-   * created (recordUserCreated) after the view was read needs no newer view either: it holds the
-   * default roles and what this process mapped to it since (recordMappings), plus changes made
-   * outside, which (like those to any user) reach the view through recordExternalChange.
-   * Without that, every user's second pass after its creation (a binding's grant) read
-   * Keycloak's composite roles while the view reloaded behind thousands of creations.
+   * Keycloak instead; `created now`: the caller just created the user, which then holds the
+   * default roles and what this process mapped to it since (recordMappings), nothing else.
    */
   async effectiveRoles(userId: string, groupPaths: readonly string[], knownSince: number | 'created now'): Promise<string[] | undefined> {
-    if (knownSince === Number.POSITIVE_INFINITY) return undefined;
     const snapshot = await this.#roles.get(this.#rolesChangedAt);
-    const takenAt = this.#roles.takenAt() ?? 0;
-    const createdHere = knownSince === 'created now' ? Number.POSITIVE_INFINITY : this.#createdHere.get(userId);
-    const viewPredatesUser = createdHere !== undefined && createdHere >= takenAt;
-    const viewKnowsUser = createdHere !== undefined ? createdHere < takenAt : knownSince !== 'created now' && takenAt >= knownSince;
-    if (!viewPredatesUser && !viewKnowsUser) return undefined;
+    if (knownSince !== 'created now' && (this.#roles.takenAt() ?? 0) < knownSince) return undefined;
+    // A user created now holds its default roles and what this process mapped to it since (recorded writes).
     const mapped = [...(snapshot.held.users.get(userId) ?? [])];
-    const own = viewPredatesUser ? [snapshot.defaultRoleId ?? '', ...mapped] : mapped;
+    const own = knownSince === 'created now' ? [snapshot.defaultRoleId ?? '', ...mapped] : mapped;
     const names = new Set<string>();
     const reached = (roleId: string) => snapshot.reach.get(roleId)?.forEach((n) => names.add(n));
     own.forEach(reached);
@@ -348,12 +330,6 @@ export class RealmView {
   /** Records that the user's lockout was cleared: the next read of it waits for a fresh list. */
   recordUnlock(id: string): void {
     this.#unlocked.set(id, this.nowMs() + 1);
-  }
-
-  /** Records that this process created the user (call after Keycloak accepted it). */
-  recordUserCreated(id: string): void {
-    this.recordUserWrite(id);
-    this.#createdHere.set(id, this.nowMs());
   }
 
   /** Records a write to a user (call after Keycloak accepted it). */

@@ -44,7 +44,7 @@ export async function applyUserSteps(
       case 'createUser':
         await ref.view.ensureUserOwnerAttribute();
         out.id = await ref.kc.createUser(ref.name, { username: step.username, ...step.fields, groups: step.groups.map((g) => `/${g.path}`) });
-        ref.view.recordUserCreated(out.id);
+        ref.view.recordUserWrite(out.id);
         ref.view.recordMembership({ kind: 'userGroups', userId: out.id, paths: step.groups.map((g) => g.path) });
         out.groups = step.groups.map((g) => ({ id: g.groupId, name: g.path.slice(g.path.lastIndexOf('/') + 1), path: `/${g.path}` }));
         out.created = true;
