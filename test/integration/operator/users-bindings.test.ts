@@ -1,5 +1,6 @@
 import { KeycloakGrants, type Holder } from '../support/keycloak-grants.js';
 import { eventually, login } from '../support/keycloak-fixtures.js';
+import { FRESH_VIEW_MIN_SUBJECTS } from '../../../src/controllers/rolebinding/observe.js';
 import { readyCondition, useOperator, type OperatorUnderTest } from './harness.js';
 
 const v = 'identity.dashops.dev/v1alpha1';
@@ -108,6 +109,27 @@ describe('DashUser and DashRoleBinding through the running operator', () => {
     await waitGone(op, 'ops-admin');
     expect(await kc.direct(ops)).toEqual([]);
   });
+
+  // A binding applied after its many users touches them all at once and reads them again
+  // through one fresh load of the realm view (FRESH_VIEW_MIN_SUBJECTS): that load, not the
+  // view its first plan used, must see a grant made by hand a moment before.
+  it('a binding granting many existing users at once still leaves a grant made by hand a moment before alone', async () => {
+    const names = Array.from({ length: FRESH_VIEW_MIN_SUBJECTS }, (_, i) => `crowd-${String(i).padStart(2, '0')}`);
+    op.apply(names.map((name) => user(name)));
+    const ids = new Map<string, string>();
+    for (const name of names) ids.set(name, (await op.waitReady<UserStatus>('DashUser', name, 90_000)).status.keycloakId);
+    const byHand: Holder = { kind: 'users', id: ids.get('crowd-07') ?? '' };
+    await kc.grant(byHand, ['admin']);
+    op.apply(binding('crowd-admin', ['admin'], names.map((name) => ({ kind: 'User', name }))));
+    const ready = await op.waitReady<BindingStatus>('DashRoleBinding', 'crowd-admin', 90_000);
+    for (const name of names) expect(await kc.direct({ kind: 'users', id: ids.get(name) ?? '' })).toContain('admin');
+    expect(grantsOf(ready, 'crowd-07')).toEqual([]);
+    expect(grantsOf(ready, 'crowd-08')).toEqual(['admin']);
+    op.delete('DashRoleBinding', 'crowd-admin');
+    await waitGone(op, 'crowd-admin');
+    expect(await kc.direct(byHand)).toContain('admin');
+    expect(await kc.direct({ kind: 'users', id: ids.get('crowd-08') ?? '' })).not.toContain('admin');
+  }, 240_000);
 
   it('binds a user that only appears later in Keycloak (as from an IdP) on the next resync', async () => {
     op.apply(binding('idp-user', ['licensed_user'], [{ kind: 'User', name: 'carol' }]));

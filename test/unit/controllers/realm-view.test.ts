@@ -89,6 +89,19 @@ describe('RealmView', () => {
     expect(await loading).toEqual(['admin']);
   });
 
+  it('answers fresh direct roles from a load that starts now, within the TTL, one load for many holders', async () => {
+    const { port, state } = fakeKeycloak();
+    const view = new RealmView(port, 'r', 'c', clock, 10_000);
+    expect(await view.directRoles(user('u2'))).toEqual([]);
+    state.holders.set('admin', { users: ['u1', 'u2'], groupPaths: ['team/ops'] }); // granted by hand
+    now += 1_000;
+    expect(await view.directRoles(user('u2'))).toEqual([]); // the view within its TTL
+    const reads = state.reads;
+    const fresh = await view.freshDirectRoles();
+    expect([fresh(user('u1')), fresh(user('u2')), fresh({ kind: 'Group', path: 'team/ops' })]).toEqual([['admin'], ['admin'], ['admin']]);
+    expect(state.reads).toBe(reads + 5);
+  });
+
   it('computes effective roles from own, group, ancestor and default mappings, unless the view predates the user', async () => {
     const { port } = fakeKeycloak();
     const view = new RealmView(port, 'r', 'c', clock, 10_000);
